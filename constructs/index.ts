@@ -1,0 +1,2 @@
+export * from './m2m';
+export * from './security';

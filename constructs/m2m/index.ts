@@ -1,0 +1,3 @@
+export * from './authorization-server';
+export * from './client';
+export * from './issuer-lookup';

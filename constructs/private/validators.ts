@@ -1,0 +1,50 @@
+import { Token } from 'cdktf';
+import type { IConstruct } from 'constructs';
+import { invalidProp } from './errors';
+
+/**
+ * Characters that could break out of a quoted string in a gateway plugin expression or a
+ * YAML scalar, or smuggle whitespace-separated extra scopes into a claim check.
+ */
+const UNSAFE_IDENTIFIER_CHARS = /['"`\\$\s{}|%]|[\u0000-\u001f\u007f]/;
+
+/** Validates an https URL without query or fragment (issuer URLs, token endpoints). Tokens pass. */
+export function validateHttpsUrl(scope: IConstruct, prop: string, value: string): URL | undefined {
+  if (Token.isUnresolved(value)) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw invalidProp(scope, prop, 'must be an absolute https URL', value, 'Use the issuer URL exactly as the identity provider publishes it, e.g. "https://xxxx.aliyunidaas.com/api/v2/iauths_system/oauth2".');
+  }
+  if (url.protocol !== 'https:') {
+    throw invalidProp(scope, prop, 'must use https', value, 'OIDC issuers and their keys must be fetched over TLS; use the https:// URL.');
+  }
+  if (url.search !== '' || url.hash !== '' || value.includes('?') || value.includes('#')) {
+    throw invalidProp(scope, prop, 'must not contain a query or fragment', value, 'Remove everything from "?" or "#" on; an OIDC issuer identifier has neither.');
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw invalidProp(scope, prop, 'must not contain credentials', value, 'Remove the user:password@ part.');
+  }
+  return url;
+}
+
+/** Validates a permission scope name such as `user:read:one`. */
+export function validateScopeName(scope: IConstruct, prop: string, value: string): void {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw invalidProp(scope, prop, 'must be a non-empty scope name', value, 'Use the scope exactly as defined on the M2M server, e.g. "user:read:one".');
+  }
+  if (UNSAFE_IDENTIFIER_CHARS.test(value)) {
+    throw invalidProp(scope, prop, 'must not contain quotes, backslashes, "$", "%", "|", braces or whitespace', value, 'Scope names are single tokens such as "user:read:one".');
+  }
+}
+
+/** Validates an M2M client application id such as `app_m7hfgn66xkyyxlhpkiw5kjenhy`. */
+export function validateClientId(scope: IConstruct, prop: string, value: string): void {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw invalidProp(scope, prop, 'must be a non-empty client id', value, 'Copy the application id from IDaaS console > M2M client > Application Settings.');
+  }
+  if (UNSAFE_IDENTIFIER_CHARS.test(value)) {
+    throw invalidProp(scope, prop, 'must not contain quotes, backslashes, "$", "%", "|", braces or whitespace', value, 'Client ids are single tokens such as "app_m7hfgn66xkyyxlhpkiw5kjenhy".');
+  }
+}

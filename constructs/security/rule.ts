@@ -1,0 +1,71 @@
+import type { TerraformResource, TerraformStack } from 'cdktf';
+
+/** Outcome of one rule on one resource when it has no granular findings. */
+export enum RuleResult {
+  /** The resource satisfies the rule. */
+  COMPLIANT = 'COMPLIANT',
+  /** The resource breaks the rule. */
+  NON_COMPLIANT = 'NON_COMPLIANT',
+  /** The rule does not look at this kind of resource. */
+  NOT_APPLICABLE = 'NOT_APPLICABLE',
+  /** The input is a token that is unknown until apply, so the rule cannot decide. */
+  UNRESOLVED = 'UNRESOLVED',
+}
+
+/** How a non-compliant result is reported. */
+export enum RuleLevel {
+  /** Fails the synth. */
+  ERROR = 'ERROR',
+  /** Reported, does not fail the synth. */
+  WARNING = 'WARNING',
+}
+
+/**
+ * What a rule returns: a single result, or a list of granular findings (each one
+ * individually suppressible through `appliesTo`). An empty list means compliant.
+ */
+export type RuleOutcome = RuleResult | readonly string[];
+
+/**
+ * A resource as rules see it: its Terraform type, address and final configuration
+ * (including `addOverride` escape hatches), with references rendered as `${...}` strings.
+ */
+export interface ResourceView {
+  /** The L1 construct. */
+  readonly resource: TerraformResource;
+  /** Terraform resource type, e.g. `alicloud_ram_role`. */
+  readonly type: string;
+  /** Terraform address, e.g. `alicloud_ram_role.CiRole_Resource_1A2B3C4D`. */
+  readonly address: string;
+  /** Final resolved configuration as written to `cdk.tf.json`. */
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
+/** Facts about the whole stack that rules may consult (read-only). */
+export interface RuleContext {
+  /** The stack being checked. */
+  readonly stack: TerraformStack;
+  /** Whether the stack is marked as a production environment. */
+  readonly production: boolean;
+  /** Every resource of a Terraform type in the stack. */
+  resourcesOfType(type: string): readonly ResourceView[];
+  /** The resource a `${type.name.attr}` reference points at, if it is in this stack. */
+  referencedResource(reference: unknown): ResourceView | undefined;
+}
+
+/**
+ * A security rule: a pure function of one resource's final Terraform configuration
+ * (plus read-only stack context), with a stable id that never changes meaning.
+ */
+export interface SecurityRule {
+  /** Stable id, e.g. `RAM-OIDC2`. Retired ids are never reused. */
+  readonly id: string;
+  /** One line: what is wrong when the rule fails. */
+  readonly info: string;
+  /** Why it matters. */
+  readonly explanation: string;
+  /** ERROR fails the synth; WARNING is reported only. */
+  readonly level: RuleLevel;
+  /** Evaluates the rule on one resource. */
+  check(resource: ResourceView, context: RuleContext): RuleOutcome;
+}
