@@ -1,0 +1,2 @@
+import Provider from 'oidc-provider';
+export const p: typeof Provider = Provider;
