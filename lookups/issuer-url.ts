@@ -1,0 +1,58 @@
+/**
+ * Validation of configured issuer URLs.
+ */
+import { LookupErrorCode, lookupError } from './errors';
+
+/**
+ * Parses a configured OIDC issuer identifier and checks it is usable for a lookup.
+ *
+ * OpenID Connect Discovery 1.0 §2 requires an https URL without query or fragment; user info
+ * would leak credentials into the lock and the cloud configuration, so it is refused too.
+ *
+ * @param issuer - the issuer URL exactly as configured.
+ * @returns the parsed URL.
+ * @throws LookupError `LOOKUP_ISSUER_INVALID`.
+ */
+export function parseIssuerUrl(issuer: string): URL {
+  const fail = (problem: string, fix: string) =>
+    lookupError(LookupErrorCode.ISSUER_INVALID, { issuer }, `issuer URL ${problem}`, issuer, fix);
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch (cause) {
+    throw lookupError(LookupErrorCode.ISSUER_INVALID, { issuer, cause }, 'issuer URL is not an absolute URL', issuer,
+      'Use the issuer identifier exactly as the identity provider publishes it, e.g. https://idp.example.com.');
+  }
+  if (url.protocol !== 'https:') {
+    throw fail('must use https', 'Fingerprints and keys fetched over plain http could be forged; use the https issuer URL.');
+  }
+  if (url.search || issuer.includes('?')) {
+    throw fail('must not have a query component', 'Remove everything from "?" on (OpenID Connect Discovery §2).');
+  }
+  if (url.hash || issuer.includes('#')) {
+    throw fail('must not have a fragment component', 'Remove everything from "#" on (OpenID Connect Discovery §2).');
+  }
+  if (url.username || url.password) {
+    throw fail('must not contain user info', 'Remove "user:password@" from the URL.');
+  }
+  return url;
+}
+
+/**
+ * The discovery URL of an issuer: the issuer with any trailing `/` removed, plus
+ * `/.well-known/openid-configuration` (OpenID Connect Discovery 1.0 §4).
+ */
+export function discoveryUrlFor(issuer: string): URL {
+  parseIssuerUrl(issuer);
+  return new URL(`${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`);
+}
+
+/** The default port for a URL (443 for https). */
+export function portOf(url: URL): number {
+  return url.port ? Number(url.port) : 443;
+}
+
+/** Host name of a URL without IPv6 brackets, suitable for `net.connect` and TLS verification. */
+export function hostnameOf(url: URL): string {
+  return url.hostname.replace(/^\[(.*)\]$/, '$1');
+}
