@@ -5,20 +5,8 @@ import { calculateJwkThumbprint, importJWK, type JWK } from 'jose';
 import type { Agent } from 'undici';
 import { LookupErrorCode, lookupError } from './errors';
 import { type FetchLimits, fetchJsonDocument } from './http-json';
+import { METADATA_JWK_MEMBERS, PRIVATE_JWK_MEMBERS, PUBLIC_JWK_MEMBERS } from './jwk-members';
 import type { KeyFact } from './lock-types';
-
-/** JWK members that carry private or secret key material (RFC 7518 §6). */
-export const PRIVATE_JWK_MEMBERS: readonly string[] = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
-
-/** Public key members per key type; exactly what RFC 7638 thumbprints hash. */
-const PUBLIC_MEMBERS: Readonly<Record<string, readonly string[]>> = {
-  RSA: ['e', 'n'],
-  EC: ['crv', 'x', 'y'],
-  OKP: ['crv', 'x'],
-};
-
-/** Descriptive members kept next to the key material. */
-const METADATA_MEMBERS: readonly string[] = ['alg', 'kid', 'use'];
 
 /** Options of {@link fetchJwks}. */
 export interface FetchJwksOptions {
@@ -93,7 +81,7 @@ async function readKey(issuer: string, source: string, index: number, key: unkno
       'The JWKS leaks a private key: remove the private members from the published JWKS and rotate that key.');
   }
   const kty = jwk.kty;
-  const publicMembers = typeof kty === 'string' ? PUBLIC_MEMBERS[kty] : undefined;
+  const publicMembers = typeof kty === 'string' ? PUBLIC_JWK_MEMBERS[kty] : undefined;
   if (!publicMembers) {
     throw lookupError(LookupErrorCode.JWKS_KEY_INVALID, where, `${name} has an unsupported 'kty'`, kty ?? null,
       'Supported key types are RSA, EC and OKP.');
@@ -103,13 +91,13 @@ async function readKey(issuer: string, source: string, index: number, key: unkno
     throw lookupError(LookupErrorCode.JWKS_KEY_INVALID, where, `${name} has no usable public part (missing ${missing.join(', ')})`,
       kty, 'Fix the JWKS: every key needs its public members.');
   }
-  for (const m of METADATA_MEMBERS) {
+  for (const m of METADATA_JWK_MEMBERS) {
     if (m in jwk && typeof jwk[m] !== 'string') {
       throw lookupError(LookupErrorCode.JWKS_KEY_INVALID, where, `${name} '${m}' must be a string`, jwk[m], 'Fix the JWKS.');
     }
   }
   const publicJwk: Record<string, string> = {};
-  for (const m of [...publicMembers, ...METADATA_MEMBERS, 'kty'].sort()) {
+  for (const m of [...publicMembers, ...METADATA_JWK_MEMBERS, 'kty'].sort()) {
     if (typeof jwk[m] === 'string') publicJwk[m] = jwk[m] as string;
   }
   const alg = (jwk.alg as string | undefined) ?? inferAlg(publicJwk);

@@ -34,6 +34,11 @@ export interface HostFact {
   readonly presentedTop: CertificateFact;
   /** Trust anchor (root) that the verified chain ends in. */
   readonly root: CertificateFact;
+  /**
+   * The server (leaf) certificate, recorded for expiry warnings and change reports.
+   * Absent in locks written before it was added.
+   */
+  readonly leaf?: CertificateFact;
 }
 
 /** One public signing key from the issuer's JWKS. */

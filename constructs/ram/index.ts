@@ -1,1 +1,4 @@
-export {};
+export * from './oidc-provider';
+export * from './oidc-role';
+export * from './policy-document';
+export * from './custom-policy';

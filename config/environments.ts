@@ -1,0 +1,120 @@
+import type { EnvironmentConfig } from './environment';
+
+/**
+ * Issuer of the example environments: the loopback demo issuer the project can start
+ * (`npm run demo-issuer`), a real OIDC server (oidc-provider) over HTTPS. Its discovery, JWKS
+ * and TLS fingerprints are recorded in `lookups.lock.json`, so the example synthesizes offline.
+ * Point `m2mServer` at your IDaaS M2M server to use this for real (see README).
+ */
+export const DEMO_ISSUER = 'https://localhost:8443/demo';
+
+/** Audience identifier of the example M2M server. */
+const DEMO_AUDIENCE = 'https://localhost:8443/demo-api';
+
+/** The example's M2M server: the seed's `user:read:one` scope plus a write scope. */
+const demoServer = {
+  issuer: DEMO_ISSUER,
+  audience: DEMO_AUDIENCE,
+  scopes: ['user:read:one', 'user:write:one'],
+};
+
+/** The seed's client (granted `user:read:one`) and a second, read/write client. */
+const demoClients = [
+  { name: 'reporting', clientId: 'app_m7hfgn66xkyyxlhpkiw5kjenhy', grantedScopes: ['user:read:one'] },
+  { name: 'provisioning', clientId: 'app_provisioning_demo', grantedScopes: ['user:read:one', 'user:write:one'] },
+];
+
+/** Development: TEST stage only, local state. */
+export const DEV: EnvironmentConfig = {
+  name: 'dev',
+  region: 'cn-hangzhou',
+  accountId: '1234567890123456',
+  production: false,
+  stages: ['TEST'],
+  m2mServer: demoServer,
+  clients: demoClients,
+  gateway: {
+    groupName: 'm2m_demo_dev',
+    description: 'M2M-protected demo APIs (dev)',
+    backendName: 'user_service_dev',
+    backendAddress: 'https://users.dev.example.internal',
+    tokenLocation: 'query',
+    apis: [
+      {
+        name: 'hello',
+        description: 'The seed tutorial API: reads one user.',
+        path: '/hello',
+        method: 'GET',
+        backendPath: '/users/one',
+        requiredScopes: ['user:read:one'],
+        allowedClients: ['reporting', 'provisioning'],
+      },
+      {
+        name: 'update_user',
+        description: 'Updates one user.',
+        path: '/users/{userId}',
+        method: 'PUT',
+        backendPath: '/users/{userId}',
+        requiredScopes: ['user:write:one'],
+        allowedClients: ['provisioning'],
+      },
+    ],
+  },
+  federation: {
+    providerName: 'm2m-demo-dev',
+    roles: [
+      {
+        name: 'm2m-reporting-dev',
+        description: 'Assumed by the reporting client with its M2M token (AK-free).',
+        subjects: ['app_m7hfgn66xkyyxlhpkiw5kjenhy'],
+        systemPolicies: ['AliyunOSSReadOnlyAccess'],
+      },
+    ],
+  },
+  state: {},
+};
+
+/**
+ * Production: same shape as dev, different config: TEST + RELEASE stages, bearer tokens,
+ * throttling, jti replay protection (enforced), OSS remote state with TableStore locking.
+ */
+export const PROD: EnvironmentConfig = {
+  ...DEV,
+  name: 'prod',
+  region: 'cn-shanghai',
+  accountId: '6543210987654321',
+  production: true,
+  stages: ['TEST', 'RELEASE'],
+  gateway: {
+    ...DEV.gateway,
+    groupName: 'm2m_demo_prod',
+    description: 'M2M-protected demo APIs (prod)',
+    backendName: 'user_service_prod',
+    backendAddress: 'https://users.prod.example.internal',
+    tokenLocation: 'bearer',
+    apis: DEV.gateway.apis.map((api) => ({ ...api, throttle: { requestsPerMinute: 600 } })),
+  },
+  federation: {
+    providerName: 'm2m-demo-prod',
+    issuanceLimitHours: 1,
+    roles: [
+      {
+        ...DEV.federation.roles[0],
+        name: 'm2m-reporting-prod',
+        maxSessionDurationSeconds: 3600,
+      },
+    ],
+  },
+  state: {
+    oss: {
+      bucket: 'example-terraform-state-prod',
+      region: 'cn-shanghai',
+      prefix: 'm2m-guard',
+      tablestoreEndpoint: 'https://tf-lock.cn-shanghai.ots.aliyuncs.com',
+      tablestoreTable: 'terraform_state_lock',
+    },
+  },
+};
+
+/** The environments `main.ts` synthesizes. */
+export const ENVIRONMENTS: readonly EnvironmentConfig[] = [DEV, PROD];

@@ -1,0 +1,313 @@
+/**
+ * Typed parameters and conditional expressions of API Gateway plugins (parametric access
+ * control), with a renderer that quotes every literal safely and an evaluator for exactly the
+ * subset rendered here, so tests and a local gateway emulator can decide ALLOW / DENY offline.
+ *
+ * Grammar rendered (and evaluated):
+ * ```
+ * expr       := term ('or' term)*
+ * term       := factor ('and' factor)*
+ * factor     := '(' expr ')' | comparison
+ * comparison := operand ('=' | 'like') operand
+ * operand    := '$' name | "'" characters-without-quote "'"
+ * ```
+ * `=`, `like` with `%` wildcards, `and`, single-quoted strings and `$name` references are the
+ * constructs the gateway documentation uses in its examples; `or` and parentheses are assumed
+ * (the full grammar is not published). The M2M rules of this library only use flat
+ * disjunctions (`a or b or c`), never mixed with `and`, so they do not depend on precedence.
+ *
+ * @see https://www.alibabacloud.com/help/en/api-gateway/traditional-api-gateway/user-guide/use-parameters-and-conditional-expressions
+ */
+
+/** Parameter variable names accepted by the gateway: `[a-zA-Z_][a-zA-Z0-9]+` (documented). */
+const VARIABLE_NAME = /^[a-zA-Z_][a-zA-Z0-9]+$/;
+/** Characters never accepted inside a literal: they could end the string or be interpreted. */
+const UNSAFE_LITERAL = /['"\\`$%{}]|[\u0000-\u001f\u007f\u2028\u2029]/;
+/** Characters that may follow the location part of a parameter (`Token:client_id`, `Header:X-Ca-Key`). */
+const LOCATION_NAME = /^[A-Za-z0-9_.:-]+$/;
+
+/** Error raised by the expression builder; constructs turn it into an `invalidProp` error. */
+export class ExpressionError extends Error {}
+
+/**
+ * A named value a plugin reads from the request or its context, declared in the script's
+ * `parameters` map as `name: "Location:key"`.
+ */
+export class AccessParameter {
+  /** A claim of the JWT verified by the JWT authentication plugin (`Token:<claim>`). */
+  public static tokenClaim(name: string, claim: string): AccessParameter {
+    return new AccessParameter(name, 'Token', claim);
+  }
+  /** The first value of a query parameter (`Query:<param>`). */
+  public static query(name: string, param: string): AccessParameter {
+    return new AccessParameter(name, 'Query', param);
+  }
+  /** The first value of a request header (`Header:<header>`). */
+  public static header(name: string, header: string): AccessParameter {
+    return new AccessParameter(name, 'Header', header);
+  }
+  /** A system parameter such as `CaAppId` (`System:<name>`). */
+  public static system(name: string, systemParameter: string): AccessParameter {
+    return new AccessParameter(name, 'System', systemParameter);
+  }
+  /** The HTTP method, upper case (`Method`). */
+  public static method(name: string): AccessParameter {
+    return new AccessParameter(name, 'Method');
+  }
+  /** The full request path (`Path`). */
+  public static requestPath(name: string): AccessParameter {
+    return new AccessParameter(name, 'Path');
+  }
+  /** A location not listed here, e.g. `custom('ip', 'XFF', '0')` for `XFF:0`. */
+  public static custom(name: string, location: string, key?: string): AccessParameter {
+    return new AccessParameter(name, location, key);
+  }
+
+  /** The value written in the `parameters` map, e.g. `Token:client_id`. */
+  public readonly location: string;
+
+  private constructor(
+    /** Variable name used as `$name` in conditions and `${name}` in messages. */
+    public readonly name: string,
+    locationKind: string,
+    key?: string,
+  ) {
+    if (typeof name !== 'string' || !VARIABLE_NAME.test(name)) {
+      throw new ExpressionError(`parameter name ${JSON.stringify(name)} must match [a-zA-Z_][a-zA-Z0-9]+ (no "_" after the first character)`);
+    }
+    if (typeof locationKind !== 'string' || !/^[A-Za-z]+$/.test(locationKind) || (key !== undefined && (typeof key !== 'string' || !LOCATION_NAME.test(key)))) {
+      throw new ExpressionError(`parameter location ${JSON.stringify(key === undefined ? locationKind : `${locationKind}:${key}`)} must be "Location" or "Location:name" with letters, digits, "_", ".", ":" or "-"`);
+    }
+    this.location = key === undefined ? locationKind : `${locationKind}:${key}`;
+  }
+}
+
+/** Values of parameters for {@link Condition.evaluate} / {@link evaluateCondition}; missing = absent. */
+export type ParameterValues = Readonly<Record<string, string | undefined>>;
+
+/**
+ * A conditional expression built from typed parts. Every literal is single-quoted and checked
+ * so that it cannot end the string, start an interpolation or act as a wildcard.
+ */
+export abstract class Condition {
+  /** `$param = 'value'` (exact, case-sensitive). */
+  public static equals(parameter: AccessParameter, value: string): Condition {
+    return new Comparison(parameter, '=', literal(value, false));
+  }
+  /** `$a = $b`: two parameters are equal (e.g. a claim and a path parameter). */
+  public static sameAs(parameter: AccessParameter, other: AccessParameter): Condition {
+    return new Comparison(parameter, '=', { kind: 'param', parameter: other });
+  }
+  /** `$param like 'prefix%'`. */
+  public static startsWith(parameter: AccessParameter, prefix: string): Condition {
+    return new Comparison(parameter, 'like', literal(`${checkLike(prefix)}%`, true));
+  }
+  /** `$param like '%suffix'`. */
+  public static endsWith(parameter: AccessParameter, suffix: string): Condition {
+    return new Comparison(parameter, 'like', literal(`%${checkLike(suffix)}`, true));
+  }
+  /**
+   * `$param like '%text%'`: substring match. Never use it for scopes (`APIGW-ACL1`); use
+   * {@link Condition.hasScope}.
+   */
+  public static contains(parameter: AccessParameter, text: string): Condition {
+    return new Comparison(parameter, 'like', literal(`%${checkLike(text)}%`, true));
+  }
+  /** `$param = 'a' or $param = 'b' ...`: one of a fixed set of values. */
+  public static oneOf(parameter: AccessParameter, values: readonly string[]): Condition {
+    if (values.length === 0) throw new ExpressionError('oneOf needs at least one value');
+    return Condition.anyOf(...values.map((v) => Condition.equals(parameter, v)));
+  }
+  /**
+   * Whether the claim held in `parameter` contains `scope` as a WHOLE scope token, never as a
+   * substring (`user:read:one` does not admit `user:read:one-admin`).
+   *
+   * Matches the forms the claim can take once the gateway renders it as a string:
+   * - a space-delimited string (RFC 8693 / RFC 9068 `scope`): `S`, `S …`, `… S`, `… S …`;
+   * - a JSON array (assumption: the gateway serialises a non-string claim as JSON text):
+   *   `…"S"…` — safe because a scope token cannot contain `"` (RFC 6749 §3.3).
+   *
+   * Any other rendering (e.g. comma-joined) is denied: the check fails closed.
+   * Scope names with `_` rely on `like` treating `_` literally (unconfirmed; SQL treats it as
+   * a one-character wildcard, which would also admit e.g. `aXb` for `a_b`).
+   */
+  public static hasScope(parameter: AccessParameter, scope: string): Condition {
+    const s = checkLike(scope);
+    if (/\s/.test(s) || s.length === 0) throw new ExpressionError(`scope ${JSON.stringify(scope)} must be a single non-empty token`);
+    return Condition.anyOf(
+      new Comparison(parameter, '=', literal(s, false)),
+      new Comparison(parameter, 'like', literal(`${s} %`, true)),
+      new Comparison(parameter, 'like', literal(`% ${s}`, true)),
+      new Comparison(parameter, 'like', literal(`% ${s} %`, true)),
+      new Comparison(parameter, 'like', { kind: 'literal', text: `%"${s}"%` }),
+    );
+  }
+  /**
+   * Whether a claim equals `value` or, when it is an array rendered as JSON text (assumption, see
+   * {@link Condition.hasScope}), holds `value` as a member: `$p = 'v' or $p like '%"v"%'`.
+   * Used for `aud`, which RFC 7519 allows to be a string or an array.
+   */
+  public static hasValue(parameter: AccessParameter, value: string): Condition {
+    const v = checkLike(value);
+    return Condition.anyOf(
+      new Comparison(parameter, '=', literal(v, false)),
+      new Comparison(parameter, 'like', { kind: 'literal', text: `%"${v}"%` }),
+    );
+  }
+  /** `a or b or …`. */
+  public static anyOf(...conditions: Condition[]): Condition {
+    if (conditions.length === 0) throw new ExpressionError('anyOf needs at least one condition');
+    return conditions.length === 1 ? conditions[0] : new Junction('or', conditions);
+  }
+  /** `a and b and …` (disjunctions inside are parenthesised). */
+  public static allOf(...conditions: Condition[]): Condition {
+    if (conditions.length === 0) throw new ExpressionError('allOf needs at least one condition');
+    return conditions.length === 1 ? conditions[0] : new Junction('and', conditions);
+  }
+
+  /** The expression text, e.g. `$clientId = 'app_x'`. */
+  public abstract render(): string;
+  /** The parameters the expression references. */
+  public abstract parameters(): AccessParameter[];
+  /** Evaluates the expression (see {@link evaluateCondition} for the semantics). */
+  public evaluate(values: ParameterValues): boolean {
+    return evaluateCondition(this.render(), values);
+  }
+}
+
+type Operand = { kind: 'literal'; text: string } | { kind: 'param'; parameter: AccessParameter };
+
+class Comparison extends Condition {
+  public constructor(private readonly left: AccessParameter, private readonly op: '=' | 'like', private readonly right: Operand) {
+    super();
+  }
+  public render(): string {
+    const right = this.right.kind === 'param' ? `$${this.right.parameter.name}` : `'${this.right.text}'`;
+    return `$${this.left.name} ${this.op} ${right}`;
+  }
+  public parameters(): AccessParameter[] {
+    return this.right.kind === 'param' ? [this.left, this.right.parameter] : [this.left];
+  }
+}
+
+class Junction extends Condition {
+  public constructor(private readonly op: 'and' | 'or', private readonly parts: Condition[]) {
+    super();
+  }
+  public render(): string {
+    return this.parts.map((p) => (p instanceof Junction && p.op !== this.op ? `(${p.render()})` : p.render())).join(` ${this.op} `);
+  }
+  public parameters(): AccessParameter[] {
+    return this.parts.flatMap((p) => p.parameters());
+  }
+}
+
+function literal(text: string, like: boolean): Operand {
+  if (typeof text !== 'string') throw new ExpressionError(`value ${JSON.stringify(text)} must be a string`);
+  const body = like ? text.replace(/^%|%$/g, '') : text;
+  if (UNSAFE_LITERAL.test(body)) {
+    throw new ExpressionError(`value ${JSON.stringify(text)} must not contain quotes, backslashes, "$", "%", braces or control characters`);
+  }
+  return { kind: 'literal', text };
+}
+
+function checkLike(text: string): string {
+  if (typeof text !== 'string' || text.length === 0) throw new ExpressionError(`value ${JSON.stringify(text)} must be a non-empty string`);
+  if (UNSAFE_LITERAL.test(text)) {
+    throw new ExpressionError(`value ${JSON.stringify(text)} must not contain quotes, backslashes, "$", "%", braces or control characters`);
+  }
+  return text;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evaluator
+
+type Tok = { t: 'param'; v: string } | { t: 'str'; v: string } | { t: 'op'; v: '=' | 'like' | 'and' | 'or' | '(' | ')' };
+
+function tokenize(expression: string): Tok[] {
+  const out: Tok[] = [];
+  let i = 0;
+  while (i < expression.length) {
+    const c = expression[i];
+    if (/\s/.test(c)) { i++; continue; }
+    if (c === '(' || c === ')' || c === '=') { out.push({ t: 'op', v: c }); i++; continue; }
+    if (c === '$') {
+      const m = /^\$([a-zA-Z_][a-zA-Z0-9_]*)/.exec(expression.slice(i));
+      if (!m) throw new ExpressionError(`bad parameter reference at ${i} in ${JSON.stringify(expression)}`);
+      out.push({ t: 'param', v: m[1] });
+      i += m[0].length;
+      continue;
+    }
+    if (c === "'") {
+      const end = expression.indexOf("'", i + 1);
+      if (end < 0) throw new ExpressionError(`unterminated string at ${i} in ${JSON.stringify(expression)}`);
+      out.push({ t: 'str', v: expression.slice(i + 1, end) });
+      i = end + 1;
+      continue;
+    }
+    const word = /^[A-Za-z]+/.exec(expression.slice(i));
+    if (word && ['like', 'and', 'or'].includes(word[0].toLowerCase())) {
+      out.push({ t: 'op', v: word[0].toLowerCase() as 'like' | 'and' | 'or' });
+      i += word[0].length;
+      continue;
+    }
+    throw new ExpressionError(`unsupported syntax at ${i} in ${JSON.stringify(expression)}`);
+  }
+  return out;
+}
+
+/**
+ * SQL-style LIKE, case-sensitive: `%` matches any sequence, `_` any single character (the
+ * conservative, widest reading of the gateway's unpublished semantics).
+ */
+export function likeMatches(value: string, pattern: string): boolean {
+  const regex = pattern.split('').map((ch) => (ch === '%' ? '.*' : ch === '_' ? '.' : ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('');
+  return new RegExp(`^${regex}$`, 's').test(value);
+}
+
+/**
+ * Evaluates an expression of the subset rendered by {@link Condition} against parameter values.
+ * A comparison involving an absent parameter is false (the request fails closed).
+ * @throws ExpressionError for syntax outside the subset
+ */
+export function evaluateCondition(expression: string, values: ParameterValues): boolean {
+  const toks = tokenize(expression);
+  let pos = 0;
+  const peek = (): Tok | undefined => toks[pos];
+  const isOp = (v: string): boolean => { const t = peek(); return t !== undefined && t.t === 'op' && t.v === v; };
+  const operand = (): string | undefined => {
+    const t = toks[pos++];
+    if (!t) throw new ExpressionError(`unexpected end of ${JSON.stringify(expression)}`);
+    if (t.t === 'str') return t.v;
+    if (t.t === 'param') return values[t.v];
+    throw new ExpressionError(`expected a value, got ${JSON.stringify(t.v)} in ${JSON.stringify(expression)}`);
+  };
+  const factor = (): boolean => {
+    if (isOp('(')) {
+      pos++;
+      const v = expr();
+      if (!isOp(')')) throw new ExpressionError(`missing ")" in ${JSON.stringify(expression)}`);
+      pos++;
+      return v;
+    }
+    const left = operand();
+    const op = toks[pos++];
+    if (!op || op.t !== 'op' || (op.v !== '=' && op.v !== 'like')) throw new ExpressionError(`expected "=" or "like" in ${JSON.stringify(expression)}`);
+    const right = operand();
+    if (left === undefined || right === undefined) return false;
+    return op.v === '=' ? left === right : likeMatches(left, right);
+  };
+  const term = (): boolean => {
+    let v = factor();
+    while (isOp('and')) { pos++; const r = factor(); v = v && r; }
+    return v;
+  };
+  const expr = (): boolean => {
+    let v = term();
+    while (isOp('or')) { pos++; const r = term(); v = v || r; }
+    return v;
+  };
+  const result = expr();
+  if (pos !== toks.length) throw new ExpressionError(`unexpected trailing input in ${JSON.stringify(expression)}`);
+  return result;
+}

@@ -1,0 +1,294 @@
+import { Construct } from 'constructs';
+import type { IConstruct } from 'constructs';
+import { ApiGatewayGroupPluginAttachment } from '../../.gen/providers/alicloud/api-gateway-group-plugin-attachment';
+import { ApiGatewayPlugin } from '../../.gen/providers/alicloud/api-gateway-plugin';
+import { ApiGatewayPluginAttachment } from '../../.gen/providers/alicloud/api-gateway-plugin-attachment';
+import { invalidProp } from '../private/errors';
+import type { IApi } from './api';
+import type { IApiGroup } from './api-group';
+import { physicalName, validateDescription, validatePhysicalName } from './internal';
+import { INSTANCE_TYPE_TAG, LIMITS, escapeTemplate, renderYaml, scriptBytes } from './plugin-script';
+import { recordBinding } from './registry';
+import { validateStages } from './stage';
+import type { Stage } from './stage';
+
+/** Plugin types of API Gateway (classic), as `alicloud_api_gateway_plugin.plugin_type` accepts them. */
+export enum PluginType {
+  /** Throttling. */
+  TRAFFIC_CONTROL = 'trafficControl',
+  /** IP address-based access control. */
+  IP_CONTROL = 'ipControl',
+  /** Backend signature. */
+  BACKEND_SIGNATURE = 'backendSignature',
+  /** JWT authentication. */
+  JWT_AUTH = 'jwtAuth',
+  /** Basic authentication. */
+  BASIC_AUTH = 'basicAuth',
+  /** CORS. */
+  CORS = 'cors',
+  /** Caching. */
+  CACHING = 'caching',
+  /** Backend routing. */
+  ROUTING = 'routing',
+  /** Parametric access control. */
+  ACCESS_CONTROL = 'accessControl',
+  /** Error code mapping. */
+  ERROR_MAPPING = 'errorMapping',
+  /** Circuit breaker. */
+  CIRCUIT_BREAKER = 'circuitBreaker',
+  /** Third-party authentication. */
+  REMOTE_AUTH = 'remoteAuth',
+  /** Log masking. */
+  LOG_MASK = 'logMask',
+  /** Transformer. */
+  TRANSFORMER = 'transformer',
+}
+
+/**
+ * Kind of API Gateway instance the APIs run on. Plugin limits depend on it: 16 parameters and
+ * 16 rules take effect on shared instances, 160 on dedicated instances.
+ */
+export enum InstanceType {
+  /** A shared instance (the default for new groups). */
+  SHARED = 'SHARED',
+  /** A dedicated instance. */
+  DEDICATED = 'DEDICATED',
+}
+
+/**
+ * Documented limits of plugin scripts, checked when a plugin is defined (and by `APIGW-LIM1`
+ * on the final configuration).
+ *
+ * @see https://www.alibabacloud.com/help/en/api-gateway/traditional-api-gateway/user-guide/overview-3
+ * @see https://www.alibabacloud.com/help/en/api-gateway/traditional-api-gateway/user-guide/use-parameters-and-conditional-expressions
+ */
+export class PluginLimits {
+  /** Largest plugin definition in bytes (50 KB). */
+  public static readonly MAX_SCRIPT_BYTES = LIMITS.scriptBytes;
+  /** Longest conditional expression in characters. */
+  public static readonly MAX_EXPRESSION_CHARS = LIMITS.expressionChars;
+  /** Parameters or rules that take effect on an instance of `instanceType`. */
+  public static maxEntries(instanceType: InstanceType): number {
+    return instanceType === InstanceType.DEDICATED ? LIMITS.dedicatedEntries : LIMITS.sharedEntries;
+  }
+  private constructor() {}
+}
+
+/** Options shared by every plugin construct. */
+export interface GatewayPluginOptions {
+  /**
+   * Name of the plugin: 4 to 50 letters, digits, underscores or CJK characters.
+   * @default - derived from the construct path
+   */
+  readonly pluginName?: string;
+  /**
+   * Description (at most 200 characters).
+   * @default - no description
+   */
+  readonly description?: string;
+  /**
+   * Kind of instance the APIs the plugin is bound to run on; the script is validated against
+   * its limits, and binding to a group on a shared instance fails for a plugin sized for a
+   * dedicated one.
+   * @default InstanceType.SHARED
+   */
+  readonly instanceType?: InstanceType;
+}
+
+/** A plugin, defined here or imported, that can be bound to APIs and groups per stage. */
+export interface IGatewayPlugin extends IConstruct {
+  /** The plugin id (`alicloud_api_gateway_plugin.id`). */
+  readonly pluginId: string;
+  /** Its type. */
+  readonly pluginType: PluginType;
+  /** The instance type its script was validated for. */
+  readonly instanceType: InstanceType;
+  /**
+   * Binds the plugin to an API on stages (`alicloud_api_gateway_plugin_attachment`).
+   * @param stages the stages to bind on; default every stage the API is published to
+   */
+  bindToApi(api: IApi, stages?: Stage[]): ApiGatewayPluginAttachment[];
+  /** Binds the plugin to every API of a group on stages (`alicloud_api_gateway_group_plugin_attachment`). */
+  bindToGroup(group: IApiGroup, stages: Stage[]): ApiGatewayGroupPluginAttachment[];
+}
+
+/** Attributes of an existing plugin, for {@link GatewayPlugin.fromPluginAttributes}. */
+export interface GatewayPluginAttributes {
+  /** The plugin id. */
+  readonly pluginId: string;
+  /** Its type. */
+  readonly pluginType: PluginType;
+  /**
+   * The instance type its script is sized for.
+   * @default InstanceType.SHARED
+   */
+  readonly instanceType?: InstanceType;
+}
+
+/**
+ * Base of the plugin constructs: one `alicloud_api_gateway_plugin` whose script is rendered as
+ * deterministic YAML, plus per-stage bindings to APIs or groups.
+ *
+ * The gateway binds at most one plugin of each type to an API, and only to a published API:
+ * both are checked when binding.
+ *
+ * @see https://www.alibabacloud.com/help/en/api-gateway/traditional-api-gateway/user-guide/overview-3
+ */
+export abstract class GatewayPlugin extends Construct implements IGatewayPlugin {
+  /** Imports an existing plugin so that it can be bound. */
+  public static fromPluginAttributes(scope: Construct, id: string, attrs: GatewayPluginAttributes): IGatewayPlugin {
+    class Imported extends Construct implements IGatewayPlugin {
+      public readonly pluginId = attrs.pluginId;
+      public readonly pluginType = attrs.pluginType;
+      public readonly instanceType = attrs.instanceType ?? InstanceType.SHARED;
+      public bindToApi(api: IApi, stages?: Stage[]): ApiGatewayPluginAttachment[] {
+        return bindToApi(this, api, stages);
+      }
+      public bindToGroup(group: IApiGroup, stages: Stage[]): ApiGatewayGroupPluginAttachment[] {
+        return bindToGroup(this, group, stages);
+      }
+    }
+    return new Imported(scope, id);
+  }
+
+  /** The plugin type. */
+  public readonly pluginType: PluginType;
+  /** The instance type the script was validated for. */
+  public readonly instanceType: InstanceType;
+  /** The plugin name. */
+  public readonly pluginName: string;
+  private _resource?: ApiGatewayPlugin;
+  private _pluginData?: string;
+  private readonly description?: string;
+
+  protected constructor(scope: Construct, id: string, pluginType: PluginType, options: GatewayPluginOptions) {
+    super(scope, id);
+    validatePhysicalName(this, 'pluginName', options.pluginName);
+    validateDescription(this, 'description', options.description);
+    if (options.instanceType !== undefined && !Object.values(InstanceType).includes(options.instanceType)) {
+      throw invalidProp(this, 'instanceType', 'is not an instance type', options.instanceType, 'Use InstanceType.SHARED or InstanceType.DEDICATED.');
+    }
+    this.pluginType = pluginType;
+    this.instanceType = options.instanceType ?? InstanceType.SHARED;
+    this.pluginName = options.pluginName ?? physicalName(this);
+    this.description = options.description;
+  }
+
+  /** The underlying `alicloud_api_gateway_plugin` (escape hatch). */
+  public get resource(): ApiGatewayPlugin {
+    if (!this._resource) throw new Error(`[${this.node.path}] the plugin resource is not defined yet`);
+    return this._resource;
+  }
+
+  /** The plugin id. */
+  public get pluginId(): string {
+    return this.resource.id;
+  }
+
+  /** The plugin script exactly as the gateway receives it (YAML). */
+  public get pluginData(): string {
+    if (this._pluginData === undefined) throw new Error(`[${this.node.path}] the plugin script is not rendered yet`);
+    return this._pluginData;
+  }
+
+  /** @inheritdoc */
+  public bindToApi(api: IApi, stages?: Stage[]): ApiGatewayPluginAttachment[] {
+    const attachments = bindToApi(this, api, stages);
+    this.onBindApi(api);
+    return attachments;
+  }
+
+  /** @inheritdoc */
+  public bindToGroup(group: IApiGroup, stages: Stage[]): ApiGatewayGroupPluginAttachment[] {
+    const attachments = bindToGroup(this, group, stages);
+    this.onBindGroup(group);
+    return attachments;
+  }
+
+  /** Called after the plugin is bound to an API (e.g. to declare the token parameter). */
+  protected onBindApi(_api: IApi): void {}
+
+  /** Called after the plugin is bound to a group. */
+  protected onBindGroup(_group: IApiGroup): void {}
+
+  /**
+   * Renders the script, checks the size limit and defines the L1 resource. Subclasses call this
+   * once, after validating their props.
+   * @param doubleQuoted keys whose string values are rendered in double quotes (conditions)
+   */
+  protected defineResource(script: Record<string, unknown>, doubleQuoted: readonly string[] = []): void {
+    const text = renderYaml(script, doubleQuoted);
+    const bytes = scriptBytes(text);
+    if (bytes > LIMITS.scriptBytes) {
+      throw invalidProp(this, 'pluginData', `exceeds the ${LIMITS.scriptBytes}-byte (50 KB) limit of a plugin definition on ${this.instanceType} instances`,
+        `${bytes} bytes`, 'Shorten the script (responses, keys, rules) or split it.');
+    }
+    this._pluginData = text;
+    this._resource = new ApiGatewayPlugin(this, 'Resource', {
+      pluginName: this.pluginName,
+      pluginType: this.pluginType,
+      pluginData: escapeTemplate(text),
+      description: this.description,
+      tags: this.instanceType === InstanceType.DEDICATED ? { [INSTANCE_TYPE_TAG]: InstanceType.DEDICATED } : undefined,
+    });
+  }
+}
+
+function checkInstance(plugin: IGatewayPlugin, target: IApiGroup, prop: string): void {
+  if (plugin.instanceType === InstanceType.DEDICATED && target.instanceType === InstanceType.SHARED) {
+    throw invalidProp(plugin, prop, `is a group on a SHARED instance, but the plugin is sized for DEDICATED instances (${LIMITS.dedicatedEntries} parameters/rules; ${LIMITS.sharedEntries} take effect on shared instances)`,
+      target.node.path, 'Bind a plugin sized for InstanceType.SHARED, or move the group to a dedicated instance.');
+  }
+}
+
+function bindToApi(plugin: IGatewayPlugin, api: IApi, stages?: Stage[]): ApiGatewayPluginAttachment[] {
+  checkInstance(plugin, api.group, 'api.group');
+  const targets = stages === undefined ? [...api.stages] : validateStages(plugin, 'stages', stages);
+  if (targets.length === 0) {
+    throw invalidProp(plugin, 'stages', `is empty: ${api.node.path} is not published to any stage`, targets,
+      'Publish the API (ApiProps.stages) before binding plugins; the gateway binds plugins to published APIs only.');
+  }
+  return targets.map((stage) => {
+    if (!api.stages.includes(stage)) {
+      throw invalidProp(plugin, 'stages', `includes ${stage}, but ${api.node.path} is not published there`, stage,
+        `Publish the API to ${stage} first (ApiProps.stages); the gateway binds plugins to published APIs only.`);
+    }
+    const other = recordBinding(api, stage, plugin.pluginType, plugin);
+    if (other) {
+      throw invalidProp(plugin, 'api', `already has the ${plugin.pluginType} plugin ${other.node.path} bound on ${stage}`, api.node.path,
+        'The gateway binds at most one plugin of each type to an API; merge the plugins.');
+    }
+    const id = `${api.node.id}-${stage}`;
+    const existing = plugin.node.tryFindChild(id);
+    if (existing instanceof ApiGatewayPluginAttachment) return existing;
+    if (existing) {
+      throw invalidProp(plugin, 'api', `has the same construct id as another API bound to this plugin ("${api.node.id}")`, api.node.path, 'Give the APIs distinct construct ids.');
+    }
+    return new ApiGatewayPluginAttachment(plugin, id, {
+      apiId: api.apiId,
+      groupId: api.group.groupId,
+      pluginId: plugin.pluginId,
+      stageName: stage,
+    });
+  });
+}
+
+function bindToGroup(plugin: IGatewayPlugin, group: IApiGroup, stages: Stage[]): ApiGatewayGroupPluginAttachment[] {
+  checkInstance(plugin, group, 'group');
+  const targets = validateStages(plugin, 'stages', stages, false);
+  return targets.map((stage) => {
+    const other = recordBinding(group, stage, plugin.pluginType, plugin);
+    if (other) {
+      throw invalidProp(plugin, 'group', `already has the ${plugin.pluginType} plugin ${other.node.path} bound on ${stage}`, group.node.path,
+        'Bind at most one plugin of each type to a group per stage; merge the plugins.');
+    }
+    const id = `Group-${group.node.id}-${stage}`;
+    const existing = plugin.node.tryFindChild(id);
+    if (existing instanceof ApiGatewayGroupPluginAttachment) return existing;
+    return new ApiGatewayGroupPluginAttachment(plugin, id, {
+      groupId: group.groupId,
+      pluginId: plugin.pluginId,
+      stageName: stage,
+    });
+  });
+}

@@ -1,0 +1,73 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { isPlainObject } from './cty-type';
+import type { Finding } from './finding';
+import { type ValidationOptions, validateStack } from './validate-stack';
+
+/** Findings of one synthesized stack. */
+export interface StackFindings {
+  /** Stack name (key in `manifest.json`, or the directory name under `stacks/`). */
+  readonly stack: string;
+  /** Empty when the stack is valid. */
+  readonly findings: Finding[];
+}
+
+/** A synthesized stack file located in a cdktf output directory. */
+export interface SynthesizedStackFile {
+  /** Stack name. */
+  readonly stack: string;
+  /** Absolute path of the stack's `cdk.tf.json`. */
+  readonly file: string;
+}
+
+/**
+ * Lists the stacks of a cdktf output directory: from `<outdir>/manifest.json`
+ * (`stacks.<name>.synthesizedStackPath`, relative to `outdir`), or, without a manifest,
+ * every `<outdir>/stacks/<name>/cdk.tf.json`.
+ *
+ * @throws when a stack was synthesized as HCL (`cdk.tf`), which cannot be validated, or when
+ *   the directory holds no stacks at all
+ */
+export function listSynthesizedStacks(outdir: string): SynthesizedStackFile[] {
+  const manifestPath = path.join(outdir, 'manifest.json');
+  let stacks: SynthesizedStackFile[];
+  if (fs.existsSync(manifestPath)) {
+    const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as { stacks?: unknown };
+    const entries = isPlainObject(manifest.stacks) ? Object.entries(manifest.stacks) : [];
+    stacks = entries.map(([name, entry]) => {
+      const relative = isPlainObject(entry) && typeof entry.synthesizedStackPath === 'string' ? entry.synthesizedStackPath : path.join('stacks', name, 'cdk.tf.json');
+      return { stack: name, file: path.resolve(outdir, relative) };
+    });
+  } else {
+    const stacksDir = path.join(outdir, 'stacks');
+    const names = fs.existsSync(stacksDir) ? fs.readdirSync(stacksDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort() : [];
+    stacks = names.map((name) => ({ stack: name, file: path.resolve(stacksDir, name, 'cdk.tf.json') }));
+  }
+  for (const { stack, file } of stacks) {
+    if (!file.endsWith('.json')) {
+      throw new Error(`Stack '${stack}' was synthesized as HCL (${file}); schema validation needs JSON output. Do not set hclOutput / SYNTH_HCL_OUTPUT.`);
+    }
+  }
+  if (stacks.length === 0) throw new Error(`No synthesized stacks found in '${outdir}' (no manifest.json and no stacks/*/cdk.tf.json).`);
+  return stacks;
+}
+
+/**
+ * Validates every stack of a cdktf output directory (see {@link listSynthesizedStacks}).
+ * Each stack file is read and parsed once.
+ *
+ * @returns one entry per stack, in manifest order, including stacks without findings
+ */
+export function validateSynthOutput(outdir: string, options: ValidationOptions = {}): StackFindings[] {
+  return listSynthesizedStacks(outdir).map(({ stack, file }) => ({
+    stack,
+    findings: validateStack(stack, readStackFile(file), options),
+  }));
+}
+
+/** Reads and parses one `cdk.tf.json`. */
+export function readStackFile(file: string): object {
+  const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+  if (!isPlainObject(parsed)) throw new Error(`'${file}' is not a Terraform JSON configuration (expected a JSON object).`);
+  return parsed;
+}
