@@ -6,6 +6,7 @@ import { AddressInfo } from 'node:net';
 import * as https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Provider, { type AsymmetricSigningAlgorithm } from 'oidc-provider';
+import { memoryAdapterFactory } from './memory-adapter';
 import { ChainShape, type DemoPki, type DemoServerCertificates, generateDemoPki, serverChainPem } from './pki';
 import { type PrivateSigningJwk, generateSigningKey, publicSigningJwk } from './signing-keys';
 
@@ -148,6 +149,7 @@ export async function startDemoIssuer(options: DemoIssuerOptions = {}): Promise<
   let chainShape = options.chainShape ?? ChainShape.LEAF_AND_INTERMEDIATE;
   let signingKeys = [...(options.signingKeys ?? [generateSigningKey()])];
   let connections = 0;
+  const adapter = memoryAdapterFactory();
 
   let handler: (req: IncomingMessage, res: ServerResponse) => void = () => undefined;
   const route = (req: IncomingMessage, res: ServerResponse) => {
@@ -192,6 +194,7 @@ export async function startDemoIssuer(options: DemoIssuerOptions = {}): Promise<
   const buildProvider = () => {
     const alg = signingKeys[0].alg as AsymmetricSigningAlgorithm;
     const provider = new Provider(issuer, {
+      adapter,
       clients: [{
         client_id: client.clientId,
         client_secret: client.clientSecret,

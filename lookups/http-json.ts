@@ -26,7 +26,7 @@ export const DEFAULT_FETCH_LIMITS: FetchLimits = { timeoutMs: 10_000, maxBytes: 
  */
 export function createLookupAgent(trust: TrustStore, timeoutMs: number): Agent {
   return new Agent({
-    connect: { ca: [...trust.caPems], rejectUnauthorized: true, timeout: timeoutMs },
+    connect: { secureContext: trust.secureContext(), rejectUnauthorized: true, timeout: timeoutMs },
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
     // one short-lived lookup run; do not keep sockets around after it
@@ -78,7 +78,7 @@ export async function fetchJsonDocument(
     }
     const { statusCode, headers, body } = response;
     if (statusCode >= 300 && statusCode < 400) {
-      body.destroy();
+      discard(body);
       const location = header(headers.location);
       if (!location) {
         throw lookupError(LookupErrorCode.REDIRECT_INVALID, { issuer, host: hostLabel },
@@ -100,21 +100,21 @@ export async function fetchJsonDocument(
       continue;
     }
     if (statusCode < 200 || statusCode >= 300) {
-      body.destroy();
+      discard(body);
       throw lookupError(LookupErrorCode.HTTP_STATUS, { issuer, host: hostLabel },
         `${what} ${current.href} answered HTTP ${statusCode}`, statusCode,
         'Check the issuer URL: the identity provider must serve this document publicly.');
     }
     const contentType = header(headers['content-type']) ?? '';
     if (!JSON_TYPE.test(contentType)) {
-      body.destroy();
+      discard(body);
       throw lookupError(LookupErrorCode.NOT_JSON, { issuer, host: hostLabel },
         `${what} ${current.href} is not served as JSON (content-type)`, contentType || '(none)',
         'Check that the URL is the OIDC issuer, not a web page.');
     }
     const declared = Number(header(headers['content-length']));
     if (Number.isFinite(declared) && declared > limits.maxBytes) {
-      body.destroy();
+      discard(body);
       throw tooLarge(issuer, hostLabel, what, current, limits.maxBytes, declared);
     }
     const chunks: Buffer[] = [];
@@ -123,7 +123,7 @@ export async function fetchJsonDocument(
       for await (const chunk of body) {
         size += (chunk as Buffer).length;
         if (size > limits.maxBytes) {
-          body.destroy();
+          discard(body);
           throw tooLarge(issuer, hostLabel, what, current, limits.maxBytes, `more than ${size} bytes`);
         }
         chunks.push(chunk as Buffer);
@@ -152,6 +152,12 @@ function tooLarge(issuer: string, host: string, what: string, url: URL, max: num
   return lookupError(LookupErrorCode.TOO_LARGE, { issuer, host },
     `${what} ${url.href} is larger than the ${max}-byte cap`, got,
     'An OIDC document is a few KiB; check the URL, or raise maxDocumentBytes if the issuer really is that large.');
+}
+
+/** Drops a body we will not read, without an unhandled 'error' from undici's abort. */
+function discard(body: { on(event: 'error', listener: () => void): unknown; destroy(): unknown }): void {
+  body.on('error', () => undefined);
+  body.destroy();
 }
 
 function header(value: string | string[] | undefined): string | undefined {

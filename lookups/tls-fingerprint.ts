@@ -154,7 +154,7 @@ function connectAndCapture(host: string, port: number, trust: TrustStore, timeou
       host,
       // RFC 6066 forbids IP addresses as SNI; verification still checks the IP SAN.
       servername: net.isIP(host) ? undefined : host,
-      ca: [...trust.caPems],
+      secureContext: trust.secureContext(),
       rejectUnauthorized: true,
       checkServerIdentity: tls.checkServerIdentity,
       minVersion: 'TLSv1.2',

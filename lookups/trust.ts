@@ -15,6 +15,30 @@ export interface TrustStore {
   readonly caBundlePath?: string;
   /** Parsed trusted certificates, indexed by subject; built on first use. */
   anchorsBySubject(): ReadonlyMap<string, readonly X509Certificate[]>;
+  /**
+   * A TLS secure context trusting exactly {@link caPems}; built on first use and shared, since
+   * building one from ~150 roots costs tens of milliseconds per connection otherwise.
+   */
+  secureContext(): tls.SecureContext;
+}
+
+// Per process: the same bundle content gives the same context and index.
+const contexts = new Map<string, tls.SecureContext>();
+let systemIndex: Map<string, X509Certificate[]> | undefined;
+
+function indexCertificates(pems: readonly string[], into: Map<string, X509Certificate[]>): Map<string, X509Certificate[]> {
+  for (const pem of pems) {
+    let cert: X509Certificate;
+    try {
+      cert = new X509Certificate(pem);
+    } catch {
+      continue; // a root Node ships but cannot parse cannot anchor anything either
+    }
+    const list = into.get(cert.subject) ?? [];
+    list.push(cert);
+    into.set(cert.subject, list);
+  }
+  return into;
 }
 
 const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
@@ -62,20 +86,20 @@ export function loadTrustStore(caBundlePath?: string): TrustStore {
     caBundlePath,
     anchorsBySubject() {
       if (!index) {
-        index = new Map();
-        for (const pem of caPems) {
-          let cert: X509Certificate;
-          try {
-            cert = new X509Certificate(pem);
-          } catch {
-            continue; // a root Node ships but cannot parse cannot anchor anything either
-          }
-          const list = index.get(cert.subject) ?? [];
-          list.push(cert);
-          index.set(cert.subject, list);
-        }
+        systemIndex ??= indexCertificates(tls.rootCertificates, new Map());
+        index = new Map([...systemIndex].map(([subject, certs]) => [subject, [...certs]]));
+        indexCertificates(extra, index);
       }
       return index;
+    },
+    secureContext() {
+      const key = extra.join('');
+      let context = contexts.get(key);
+      if (!context) {
+        context = tls.createSecureContext({ ca: caPems });
+        contexts.set(key, context);
+      }
+      return context;
     },
   };
 }

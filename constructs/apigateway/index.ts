@@ -1,1 +1,10 @@
-export {};
+export { Stage } from './stage';
+export * from './plugin';
+export * from './api-group';
+export * from './backend';
+export * from './api';
+export * from './access-control-expression';
+export * from './access-control-plugin';
+export * from './jwt-auth-plugin';
+export * from './traffic-control-plugin';
+export * from './m2m-protected-apis';

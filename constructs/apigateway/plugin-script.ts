@@ -61,12 +61,12 @@ export function renderYaml(script: unknown, doubleQuotedKeys: readonly string[] 
  * (e.g. `errorMessage: "No permission by client id: ${clientId}"`).
  */
 export function escapeTemplate(text: string): string {
-  return text.replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+  return text.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
 }
 
 /** Reverses {@link escapeTemplate}: the text the gateway receives. */
 export function unescapeTemplate(text: string): string {
-  return text.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
+  return text.replace(/\$\$\{/g, () => '${').replace(/%%\{/g, () => '%{');
 }
 
 /** Whether a Terraform string still holds an interpolation (a reference), i.e. is unknown until apply. */

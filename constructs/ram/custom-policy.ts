@@ -89,7 +89,7 @@ export class CustomPolicy extends Construct {
     const known = new Set(this.currentDocument.statements.map((s) => JSON.stringify(new PolicyDocument({ statements: [s] }).toObject())));
     const fresh = statements.filter((s) => !known.has(JSON.stringify(new PolicyDocument({ statements: [s] }).toObject())));
     if (fresh.length === 0) return;
-    new PolicyDocument({ statements: fresh }).assertValid(this, 'statements');
+    new PolicyDocument({ statements: fresh }).assertValid(this, 'addStatements');
     this.currentDocument = this.currentDocument.withStatements(...fresh);
   }
 

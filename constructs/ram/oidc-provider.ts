@@ -104,7 +104,7 @@ export interface OidcProviderAttributes {
  * you verified yourself with `expectedFingerprints`.
  *
  * @see https://www.alibabacloud.com/help/en/ram/developer-reference/api-ims-2019-08-15-createoidcprovider
- * @see https://www.alibabacloud.com/help/en/idaas/eiam/user-guide/ak-free-access-configuration-flow
+ * @see https://www.alibabacloud.com/help/en/idaas/eiam/use-cases/no-ak-access-configuration-process-combined-with-alibaba-cloud-ram
  * @example
  * const provider = OidcProvider.forM2mServer(stack, 'IdaasProvider', server, {
  *   oidcProviderName: 'idaas-m2m',

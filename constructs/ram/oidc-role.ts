@@ -1,4 +1,4 @@
-import { Fn, Token } from 'cdktf';
+import { Annotations, Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { IConstruct } from 'constructs';
 import { RamRole } from '../../.gen/providers/alicloud/ram-role';
@@ -8,7 +8,8 @@ import { Suppressions } from '../security/suppressions';
 import { CustomPolicy } from './custom-policy';
 import type { CustomPolicyOptions } from './custom-policy';
 import type { IOidcProvider } from './oidc-provider';
-import { ConditionOperator, PolicyDocument, renderConditions } from './policy-document';
+import { ConditionOperator, PolicyDocument } from './policy-document';
+import { renderConditions } from './private/conditions';
 import type { PolicyCondition, PolicyStatementProps } from './policy-document';
 import { generatedName, POLICY_NAME, ROLE_NAME, validateName } from './private/names';
 import { isOnlyWildcards, sortedUnique } from './private/values';
@@ -145,7 +146,8 @@ export abstract class RoleBase extends Construct implements IOidcRole {
         throw invalidProp(this, 'attachSystemPolicy.broadAccessReason', `must explain in at least ${MIN_REASON_LENGTH} characters why ${policyName} (every action of a service) is needed`, reason,
           'Prefer a narrower system policy (e.g. a ReadOnlyAccess one) or a custom policy; if the broad grant is reviewed, give the reason.');
       }
-      this.node.addMetadata('m2m-guard:broad-access', { policyName, reason: reason.trim() });
+      // Recorded in the synth output next to suppressions, so reviews see every broad grant.
+      Annotations.of(this).addInfo(`Broad system policy ${policyName} attached: ${reason.trim()}`);
     }
     const attachment = new RamRolePolicyAttachment(this, `SystemPolicy${policyName}`, {
       policyName,
@@ -203,7 +205,7 @@ export abstract class RoleBase extends Construct implements IOidcRole {
  *
  * @see https://www.alibabacloud.com/help/en/ram/user-guide/manage-an-oidc-idp
  * @see https://www.alibabacloud.com/help/en/ram/developer-reference/api-sts-2015-04-01-assumerolewithoidc
- * @see https://www.alibabacloud.com/help/en/idaas/eiam/user-guide/ak-free-access-configuration-flow
+ * @see https://www.alibabacloud.com/help/en/idaas/eiam/use-cases/no-ak-access-configuration-process-combined-with-alibaba-cloud-ram
  * @example
  * const role = new OidcRole(stack, 'ReportingRole', {
  *   provider,

@@ -1,6 +1,7 @@
 import { Token } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { invalidProp } from '../private/errors';
+import { renderConditions } from './private/conditions';
 import { sortedUnique } from './private/values';
 
 /** Whether a statement allows or denies. */
@@ -256,21 +257,4 @@ export class PolicyDocument {
   public toJson(): string {
     return JSON.stringify(this.toObject());
   }
-}
-
-/** `{ Operator: { key: [values] } }` with operators and keys sorted. */
-export function renderConditions(conditions: readonly PolicyCondition[]): Record<string, Record<string, string[]>> {
-  const byOperator = new Map<string, Map<string, string[]>>();
-  for (const c of conditions) {
-    const keys = byOperator.get(c.operator.value) ?? new Map<string, string[]>();
-    keys.set(c.key, sortedUnique([...(keys.get(c.key) ?? []), ...c.values]));
-    byOperator.set(c.operator.value, keys);
-  }
-  const out: Record<string, Record<string, string[]>> = {};
-  for (const op of [...byOperator.keys()].sort()) {
-    const keys = byOperator.get(op)!;
-    out[op] = {};
-    for (const key of [...keys.keys()].sort()) out[op][key] = keys.get(key)!;
-  }
-  return out;
 }

@@ -1,4 +1,4 @@
-import { TerraformOutput, Testing } from 'cdktf';
+import { TerraformOutput, TerraformVariable, Testing } from 'cdktf';
 import { describe, expect, test } from 'vitest';
 import { OidcProvider, OidcRole, PolicyDocument } from '../../../constructs';
 import { validateTerraformStack } from '../../../validation';
@@ -308,6 +308,7 @@ describe('OidcRole', () => {
     role.attachSystemPolicy('AliyunOSSFullAccess', { broadAccessReason: 'Migration job, removed after cutover (#88)' });
     // THEN
     expect(onlyResource(synthJson(stack), ATTACHMENT).policy_name).toBe('AliyunOSSFullAccess');
+    expect(annotations(stack).infos).toEqual(['Broad system policy AliyunOSSFullAccess attached: Migration job, removed after cutover (#88)']);
   });
 
   test('adds a custom policy and attaches it to the role', () => {
@@ -355,6 +356,21 @@ describe('OidcRole', () => {
       ],
     });
     expect(onlyResource(synth, ATTACHMENT).policy_type).toBe('Custom');
+  });
+
+  test('grants OSS read on a bucket name known only at apply', () => {
+    // GIVEN
+    const stack = testStack();
+    const role = testRole(stack, testProvider(stack));
+    const bucket = new TerraformVariable(stack, 'reports_bucket', { type: 'string' });
+    // WHEN
+    role.grantOssRead(bucket.stringValue);
+    const synth = synthJson(stack);
+    // THEN
+    expect(JSON.parse(onlyResource(synth, 'alicloud_ram_policy').policy_document).Statement.map((s: any) => s.Resource)).toEqual([
+      ['acs:oss:*:*:${var.reports_bucket}'],
+      ['acs:oss:*:*:${var.reports_bucket}/*'],
+    ]);
   });
 
   test.each(['Reports', 'acs:oss:*:*:reports', 'ab'])('fails when granting OSS read on the bucket name %s', (bucket) => {

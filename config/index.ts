@@ -1,0 +1,4 @@
+export * from './environment';
+export * from './environments';
+export * from './issuers';
+export * from './validate';

@@ -1,0 +1,18 @@
+import type { IssuerRequest } from '../lookups/prepare';
+import type { EnvironmentConfig } from './environment';
+
+/**
+ * The issuers the environments reference, for the synth-time lookups: one request per
+ * distinct issuer, with the fingerprints every environment pins for it.
+ */
+export function issuerRequests(environments: readonly EnvironmentConfig[]): IssuerRequest[] {
+  const pins = new Map<string, Set<string>>();
+  for (const env of environments) {
+    const set = pins.get(env.m2mServer.issuer) ?? new Set<string>();
+    for (const fp of env.m2mServer.expectedFingerprints ?? []) set.add(fp);
+    pins.set(env.m2mServer.issuer, set);
+  }
+  return [...pins.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([issuer, set]) => (set.size > 0 ? { issuer, pinnedFingerprints: [...set].sort() } : { issuer }));
+}

@@ -1,0 +1,11 @@
+/**
+ * Synth-time lookups of OIDC issuers, recorded in `lookups.lock.json`.
+ *
+ * The app runs {@link prepareLookups} before constructing stacks; constructs then read
+ * {@link IssuerFacts} only, synchronously and offline.
+ */
+export * from './changes';
+export * from './errors';
+export * from './lock-file';
+export * from './lock-types';
+export * from './prepare';

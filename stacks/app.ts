@@ -1,0 +1,35 @@
+import { App, Aspects } from 'cdktf';
+import type { TerraformStack } from 'cdktf';
+import type { EnvironmentConfig } from '../config/environment';
+import type { LockFile } from '../lookups/lock-types';
+import { IssuerLookup, SecurityChecks } from '../constructs';
+import { FederationStack } from './federation-stack';
+import { GatewayStack } from './gateway-stack';
+
+/** Options for {@link buildApp}. */
+export interface BuildAppOptions {
+  /** Output directory of the synth. */
+  readonly outdir: string;
+  /** Validated environment configs. */
+  readonly environments: readonly EnvironmentConfig[];
+  /** Synth-time lookup facts (the lock after `prepareLookups`). */
+  readonly lock: LockFile;
+}
+
+/**
+ * Composes the app: per environment a gateway stack and a federation stack
+ * (`gateway-<env>`, `federation-<env>`), each with the security checks attached
+ * (production environments get the production rules).
+ */
+export function buildApp(options: BuildAppOptions): App {
+  const app = new App({ outdir: options.outdir });
+  IssuerLookup.attach(app, options.lock);
+  for (const env of options.environments) {
+    const stacks: TerraformStack[] = [
+      new GatewayStack(app, `gateway-${env.name}`, env),
+      new FederationStack(app, `federation-${env.name}`, env),
+    ];
+    for (const stack of stacks) Aspects.of(stack).add(new SecurityChecks({ production: env.production }));
+  }
+  return app;
+}
