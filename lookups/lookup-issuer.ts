@@ -39,11 +39,14 @@ export async function lookupIssuer(issuer: string, context: LookupContext): Prom
   if (jwksEndpoint.host !== endpoints[0].host || jwksEndpoint.port !== endpoints[0].port) endpoints.push(jwksEndpoint);
 
   const tlsOptions = { trust: context.trust, timeoutMs: context.limits.timeoutMs, issuer };
-  const [keys, ...hosts] = await allInOrder([
-    fetchJwks(issuer, discovery.jwksUri, context),
-    ...endpoints.map((e) => inspectTlsHost(e.host, e.port, tlsOptions)),
-  ] as const);
-  const hostFacts: HostFact[] = (hosts as Awaited<ReturnType<typeof inspectTlsHost>>[]).map((h) => ({
+  const keysPromise = fetchJwks(issuer, discovery.jwksUri, context);
+  const hostPromises = endpoints.map((e) => inspectTlsHost(e.host, e.port, tlsOptions));
+  // Wait for everything, then report the first failure in a fixed order (stable errors).
+  const settled = await Promise.allSettled([keysPromise, ...hostPromises]);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  const keys = await keysPromise;
+  const hostFacts: HostFact[] = (await Promise.all(hostPromises)).map((h) => ({
     host: h.host,
     port: h.port,
     leaf: h.leaf,
@@ -56,14 +59,6 @@ export async function lookupIssuer(issuer: string, context: LookupContext): Prom
     ...(discovery.tokenEndpoint !== undefined ? { tokenEndpoint: discovery.tokenEndpoint } : {}),
     hosts: hostFacts,
     fingerprints: [...new Set(hostFacts.map((h) => h.presentedTop.sha1))],
-    keys: keys as Awaited<ReturnType<typeof fetchJwks>>,
+    keys,
   };
-}
-
-/** Like `Promise.all`, but when several fail, rejects with the first in list order (stable errors). */
-async function allInOrder<T extends readonly Promise<unknown>[]>(promises: T): Promise<unknown[]> {
-  const settled = await Promise.allSettled(promises);
-  const failed = settled.find((s) => s.status === 'rejected');
-  if (failed) throw (failed as PromiseRejectedResult).reason;
-  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value);
 }

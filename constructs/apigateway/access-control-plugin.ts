@@ -287,11 +287,13 @@ export class AccessControlPlugin extends GatewayPlugin {
       Annotations.of(this).addWarning(`Scopes ${underscored.join(', ')} contain "_": whole-scope checks use LIKE patterns, and whether the gateway treats "_" as a one-character wildcard is unconfirmed (SQL does), which would also admit look-alike scopes.`);
     }
 
-    const build = (prop: string, fn: () => Condition): Condition => {
+    const build = (prop: string, value: unknown, fn: () => Condition): Condition => {
       try {
         return fn();
       } catch (error) {
-        if (error instanceof ExpressionError) throw invalidProp(this, prop, `cannot be used in a condition: ${error.message}`, undefined);
+        if (error instanceof ExpressionError) {
+          throw invalidProp(this, prop, `cannot be used in a condition (${error.message})`, value, 'Values in conditions must not contain quotes, backslashes, "$", "%", braces or control characters.');
+        }
         throw error;
       }
     };
@@ -302,17 +304,17 @@ export class AccessControlPlugin extends GatewayPlugin {
       rules.push({ name, prop, condition: condition.render(), ifFalse: RuleAction.DENY, denyResponse: deny ?? fallback, parameters: condition.parameters() });
     };
     if (options.checkAudience ?? true) {
-      push('checkAudience', 'm2m.server.audience', build('m2m.server.audience', () => Condition.hasValue(AUDIENCE, server.audience)),
+      push('checkAudience', 'm2m.server.audience', build('m2m.server.audience', server.audience, () => Condition.hasValue(AUDIENCE, server.audience)),
         { statusCode: 403, errorMessage: 'Token audience is not accepted' });
     }
-    push('checkClient', 'm2m.allowedClients', build('m2m.allowedClients', () => Condition.oneOf(CLIENT_ID, clients.map((c) => c.clientId))),
+    push('checkClient', 'm2m.allowedClients', build('m2m.allowedClients', clients.map((c) => c.clientId), () => Condition.oneOf(CLIENT_ID, clients.map((c) => c.clientId))),
       { statusCode: 403, errorMessage: 'No permission by client id: ${clientId}' });
     if (match === ScopeMatch.ANY_OF) {
-      push('checkScope', 'm2m.requiredScopes', build('m2m.requiredScopes', () => Condition.anyOf(...scopes.map((s) => Condition.hasScope(SCOPE, s)))),
+      push('checkScope', 'm2m.requiredScopes', build('m2m.requiredScopes', scopes, () => Condition.anyOf(...scopes.map((s) => Condition.hasScope(SCOPE, s)))),
         { statusCode: 403, errorMessage: `Missing one of the scopes ${scopes.join(', ')} for client id: \${clientId}` });
     } else {
       scopes.forEach((s, i) => {
-        push(i === 0 ? 'checkScope' : `checkScope${i + 1}`, `m2m.requiredScopes[${i}]`, build(`m2m.requiredScopes[${i}]`, () => Condition.hasScope(SCOPE, s)),
+        push(i === 0 ? 'checkScope' : `checkScope${i + 1}`, `m2m.requiredScopes[${i}]`, build(`m2m.requiredScopes[${i}]`, s, () => Condition.hasScope(SCOPE, s)),
           { statusCode: 403, errorMessage: `Missing scope ${s} for client id: \${clientId}` });
       });
     }

@@ -277,7 +277,7 @@ const PARAMETER_NAME = /^[A-Za-z0-9_.-]+$/;
  * bind a {@link JwtAuthPlugin} and an {@link AccessControlPlugin} on every published stage, or
  * use {@link M2mProtectedApis} which does that for you.
  *
- * @see https://www.alibabacloud.com/help/en/api-gateway/traditional-api-gateway/user-guide/create-an-api
+ * @see https://www.alibabacloud.com/help/doc-detail/29478.htm
  * @see https://registry.terraform.io/providers/aliyun/alicloud/1.289.0/docs/resources/api_gateway_api
  * @example
  * const api = new Api(stack, 'Hello', {

@@ -49,7 +49,8 @@ export interface BackendAttributes {
  * Terraform. This construct therefore also carries the {@link Backend.address} that each
  * {@link Api} writes into its own `http_service_config.address`; every stage uses that address.
  *
- * @see https://www.alibabacloud.com/help/en/api-gateway/traditional-api-gateway/user-guide/create-a-backend-service
+ * @see https://registry.terraform.io/providers/aliyun/alicloud/1.289.0/docs/resources/api_gateway_backend
+ * @see https://www.alibabacloud.com/help/en/idaas/eiam/user-guide/configure-api-gateway
  * @example
  * const backend = new Backend(stack, 'Users', { address: 'https://users.internal.example.com' });
  */

@@ -5,7 +5,8 @@ import { invalidProp } from '../private/errors';
 /**
  * An API Gateway environment (stage) that APIs are published to and plugins are bound on.
  *
- * @see https://www.alibabacloud.com/help/en/api-gateway/traditional-api-gateway/user-guide/publish-an-api
+ * @see https://registry.terraform.io/providers/aliyun/alicloud/1.289.0/docs/resources/api_gateway_api
+ * @see https://www.alibabacloud.com/help/en/idaas/eiam/user-guide/configure-api-gateway
  */
 export enum Stage {
   /** The test environment. */

@@ -1,0 +1,135 @@
+import { describe, expect, test } from 'vitest';
+import { Api, ApiGroup, InstanceType, M2mProtectedApis, ScopeMatch, Stage, TokenLocation } from '../../../constructs';
+import { validateTerraformStack } from '../../../validation';
+import { checkStack, synthJson } from '../../util';
+import { parseScript, resourcesByName, seedFixture } from './helpers';
+
+/** The seed fixture plus two more APIs and a second client. */
+function threeApis() {
+  const fixture = seedFixture();
+  const { stack, server, group, backend } = fixture;
+  const writer = server.addClient('Writer', { clientId: 'app_writer', grantedScopes: ['user:read:one', 'user:write:one'] });
+  const profile = new Api(stack, 'Profile', { group, backend, path: '/profile', stages: [Stage.RELEASE] });
+  const update = new Api(stack, 'Update', { group, backend, path: '/update', stages: [Stage.PRE, Stage.RELEASE] });
+  return { ...fixture, writer, profile, update };
+}
+
+describe('M2mProtectedApis', () => {
+  test('defines one JWT plugin, one access-control plugin per distinct rule set and binds them on every published stage', () => {
+    // GIVEN
+    const { stack, server, client, writer, api, profile, update } = threeApis();
+    // WHEN
+    const protection = new M2mProtectedApis(stack, 'Protection', {
+      server,
+      apis: [
+        { api, requiredScopes: ['user:read:one'], allowedClients: [client, writer] },
+        { api: profile, requiredScopes: ['user:read:one'], allowedClients: [writer, client] },
+        { api: update, requiredScopes: ['user:write:one'], allowedClients: [writer] },
+      ],
+    });
+    // THEN
+    const synth = synthJson(stack);
+    const plugins = resourcesByName(synth, 'alicloud_api_gateway_plugin');
+    expect(Object.values(plugins).map((p) => p.plugin_type).sort()).toEqual(['accessControl', 'accessControl', 'jwtAuth']);
+    expect(protection.accessControlPlugins.map((p) => p.node.id)).toEqual(['AccessControlHello', 'AccessControlUpdate']);
+    expect(protection.accessControlPluginFor(profile)).toBe(protection.accessControlPluginFor(api));
+    const bound = Object.values(resourcesByName(synth, 'alicloud_api_gateway_plugin_attachment')).map((a) => {
+      const plugin = plugins[/plugin\.([^.]+)\.id/.exec(a.plugin_id)![1]];
+      const apiName = /api\.([^.]+)\.api_id/.exec(a.api_id)![1].split('_')[0];
+      return `${apiName}:${a.stage_name}:${plugin.plugin_type}`;
+    });
+    expect(bound.sort()).toEqual([
+      'Hello:RELEASE:accessControl', 'Hello:RELEASE:jwtAuth', 'Hello:TEST:accessControl', 'Hello:TEST:jwtAuth',
+      'Profile:RELEASE:accessControl', 'Profile:RELEASE:jwtAuth',
+      'Update:PRE:accessControl', 'Update:PRE:jwtAuth', 'Update:RELEASE:accessControl', 'Update:RELEASE:jwtAuth',
+    ]);
+  });
+
+  test('passes every security rule (production included) and the offline schema validation', () => {
+    // GIVEN
+    const fixture = seedFixture({ production: true });
+    // WHEN
+    new M2mProtectedApis(fixture.stack, 'Protection', {
+      server: fixture.server,
+      apis: [{ api: fixture.api, requiredScopes: ['user:read:one'], allowedClients: [fixture.client] }],
+      throttling: { apiLimit: 600 },
+    });
+    // THEN
+    expect(checkStack(fixture.stack)).toEqual({ errors: [], warnings: [], infos: [] });
+    expect(validateTerraformStack(fixture.stack)).toEqual([]);
+  });
+
+  test('binds the optional throttling plugin to every API', () => {
+    const { stack, server, client, api } = seedFixture();
+    const protection = new M2mProtectedApis(stack, 'Protection', {
+      server, apis: [{ api, requiredScopes: ['user:read:one'], allowedClients: [client] }], throttling: { apiLimit: 100 },
+    });
+    expect(protection.trafficControlPlugin?.node.children.map((c) => c.node.id).sort()).toEqual(['Hello-RELEASE', 'Hello-TEST', 'Resource']);
+  });
+
+  test('passes token location, ANY_OF and audience options through', () => {
+    const { stack, server, client, api } = seedFixture();
+    new M2mProtectedApis(stack, 'Protection', {
+      server,
+      tokenLocation: TokenLocation.query('id_token'),
+      checkAudience: false,
+      apis: [{ api, requiredScopes: ['user:read:one', 'user:write:one'], allowedClients: [client], scopeMatch: ScopeMatch.ANY_OF }],
+    });
+    const synth = synthJson(stack);
+    const scripts = Object.values(resourcesByName(synth, 'alicloud_api_gateway_plugin')).map(parseScript);
+    expect(scripts.find((s) => s.jwk)?.parameter).toBe('id_token');
+    expect(scripts.find((s) => s.rules)?.rules.map((r: any) => r.name)).toEqual(['checkClient', 'checkScope']);
+    expect(api.requestParameters.map((p) => p.name)).toEqual(['id_token']);
+  });
+
+  test('sizes the plugins for dedicated instances when every group runs on one', () => {
+    const { stack, server, client, backend } = seedFixture();
+    const group = new ApiGroup(stack, 'DedicatedGroup', { instanceType: InstanceType.DEDICATED });
+    const api = new Api(stack, 'Dedicated', { group, backend, path: '/d', stages: [Stage.RELEASE] });
+    const protection = new M2mProtectedApis(stack, 'Protection', { server, apis: [{ api, requiredScopes: ['user:read:one'], allowedClients: [client] }] });
+    expect(protection.jwtPlugin.instanceType).toBe(InstanceType.DEDICATED);
+    expect(protection.accessControlPlugins[0].instanceType).toBe(InstanceType.DEDICATED);
+  });
+
+  test('fails when apis is empty', () => {
+    const { stack, server } = seedFixture();
+    expect(() => new M2mProtectedApis(stack, 'Protection', { server, apis: [] })).toThrow(/'apis' must not be empty, got \[\]/);
+  });
+
+  test('fails when requiredScopes is empty', () => {
+    const { stack, server, client, api } = seedFixture();
+    expect(() => new M2mProtectedApis(stack, 'Protection', { server, apis: [{ api, requiredScopes: [], allowedClients: [client] }] }))
+      .toThrow(/'apis\[0\].requiredScopes' must not be empty/);
+  });
+
+  test('fails when a required scope is not in the server\'s catalog', () => {
+    const { stack, server, client, api } = seedFixture();
+    expect(() => new M2mProtectedApis(stack, 'Protection', { server, apis: [{ api, requiredScopes: ['admin'], allowedClients: [client] }] }))
+      .toThrow(/'apis\[0\].requiredScopes\[0\]' is not a scope of the M2M server/);
+  });
+
+  test('fails when a required scope contains a quote', () => {
+    const { stack, server, client, api } = seedFixture();
+    expect(() => new M2mProtectedApis(stack, 'Protection', { server, apis: [{ api, requiredScopes: ["a'b"], allowedClients: [client] }] }))
+      .toThrow(/'apis\[0\].requiredScopes\[0\]' must not contain quotes/);
+  });
+
+  test('fails when allowedClients is empty', () => {
+    const { stack, server, api } = seedFixture();
+    expect(() => new M2mProtectedApis(stack, 'Protection', { server, apis: [{ api, requiredScopes: ['user:read:one'], allowedClients: [] }] }))
+      .toThrow(/'apis\[0\].allowedClients' must not be empty/);
+  });
+
+  test('fails when an API is not published', () => {
+    const { stack, server, client, group, backend } = seedFixture();
+    const draft = new Api(stack, 'Draft', { group, backend, path: '/draft' });
+    expect(() => new M2mProtectedApis(stack, 'Protection', { server, apis: [{ api: draft, requiredScopes: ['user:read:one'], allowedClients: [client] }] }))
+      .toThrow(/'apis\[0\].api' is not published to any stage/);
+  });
+
+  test('fails when an API is listed twice', () => {
+    const { stack, server, client, api } = seedFixture();
+    const entry = { api, requiredScopes: ['user:read:one'], allowedClients: [client] };
+    expect(() => new M2mProtectedApis(stack, 'Protection', { server, apis: [entry, entry] })).toThrow(/'apis\[1\].api' is listed twice/);
+  });
+});
