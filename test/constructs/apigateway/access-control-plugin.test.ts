@@ -137,6 +137,14 @@ describe('AccessControlPlugin', () => {
         .toThrow(/'m2m.allowedClients\[0\]' is not granted user:write:one on the server, so it could never pass, got "app_m7hfgn66xkyyxlhpkiw5kjenhy"/);
     });
 
+    test('fails when the audience cannot be quoted safely', () => {
+      const { stack } = seedFixture();
+      const odd = new M2mAuthorizationServer(stack, 'Odd', { issuer: TEST_ISSUER, audience: "https://x' or '1'='1", scopes: ['user:read:one'] });
+      const client = odd.addClient('C', { clientId: 'app_c', grantedScopes: ['user:read:one'] });
+      expect(() => new AccessControlPlugin(stack, 'Acl', { m2m: { server: odd, allowedClients: [client], requiredScopes: ['user:read:one'] } }))
+        .toThrow(/'m2m.server.audience' cannot be used in a condition \(value .* must not contain quotes.*\), got "https:\/\/x' or '1'='1"/);
+    });
+
     test('fails when a client belongs to another server', () => {
       const { stack, server } = seedFixture();
       const other = new M2mAuthorizationServer(stack, 'Other', { issuer: TEST_ISSUER, audience: 'https://other', scopes: ['user:read:one'] });
