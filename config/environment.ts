@@ -39,9 +39,9 @@ export interface M2mClientConfig {
   readonly grantedScopes: readonly string[];
 }
 
-/** Throttling of an API. */
+/** Throttling of every protected API. */
 export interface ThrottleConfig {
-  /** Requests allowed per minute for the API as a whole. */
+  /** Requests allowed per minute for each API as a whole. */
   readonly requestsPerMinute: number;
 }
 
@@ -71,11 +71,6 @@ export interface ApiConfig {
    * @default - the environment's `stages`
    */
   readonly stages?: readonly StageName[];
-  /**
-   * Throttling.
-   * @default - no throttling plugin
-   */
-  readonly throttle?: ThrottleConfig;
 }
 
 /** The gateway side: one API group, one HTTP backend, its APIs. */
@@ -100,6 +95,11 @@ export interface GatewayConfig {
    * @default true
    */
   readonly preventJtiReplay?: boolean;
+  /**
+   * Throttling applied to every protected API.
+   * @default - no throttling plugin
+   */
+  readonly throttle?: ThrottleConfig;
   /** The protected APIs. */
   readonly apis: readonly ApiConfig[];
 }

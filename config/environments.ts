@@ -52,9 +52,9 @@ export const DEV: EnvironmentConfig = {
       {
         name: 'update_user',
         description: 'Updates one user.',
-        path: '/users/{userId}',
+        path: '/users',
         method: 'PUT',
-        backendPath: '/users/{userId}',
+        backendPath: '/users',
         requiredScopes: ['user:write:one'],
         allowedClients: ['provisioning'],
       },
@@ -92,7 +92,7 @@ export const PROD: EnvironmentConfig = {
     backendName: 'user_service_prod',
     backendAddress: 'https://users.prod.example.internal',
     tokenLocation: 'bearer',
-    apis: DEV.gateway.apis.map((api) => ({ ...api, throttle: { requestsPerMinute: 600 } })),
+    throttle: { requestsPerMinute: 600 },
   },
   federation: {
     providerName: 'm2m-demo-prod',

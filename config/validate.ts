@@ -123,6 +123,9 @@ function checkGateway(env: EnvironmentConfig, scopes: Set<string>, clients: Set<
   if (env.production && gw.preventJtiReplay === false) {
     problem('gateway.preventJtiReplay', 'must not be false in a production environment: without jti replay protection a captured token can be replayed until it expires. Remove the setting (default true).');
   }
+  if (gw.throttle && !(Number.isInteger(gw.throttle.requestsPerMinute) && gw.throttle.requestsPerMinute > 0)) {
+    problem('gateway.throttle.requestsPerMinute', `must be a positive integer, got ${show(gw.throttle.requestsPerMinute)}.`);
+  }
   if (!gw.apis?.length) problem('gateway.apis', 'must list at least one API.');
   const names = new Set<string>();
   const routes = new Set<string>();
@@ -150,9 +153,6 @@ function checkGateway(env: EnvironmentConfig, scopes: Set<string>, clients: Set<
       if (missing.length) problem(`${f}.allowedClients[${j}]`, `client ${show(c)} is not granted ${show(missing)}, so it could never call this API. Grant the scope or remove the client.`);
     });
     if (api.stages !== undefined) checkStages(api.stages, `${f}.stages`, problem);
-    if (api.throttle && !(Number.isInteger(api.throttle.requestsPerMinute) && api.throttle.requestsPerMinute > 0)) {
-      problem(`${f}.throttle.requestsPerMinute`, `must be a positive integer, got ${show(api.throttle.requestsPerMinute)}.`);
-    }
   });
 }
 
