@@ -8,42 +8,42 @@
  * in every such case `cdktf.out/` is left as it was.
  */
 import { parseArgs } from 'node:util';
+import { runSynth } from './commands/synth';
 import { ENVIRONMENTS, issuerRequests, validateEnvironments } from './config';
 import { prepareLookups } from './lookups/prepare';
 import { buildApp } from './stacks/app';
-import { printSynthSummary } from './stacks/summary';
-import { synthAndValidate } from './validation';
 
 const HELP = `Usage: npm run synth [-- --ca-bundle <pem>]   (or: npx cdktf synth)
 
 Synthesizes every environment's gateway-<env> and federation-<env> stacks into
-cdktf.out/stacks/<stack>/cdk.tf.json, after checking the environment config, the synth-time
-lookups (lookups.lock.json; missing issuers are looked up, in CI that is an error), the security
-rules and the pinned provider schemas. Nothing is written unless everything passes.
+cdktf.out/stacks/<stack>/cdk.tf.json, after checking the environment config (config/), the
+synth-time lookups (lookups.lock.json: issuers missing from it are looked up and recorded; with
+CI=true that is an error), the security rules and the pinned provider schemas. Nothing is
+written unless everything passes.
 
 Options:
-  --ca-bundle <pem>  Extra trusted CA certificates for lookups of issuers missing from the lock.
+  --ca-bundle <pem>  Extra trusted CA certificates, for looking up issuers missing from the lock.
   --help             Show this help.
 `;
 
-async function main(): Promise<void> {
+async function main(): Promise<number> {
+  const started = Date.now();
   const { values } = parseArgs({ options: { help: { type: 'boolean' }, 'ca-bundle': { type: 'string' } } });
   if (values.help) {
     process.stdout.write(HELP);
-    return;
+    return 0;
   }
-  const started = Date.now();
   validateEnvironments(ENVIRONMENTS);
   const { lock } = await prepareLookups({ issuers: issuerRequests(ENVIRONMENTS), caBundlePath: values['ca-bundle'] });
-  let app: ReturnType<typeof buildApp> | undefined;
-  const summary = synthAndValidate((outdir) => {
-    app = buildApp({ outdir, environments: ENVIRONMENTS, lock });
-    return app;
-  });
-  printSynthSummary(summary, app, Date.now() - started);
+  return runSynth((outdir) => buildApp({ outdir, environments: ENVIRONMENTS, lock }), { startedAt: started });
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`synth failed: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 1;
-});
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`synth failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

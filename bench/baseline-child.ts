@@ -1,0 +1,89 @@
+/**
+ * One measured run of the plain-cdktf baseline, in a fresh process:
+ * `tsx bench/baseline-child.ts --captured <cdk.tf.json>`.
+ *
+ * Replays a stack our constructs synthesized: one bare `TerraformResource` per resource block,
+ * whose `synthesizeAttributes()` returns the captured attributes, plus the same provider through
+ * the generated `AlicloudProvider`, then `app.synth()`. No aspects, no validation, no construct
+ * logic: the cost of cdktf itself for the same resources. Reading the captured file is not timed.
+ *
+ * Prints one JSON line (`ScaleRun`) on stdout.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { isDeepStrictEqual, parseArgs } from 'node:util';
+import type { ScaleRun } from './scale-child';
+
+type Attributes = Record<string, unknown>;
+interface StackJson {
+  readonly provider?: { readonly alicloud?: Attributes[] };
+  readonly resource?: Record<string, Record<string, Attributes>>;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { captured: { type: 'string' } } });
+  if (!values.captured) throw new Error('--captured <cdk.tf.json> is required');
+
+  const t0 = performance.now();
+  const [{ App, TerraformResource, TerraformStack }, { AlicloudProvider }] = await Promise.all([
+    import('cdktf'), import('../.gen/providers/alicloud/provider'),
+  ]);
+  const importMs = performance.now() - t0;
+
+  const captured = JSON.parse(readFileSync(values.captured, 'utf8')) as StackJson;
+  const blocks: [type: string, name: string, attributes: Attributes][] = [];
+  for (const [type, byName] of Object.entries(captured.resource ?? {})) {
+    for (const [name, attrs] of Object.entries(byName)) blocks.push([type, name, withoutMetadata(attrs)]);
+  }
+  const region = captured.provider?.alicloud?.[0]?.region as string;
+
+  class BareResource extends TerraformResource {
+    public constructor(scope: InstanceType<typeof TerraformStack>, id: string, type: string, private readonly attributes: Attributes) {
+      super(scope, id, { terraformResourceType: type });
+    }
+    protected synthesizeAttributes(): Attributes {
+      return this.attributes;
+    }
+  }
+
+  const work = mkdtempSync(path.join(tmpdir(), 'bench-baseline-'));
+  try {
+    const start = performance.now();
+    const app = new App({ outdir: work });
+    const stack = new TerraformStack(app, 'baseline');
+    new AlicloudProvider(stack, 'alicloud', { region });
+    for (const [type, name, attributes] of blocks) new BareResource(stack, name, type, attributes).overrideLogicalId(name);
+    const constructMs = performance.now() - start;
+    app.synth();
+    const totalMs = performance.now() - start;
+
+    const out = JSON.parse(readFileSync(path.join(work, 'stacks', 'baseline', 'cdk.tf.json'), 'utf8')) as StackJson;
+    const identical = isDeepStrictEqual(stripAll(out.resource), stripAll(captured.resource))
+      && isDeepStrictEqual(out.provider, captured.provider);
+    const run: ScaleRun = { importMs, constructMs, synthMs: totalMs - constructMs, totalMs, resources: blocks.length, identical };
+    process.stdout.write(`${JSON.stringify(run)}\n`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function withoutMetadata(attrs: Attributes): Attributes {
+  const { '//': _metadata, ...rest } = attrs;
+  return rest;
+}
+
+function stripAll(resources: StackJson['resource']): StackJson['resource'] {
+  const out: Record<string, Record<string, Attributes>> = {};
+  for (const [type, byName] of Object.entries(resources ?? {})) {
+    out[type] = {};
+    for (const [name, attrs] of Object.entries(byName)) out[type][name] = withoutMetadata(attrs);
+  }
+  return out;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,39 @@
+import type { App } from 'cdktf';
+import { printSynthSummary } from '../stacks/summary';
+import { synthAndValidate } from '../validation';
+import type { AppFactory } from '../validation';
+
+/** Where {@link runSynth} writes. */
+export interface SynthOutput {
+  /** Summary tables and warnings. */
+  write(text: string): void;
+  /** Errors. */
+  writeError(text: string): void;
+}
+
+const STDIO: SynthOutput = {
+  write: (t) => process.stdout.write(t),
+  writeError: (t) => process.stderr.write(t),
+};
+
+/**
+ * Synthesizes and validates an app into `cdktf.out/` (or `CDKTF_OUTDIR`), prints the summary, and
+ * returns the process exit code: 0 on success, 1 when a construct error, security error or schema
+ * finding stopped it (the message names each one; the previous output is left untouched).
+ */
+export function runSynth(createApp: AppFactory, options: { startedAt?: number; output?: SynthOutput } = {}): number {
+  const output = options.output ?? STDIO;
+  const started = options.startedAt ?? Date.now();
+  let app: App | undefined;
+  try {
+    const summary = synthAndValidate((outdir) => {
+      app = createApp(outdir);
+      return app;
+    });
+    printSynthSummary(summary, app, Date.now() - started, output.write);
+    return 0;
+  } catch (error) {
+    output.writeError(`synth failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}

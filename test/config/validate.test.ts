@@ -1,0 +1,118 @@
+import { describe, expect, test } from 'vitest';
+import { ConfigError, DEV, ENVIRONMENTS, PROD, validateEnvironments } from '../../config';
+import type { EnvironmentConfig } from '../../config';
+
+/** Validates one environment and returns the error message ('' when valid). */
+function problemsOf(env: EnvironmentConfig): string {
+  try {
+    validateEnvironments([env]);
+    return '';
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+}
+
+describe('validateEnvironments', () => {
+  test('accepts the example environments', () => {
+    expect(() => validateEnvironments(ENVIRONMENTS)).not.toThrow();
+  });
+
+  test('fails when the issuer is missing, naming environment and field', () => {
+    const env = { ...PROD, m2mServer: { ...PROD.m2mServer, issuer: '' } };
+    expect(problemsOf(env)).toMatch(/environment 'prod', field 'm2mServer.issuer': is missing/);
+  });
+
+  test('fails when the issuer is not https', () => {
+    const env = { ...DEV, m2mServer: { ...DEV.m2mServer, issuer: 'http://idp.example.com' } };
+    expect(problemsOf(env)).toMatch(/field 'm2mServer.issuer': must be an https URL/);
+  });
+
+  test('fails when an API requires a scope the server does not define', () => {
+    const env = { ...DEV, gateway: { ...DEV.gateway, apis: [{ ...DEV.gateway.apis[0], requiredScopes: ['user:delete:all'] }] } };
+    expect(problemsOf(env)).toMatch(/environment 'dev', field 'gateway.apis\[0\].requiredScopes\[0\]': is not a scope of the M2M server, got "user:delete:all"/);
+  });
+
+  test('fails when a client is granted a scope the server does not define', () => {
+    const env = { ...DEV, clients: [{ ...DEV.clients[0], grantedScopes: ['admin'] }] };
+    expect(problemsOf(env)).toMatch(/field 'clients\[0\].grantedScopes\[0\]': is not a scope/);
+  });
+
+  test('fails when two APIs share method and path', () => {
+    const api = DEV.gateway.apis[0];
+    const env = { ...DEV, gateway: { ...DEV.gateway, apis: [api, { ...api, name: 'hello_again' }] } };
+    expect(problemsOf(env)).toMatch(/field 'gateway.apis\[1\].path': duplicates another API's method and path, got "GET \/hello"/);
+  });
+
+  test('fails when two APIs share a name', () => {
+    const api = DEV.gateway.apis[0];
+    const env = { ...DEV, gateway: { ...DEV.gateway, apis: [api, { ...api, path: '/other' }] } };
+    expect(problemsOf(env)).toMatch(/field 'gateway.apis\[1\].name': is used by two APIs/);
+  });
+
+  test('fails when production turns jti replay protection off', () => {
+    const env = { ...PROD, gateway: { ...PROD.gateway, preventJtiReplay: false } };
+    expect(problemsOf(env)).toMatch(/environment 'prod', field 'gateway.preventJtiReplay': must not be false in a production environment/);
+  });
+
+  test('allows jti replay protection off outside production', () => {
+    const env = { ...DEV, gateway: { ...DEV.gateway, preventJtiReplay: false } };
+    expect(problemsOf(env)).toBe('');
+  });
+
+  test('fails when an API allows a client that is not configured', () => {
+    const env = { ...DEV, gateway: { ...DEV.gateway, apis: [{ ...DEV.gateway.apis[0], allowedClients: ['ghost'] }] } };
+    expect(problemsOf(env)).toMatch(/field 'gateway.apis\[0\].allowedClients\[0\]': is not a configured client, got "ghost"/);
+  });
+
+  test('fails when an allowed client lacks a required scope', () => {
+    const env = { ...DEV, gateway: { ...DEV.gateway, apis: [{ ...DEV.gateway.apis[1], allowedClients: ['reporting'] }] } };
+    expect(problemsOf(env)).toMatch(/client "reporting" is not granted \["user:write:one"\]/);
+  });
+
+  test('fails when a path does not start with a slash', () => {
+    const env = { ...DEV, gateway: { ...DEV.gateway, apis: [{ ...DEV.gateway.apis[0], path: 'hello' }] } };
+    expect(problemsOf(env)).toMatch(/field 'gateway.apis\[0\].path': must start with "\/"/);
+  });
+
+  test('fails when a stage is unknown', () => {
+    const env = { ...DEV, stages: ['PROD'] } as unknown as EnvironmentConfig;
+    expect(problemsOf(env)).toMatch(/field 'stages\[0\]': is not a stage, got "PROD"/);
+  });
+
+  test('fails when a role has no subjects', () => {
+    const env = { ...DEV, federation: { ...DEV.federation, roles: [{ ...DEV.federation.roles[0], subjects: [] }] } };
+    expect(problemsOf(env)).toMatch(/field 'federation.roles\[0\].subjects': must list the exact token subjects/);
+  });
+
+  test('fails when the session duration is out of range, and accepts the bounds', () => {
+    const role = DEV.federation.roles[0];
+    const withDuration = (d: number) => ({ ...DEV, federation: { ...DEV.federation, roles: [{ ...role, maxSessionDurationSeconds: d }] } });
+    expect(problemsOf(withDuration(3599))).toMatch(/maxSessionDurationSeconds': must be an integer from 3600 to 43200, got 3599/);
+    expect(problemsOf(withDuration(43201))).toMatch(/got 43201/);
+    expect(problemsOf(withDuration(3600))).toBe('');
+    expect(problemsOf(withDuration(43200))).toBe('');
+  });
+
+  test('fails when OSS state lacks TableStore locking', () => {
+    const env = { ...PROD, state: { oss: { ...PROD.state.oss!, tablestoreTable: '' } } };
+    expect(problemsOf(env)).toMatch(/field 'state.oss.tablestoreTable': is missing/);
+  });
+
+  test('fails when an expected fingerprint is malformed', () => {
+    const env = { ...DEV, m2mServer: { ...DEV.m2mServer, expectedFingerprints: ['AB:CD'] } };
+    expect(problemsOf(env)).toMatch(/field 'm2mServer.expectedFingerprints\[0\]': must be 40 lowercase hex/);
+  });
+
+  test('fails when two environments share a name', () => {
+    expect(() => validateEnvironments([DEV, DEV])).toThrow(/field 'name': is used by two environments/);
+  });
+
+  test('lists every problem at once', () => {
+    const env = { ...DEV, region: 'Hangzhou', accountId: '42' };
+    const message = problemsOf(env);
+    expect(message).toMatch(/2 problems/);
+    expect(message).toMatch(/field 'region'/);
+    expect(message).toMatch(/field 'accountId'/);
+  });
+});

@@ -1,0 +1,146 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Testing } from 'cdktf';
+import type { TerraformStack } from 'cdktf';
+import { describe, expect, test } from 'vitest';
+import { DEV, ENVIRONMENTS, PROD } from '../../config';
+import type { EnvironmentConfig } from '../../config';
+import { defaultLockPath, readLockFile } from '../../lookups/lock-file';
+import type { LockFile } from '../../lookups/lock-types';
+import { buildApp } from '../../stacks/app';
+import { validateApp } from '../../validation';
+import { annotations } from '../util';
+
+const LOCK = readLockFile(defaultLockPath()) as LockFile;
+
+function build(environments: readonly EnvironmentConfig[]) {
+  return buildApp({ outdir: mkdtempSync(join(tmpdir(), 'app-test-')), environments, lock: LOCK });
+}
+
+function synthOf(app: ReturnType<typeof build>, stackId: string): Record<string, any> {
+  return JSON.parse(Testing.synth(app.node.findChild(stackId) as TerraformStack, true));
+}
+
+/** Flattens JSON into path → leaf value. */
+function flatten(value: unknown, prefix = '', out = new Map<string, unknown>()): Map<string, unknown> {
+  if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
+  } else {
+    out.set(prefix, value);
+  }
+  return out;
+}
+
+describe('buildApp', () => {
+  test('builds a gateway and a federation stack per environment', () => {
+    // GIVEN / WHEN
+    const app = build(ENVIRONMENTS);
+    // THEN
+    expect(app.node.children.map((c) => c.node.id).sort()).toEqual(['federation-dev', 'federation-prod', 'gateway-dev', 'gateway-prod']);
+  });
+
+  test('every stack the project synthesizes passes schema validation and the security rules', () => {
+    // GIVEN
+    const app = build(ENVIRONMENTS);
+    // WHEN
+    const results = validateApp(app);
+    // THEN
+    expect(results.map((r) => r.stack).sort()).toEqual(['federation-dev', 'federation-prod', 'gateway-dev', 'gateway-prod']);
+    expect(results.flatMap((r) => r.findings.map((f) => f.format()))).toEqual([]);
+    expect(annotations(app).errors).toEqual([]);
+    expect(annotations(app).warnings).toEqual([]);
+  });
+
+  test('pins the alicloud provider to aliyun/alicloud 1.289.0', () => {
+    const synth = synthOf(build([DEV]), 'gateway-dev');
+    expect(synth.terraform.required_providers.alicloud).toEqual({ source: 'aliyun/alicloud', version: '1.289.0' });
+  });
+
+  test('an environment that differs only in name synthesizes the same stacks, renamed', () => {
+    // GIVEN
+    const stg: EnvironmentConfig = { ...DEV, name: 'stg' }; // same length as 'dev': long plugin names are truncated
+    // WHEN
+    const app = build([DEV, stg]);
+    // THEN
+    for (const side of ['gateway', 'federation']) {
+      // Only values derived from the environment name may differ. Plugin names longer than 50 characters end in a hash of the full name, which includes the env.
+      const normalize = (text: string, env: string) => text
+        .split(`-${env}.tfstate`).join('-ENV.tfstate')
+        .split(`gateway_${env}_`).join('gateway_ENV_')
+        .split(`for ${env}"`).join('for ENV"')
+        .replace(/_[0-9a-f]{8}"/g, '_HASH"');
+      const dev = normalize(JSON.stringify(synthOf(app, `${side}-dev`)), 'dev');
+      const other = normalize(JSON.stringify(synthOf(app, `${side}-stg`)), 'stg');
+      expect(other).toEqual(dev);
+    }
+  });
+
+  test('dev and prod differ only where their config differs', () => {
+    // GIVEN
+    const app = build(ENVIRONMENTS);
+    // WHEN
+    const dev = flatten(synthOf(app, 'gateway-dev'));
+    const prod = flatten(synthOf(app, 'gateway-prod'));
+    const differing = [...new Set([...dev.keys(), ...prod.keys()])]
+      .filter((k) => !k.includes('.//.') && dev.get(k) !== prod.get(k))
+      .map((k) => k.replace(/_[0-9A-F]{8}(?=\.|$)/g, ''));
+    // THEN every difference traces back to a config field that differs
+    const explained: [RegExp, string][] = [
+      [/^provider\.alicloud\.0\.region$/, 'region'],
+      [/^terraform\.backend\./, 'state'],
+      [/^resource\.alicloud_api_gateway_group\.Group\.(name|description)$/, 'gateway.groupName/description'],
+      [/^resource\.alicloud_api_gateway_backend\.Backend\.backend_name$/, 'gateway.backendName'],
+      [/^resource\.alicloud_api_gateway_api\.[^.]+\.http_service_config\.address$/, 'gateway.backendAddress'],
+      [/^resource\.alicloud_api_gateway_api\.[^.]+\.stage_names\.1$/, 'stages'],
+      [/^resource\.alicloud_api_gateway_api\.[^.]+\.request_parameters\./, 'gateway.tokenLocation (query parameter declared in dev)'],
+      [/^resource\.alicloud_api_gateway_plugin\.[^.]+\.(plugin_data|plugin_name)$/, 'tokenLocation, throttle, env name'],
+      [/^resource\.alicloud_api_gateway_plugin\.Protection_Throttling\./, 'gateway.throttle'],
+      [/^resource\.alicloud_api_gateway_plugin_attachment\.[^.]+-RELEASE\./, 'stages'],
+      [/^resource\.alicloud_api_gateway_plugin_attachment\.Protection_Throttling_/, 'gateway.throttle'],
+    ];
+    const unexplained = differing.filter((k) => !explained.some(([pattern]) => pattern.test(k)));
+    expect(unexplained).toEqual([]);
+    expect(differing.some((k) => k.includes('RELEASE'))).toBe(true);
+    expect(differing.some((k) => k.startsWith('resource.alicloud_api_gateway_plugin.Protection_Throttling'))).toBe(true);
+  });
+
+  test('production gets the production security rules', () => {
+    // GIVEN a prod environment whose jti replay protection would be off (bypassing config validation)
+    const risky: EnvironmentConfig = { ...PROD, gateway: { ...PROD.gateway, preventJtiReplay: false } };
+    // WHEN
+    const app = build([risky]);
+    Testing.synth(app.node.findChild('gateway-prod') as TerraformStack);
+    // THEN
+    expect(annotations(app).errors).toEqual([expect.stringMatching(/^APIGW-JWT2/)]);
+  });
+
+  test('federation outputs the provider and role ARNs for AssumeRoleWithOIDC', () => {
+    const synth = synthOf(build([DEV]), 'federation-dev');
+    expect(Object.keys(synth.output).sort()).toEqual(['oidc_provider_arn', 'role_arn_m2m_reporting_dev']);
+    expect(synth.output.oidc_provider_arn.value).toMatch(/^\$\{alicloud_ims_oidc_provider\..+\.arn\}$/);
+  });
+
+  test('prod keeps state in OSS with TableStore locking, dev locally', () => {
+    const app = build(ENVIRONMENTS);
+    expect(synthOf(app, 'gateway-dev').terraform.backend).toEqual({ local: { path: 'terraform.gateway-dev.tfstate' } });
+    expect(synthOf(app, 'federation-prod').terraform.backend.oss).toMatchObject({
+      bucket: 'example-terraform-state-prod', key: 'federation-prod.tfstate', prefix: 'm2m-guard', encrypt: true,
+      tablestore_endpoint: 'https://tf-lock.cn-shanghai.ots.aliyuncs.com', tablestore_table: 'terraform_state_lock',
+    });
+  });
+
+  test('no secret ever reaches the synthesized stacks', () => {
+    const app = build(ENVIRONMENTS);
+    for (const id of ['gateway-dev', 'gateway-prod', 'federation-dev', 'federation-prod']) {
+      const text = JSON.stringify(synthOf(app, id));
+      expect(text).not.toMatch(/secret|access_key|password|"(d|p|q|dp|dq|qi|k)":|PRIVATE KEY/i);
+    }
+  });
+
+  test('whole stacks match the reviewed snapshot (change detector)', () => {
+    const app = build(ENVIRONMENTS);
+    expect(synthOf(app, 'gateway-dev')).toMatchSnapshot();
+    expect(synthOf(app, 'federation-prod')).toMatchSnapshot();
+  });
+});
