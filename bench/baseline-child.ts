@@ -27,9 +27,9 @@ async function main(): Promise<void> {
   if (!values.captured) throw new Error('--captured <cdk.tf.json> is required');
 
   const t0 = performance.now();
-  const [{ App, TerraformResource, TerraformStack }, { AlicloudProvider }] = await Promise.all([
-    import('cdktf'), import('../.gen/providers/alicloud/provider'),
-  ]);
+  // require, not static imports: importing cdktf and the generated provider is timed separately.
+  const { App, TerraformResource, TerraformStack } = require('cdktf') as typeof import('cdktf');
+  const { AlicloudProvider } = require('../.gen/providers/alicloud/provider') as typeof import('../.gen/providers/alicloud/provider');
   const importMs = performance.now() - t0;
 
   const captured = JSON.parse(readFileSync(values.captured, 'utf8')) as StackJson;

@@ -1,0 +1,117 @@
+/**
+ * Example: another team's cdktf app built on m2m-guard.
+ *
+ * It imports m2m-guard ONLY through its package name (`m2m-guard`, `m2m-guard/lookups`,
+ * `m2m-guard/validation`, `m2m-guard/providers/alicloud`), never through a relative path into the
+ * library, exactly as an app that installed the package would. See README.md for how to run it.
+ *
+ * The "orders" team protects its own API with its own IDaaS M2M server, lets one client assume a
+ * RAM role with its token, attaches the security checks, and synthesizes with schema validation.
+ * The issuer's synth-time facts come from this app's own lock file (./lookups.lock.json).
+ */
+import * as path from 'node:path';
+import { AnnotationMetadataEntryType, App, Aspects, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import {
+  Api, ApiGroup, Backend, HttpMethod, IssuerLookup, M2mAuthorizationServer, M2mProtectedApis, OidcProvider, OidcRole,
+  SecurityChecks, Stage, TokenLocation,
+} from 'm2m-guard';
+import { type LockFile, prepareLookups } from 'm2m-guard/lookups';
+import { synthAndValidate } from 'm2m-guard/validation';
+import { provider } from 'm2m-guard/providers/alicloud';
+
+/** The orders team's IDaaS M2M server (recorded in ./lookups.lock.json). */
+export const ORDERS_ISSUER = 'https://idaas.orders.example.com/api/v2/iauths_system/oauth2';
+const ORDERS_AUDIENCE = 'https://idaas.orders.example.com';
+
+/** Properties of {@link OrdersStack}. */
+export interface OrdersStackProps {
+  /** Alibaba Cloud region. */
+  readonly region: string;
+  /** Production rules for the security checks. */
+  readonly production: boolean;
+}
+
+/** The orders team's stack: one M2M-protected API, and a RAM role its fulfilment client assumes. */
+export class OrdersStack extends TerraformStack {
+  public constructor(scope: Construct, id: string, props: OrdersStackProps) {
+    super(scope, id);
+    new LocalBackend(this, { path: `terraform.${id}.tfstate` });
+    new provider.AlicloudProvider(this, 'alicloud', { region: props.region });
+
+    // The M2M server is a reference: its keys and TLS fingerprints come from the lock.
+    const server = new M2mAuthorizationServer(this, 'Idaas', {
+      issuer: ORDERS_ISSUER,
+      audience: ORDERS_AUDIENCE,
+      scopes: ['orders:read', 'orders:write'],
+    });
+    const fulfilment = server.addClient('Fulfilment', { clientId: 'app_orders_fulfilment', grantedScopes: ['orders:read'] });
+
+    // Gateway: one API, JWT-verified, scope- and client-checked.
+    const group = new ApiGroup(this, 'Group', { groupName: 'orders_api', description: 'Orders API (M2M only)' });
+    const backend = new Backend(this, 'Backend', { backendName: 'orders_service', address: 'https://orders.internal.example.com' });
+    const listOrders = new Api(this, 'ListOrders', {
+      group,
+      backend,
+      apiName: 'list_orders',
+      description: 'Lists orders.',
+      path: '/orders',
+      method: HttpMethod.GET,
+      backendPath: '/v1/orders',
+      stages: [Stage.TEST],
+    });
+    new M2mProtectedApis(this, 'Protection', {
+      server,
+      tokenLocation: TokenLocation.authorizationBearer(),
+      preventJtiReplay: true,
+      apis: [{ api: listOrders, requiredScopes: ['orders:read'], allowedClients: [fulfilment] }],
+    });
+
+    // Federation: the fulfilment client exchanges its token for a RAM role (AssumeRoleWithOIDC).
+    const idp = OidcProvider.forM2mServer(this, 'OidcProvider', server, { oidcProviderName: 'orders-idaas' });
+    const role = new OidcRole(this, 'FulfilmentRole', {
+      provider: idp,
+      roleName: 'orders-fulfilment',
+      description: 'Assumed by the orders fulfilment client with its M2M token.',
+      allowedSubjects: [fulfilment.clientId],
+      maxSessionDurationSeconds: 3600,
+    });
+    role.grantOssRead('orders-exports');
+
+    new TerraformOutput(this, 'oidc_provider_arn', { value: idp.oidcProviderArn });
+    new TerraformOutput(this, 'fulfilment_role_arn', { value: role.roleArn });
+  }
+}
+
+/** Builds the app for an output directory (the factory {@link synthAndValidate} needs). */
+export function buildOrdersApp(outdir: string, lock: LockFile): App {
+  const app = new App({ outdir });
+  IssuerLookup.attach(app, lock);
+  const stack = new OrdersStack(app, 'orders', { region: 'cn-beijing', production: false });
+  Aspects.of(stack).add(new SecurityChecks({ production: false }));
+  return app;
+}
+
+async function main(): Promise<void> {
+  // Records the issuer on first run (network), then reads it from the lock (offline; CI=true never looks up).
+  const { lock } = await prepareLookups({ issuers: [{ issuer: ORDERS_ISSUER }], lockPath: path.join(__dirname, 'lookups.lock.json') });
+  // Never the repository's cdktf.out/: synthAndValidate replaces its outdir as a whole.
+  const outdir = process.env.CDKTF_OUTDIR ?? path.join(__dirname, 'cdktf.out');
+  let app: App | undefined;
+  const summary = synthAndValidate((dir) => (app = buildOrdersApp(dir, lock)), { outdir });
+  for (const s of summary.stacks) process.stdout.write(`${s.stack}: ${s.resources} resources, ${s.providers} provider(s)\n`);
+  // Security errors fail the synth above; warnings are annotations on the constructs.
+  for (const node of app?.node.findAll() ?? []) {
+    for (const m of node.node.metadata) {
+      if (m.type === AnnotationMetadataEntryType.WARN) process.stdout.write(`warning [${node.node.path}] ${String(m.data)}\n`);
+    }
+  }
+  process.stdout.write(`ok ${summary.stacks.length} stack(s) synthesized and validated → ${summary.outdir}\n`);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`synth failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}
