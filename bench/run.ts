@@ -198,6 +198,8 @@ function machineInfo(): Record<string, string | number> {
     cores: os.availableParallelism?.() ?? os.cpus().length,
     totalMemoryMb: Math.round(os.totalmem() / 2 ** 20),
     commit: `${git(['rev-parse', '--short', 'HEAD'])}${git(['status', '--porcelain']) ? ' (dirty tree)' : ''}`,
+    // Other work on the machine skews timings: recorded so a noisy run can be recognised.
+    loadAverage1mAtStart: Number(os.loadavg()[0].toFixed(2)),
   };
 }
 
@@ -256,7 +258,7 @@ function scaleRows(scale: ScaleResult[]): string[][] {
 function printTables(info: Record<string, string | number>, example: { direct: CommandStats; cli: CommandStats }, scale: ScaleResult[], lookups: LookupsResult, targets: TargetResult[]): void {
   const style = { head: [], border: [] };
   const out = (s: string): boolean => process.stdout.write(`${s}\n`);
-  out(`\nmachine: node ${info.node}, cdktf ${info.cdktf}, ${info.cpuModel} × ${info.cores}, ${info.totalMemoryMb} MB, ${info.os}, ${info.date}, commit ${info.commit}`);
+  out(`\nmachine: node ${info.node}, cdktf ${info.cdktf}, ${info.cpuModel} × ${info.cores}, ${info.totalMemoryMb} MB, ${info.os}, ${info.date}, commit ${info.commit}, load ${info.loadAverage1mAtStart} → ${info.loadAverage1mAtEnd}`);
 
   const ex = new Table({ head: ['example synth', 'command', 'runs', 'median wall ms', 'min wall ms', 'peak RSS MB'], style });
   ex.push(['direct', example.direct.command, example.direct.runs, ms(example.direct.medianWallMs), ms(example.direct.minWallMs), example.direct.peakRssMb.toFixed(0)]);
@@ -288,7 +290,8 @@ function markdown(info: Record<string, string | number>, example: { direct: Comm
   return `# Synth benchmark (\`npm run bench\`)
 
 Machine: node ${info.node}, cdktf ${info.cdktf}, ${info.cpuModel}, ${info.cores} cores, ${info.totalMemoryMb} MB RAM, ${info.os}.
-Date: ${info.date}. Commit: ${info.commit}. Options: ${JSON.stringify(options)}.
+Date: ${info.date}. Commit: ${info.commit}. Load average (1 min) at start / end: ${info.loadAverage1mAtStart} / ${info.loadAverage1mAtEnd}.
+Options: ${JSON.stringify(options)}.
 
 ## Targets
 
@@ -305,11 +308,13 @@ ${table(['', 'command', 'median wall ms', 'min wall ms', 'peak RSS MB'], [
 
 ## Scale: protected APIs × 3 stages, JWT + access-control bound per stage
 
-Ours: project constructs + SecurityChecks aspect, \`synthAndValidate\` (schema validation included).
+Ours (bench/scale-app.ts): one API group (DEDICATED instance), one backend, n APIs each published on TEST, PRE and RELEASE,
+protected by M2mProtectedApis: one JWT plugin and 6 access-control plugins (3 families × read/write rule sets,
+3 rules each), bound per API and stage; SecurityChecks aspect (production rules), \`synthAndValidate\` (schema validation included).
 Baseline: the same resources (our synthesized JSON replayed as bare \`TerraformResource\`s + the generated
 \`AlicloudProvider\`), plain \`app.synth()\`. Each run is a fresh child process; ${scale[0]?.ours.runs.length ?? 0} runs per side, alternating,
 after a warm-up. In-process columns come from the run with the median total; wall is the median; peak RSS the maximum.
-"marginal ms/API" is the in-process total added per API since the previous size: flat means linear growth.
+"marginal ms/API" is the in-process total added per API since the previous size (first size: total / APIs): flat means linear growth.
 Baseline output identical to ours (resources and provider, ignoring \`//\` metadata): ${scale.every((s) => s.baselineIdentical) ? 'yes' : 'NO'}.
 
 ${table(SCALE_HEAD, scaleRows(scale))}
@@ -356,9 +361,16 @@ async function main(): Promise<void> {
   const lookups = await benchLookupsInChild(lookupRuns);
   const targets = evaluateTargets(example, scale);
 
+  info.loadAverage1mAtEnd = Number(os.loadavg()[0].toFixed(2));
   printTables(info, example, scale, lookups, targets);
   mkdirSync(RESULTS, { recursive: true });
-  writeAtomically(path.join(RESULTS, 'latest.json'), `${JSON.stringify({ machine: info, options, example, scale, lookups, targets }, null, 2)}\n`);
+  // Rounded (2 decimals below 10, e.g. ratios; else 1) to keep the committed file's diffs readable.
+  const round = (_key: string, value: unknown): unknown => {
+    if (typeof value !== 'number' || Number.isInteger(value)) return value;
+    const f = Math.abs(value) < 10 ? 100 : 10;
+    return Math.round(value * f) / f;
+  };
+  writeAtomically(path.join(RESULTS, 'latest.json'), `${JSON.stringify({ machine: info, options, example, scale, lookups, targets }, round, 2)}\n`);
   writeAtomically(path.join(RESULTS, 'latest.md'), markdown(info, example, scale, lookups, targets, options));
   log(`bench finished in ${((Date.now() - started) / 1000).toFixed(0)} s → ${path.relative(ROOT, RESULTS)}/latest.json, latest.md`);
 }
