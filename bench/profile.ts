@@ -8,8 +8,6 @@
  *    the directory swap. Measured by wrapping prototype methods around the real `synthAndValidate`.
  * 2. With `--cpu-prof`: the scale child under `node --cpu-prof`, self time summed by file and by
  *    function (top 25).
- * 3. With `--experiment a,b`: the phases with prototypes of proposed optimizations patched in
- *    (see bench/experiments.ts), to measure their gain without changing the project code.
  *
  * Not part of `npm run bench` (instrumentation distorts wall time a little); run it on demand.
  */
@@ -20,7 +18,6 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { applyExperiments } from './experiments';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -95,7 +92,7 @@ function generatedBindingImports(): string[] {
   return [...found].sort();
 }
 
-function phases(n: number, experiments: readonly string[]): void {
+function phases(n: number): void {
   const imports: [string, number][] = [];
   timedImport('cdktf + constructs (npm)', ['cdktf', 'constructs'], imports);
   timedImport('generated bindings (.gen, as imported under constructs/)', generatedBindingImports(), imports);
@@ -104,11 +101,6 @@ function phases(n: number, experiments: readonly string[]): void {
   timedImport('validation', ['../validation'], imports);
   timedImport('bench scale app + lock reader', ['./scale-app', '../lookups/lock-file'], imports);
 
-  if (experiments.length > 0) {
-    // After the timed imports, before the instrumentation (so the wrappers time the patched code).
-    applyExperiments(experiments);
-    process.stdout.write(`experiments applied: ${experiments.join(', ')}\n`);
-  }
   const cdktf = require('cdktf') as typeof import('cdktf');
   // The CommonJS exports object (what the compiled project modules call into), not the ESM namespace.
   const yaml = createRequire(__filename)('yaml') as typeof import('yaml');
@@ -279,10 +271,9 @@ function cpuProfile(n: number): void {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { apis: { type: 'string', default: '1000' }, 'cpu-prof': { type: 'boolean' }, experiment: { type: 'string', default: '' } } });
+  const { values } = parseArgs({ options: { apis: { type: 'string', default: '1000' }, 'cpu-prof': { type: 'boolean' } } });
   const n = Number(values.apis);
-  const experiments = values.experiment.split(',').filter((e) => e !== '');
-  phases(n, experiments);
+  phases(n);
   if (values['cpu-prof']) cpuProfile(n);
 }
 

@@ -3,9 +3,7 @@
  * `tsx bench/scale-child.ts --apis <n> [--capture <file>]`.
  *
  * Prints one JSON line ({@link ScaleRun}) on stdout. With `--capture`, the synthesized stack
- * (`cdk.tf.json`) is copied there after timing, for the baseline to replay. With
- * `--experiment a,b`, prototypes of proposed optimizations are patched in first (bench/experiments.ts;
- * never used by `npm run bench`).
+ * (`cdk.tf.json`) is copied there after timing, for the baseline to replay.
  */
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,7 +28,7 @@ export interface ScaleRun {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { apis: { type: 'string' }, capture: { type: 'string' }, experiment: { type: 'string' } } });
+  const { values } = parseArgs({ options: { apis: { type: 'string' }, capture: { type: 'string' } } });
   const n = Number(values.apis);
   if (!Number.isInteger(n) || n < 1) throw new Error('--apis <n> is required');
 
@@ -40,7 +38,6 @@ async function main(): Promise<void> {
   const { synthAndValidate } = require('../validation') as typeof import('../validation');
   const { readLockFile } = require('../lookups/lock-file') as typeof import('../lookups/lock-file');
   const importMs = performance.now() - t0;
-  if (values.experiment) (require('./experiments') as typeof import('./experiments')).applyExperiments(values.experiment.split(','));
 
   const lock = readLockFile(path.join(__dirname, '..', 'lookups.lock.json'));
   if (!lock) throw new Error('lookups.lock.json is missing');

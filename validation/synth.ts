@@ -77,6 +77,11 @@ export function synthAndValidate(createApp: AppFactory, options: SynthAndValidat
   fs.mkdirSync(parent, { recursive: true });
   const tmp = fs.mkdtempSync(path.join(parent, `.${path.basename(outdir)}.tmp-`));
   let stacks: StackSummary[];
+  // cdktf records a full stack trace for every token it creates; with source maps on (tsx, or
+  // --enable-source-maps) each one is mapped back to TypeScript, which dominated construction time
+  // of large apps. Our construction errors name construct paths and props, not stack positions.
+  const sourceMaps = process.sourceMapsEnabled;
+  process.setSourceMapsEnabled(false);
   try {
     const app = createApp(tmp);
     if (path.resolve(app.outdir) !== tmp) {
@@ -95,6 +100,8 @@ export function synthAndValidate(createApp: AppFactory, options: SynthAndValidat
   } catch (error) {
     fs.rmSync(tmp, { recursive: true, force: true });
     throw error;
+  } finally {
+    process.setSourceMapsEnabled(sourceMaps);
   }
   replaceDirectory(tmp, outdir);
   return { outdir, stacks };

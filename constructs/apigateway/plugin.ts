@@ -158,6 +158,7 @@ export abstract class GatewayPlugin extends Construct implements IGatewayPlugin 
   /** The plugin name. */
   public readonly pluginName: string;
   private _resource?: ApiGatewayPlugin;
+  private _pluginId?: string;
   private _pluginData?: string;
   private readonly description?: string;
 
@@ -182,7 +183,10 @@ export abstract class GatewayPlugin extends Construct implements IGatewayPlugin 
 
   /** The plugin id. */
   public get pluginId(): string {
-    return this.resource.id;
+    // One token for every binding: each `resource.id` read creates a new token, and cdktf records a
+    // full stack trace per token (the dominant construction cost with hundreds of bindings).
+    this._pluginId ??= this.resource.id;
+    return this._pluginId;
   }
 
   /** The plugin script exactly as the gateway receives it (YAML). */

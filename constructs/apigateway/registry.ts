@@ -16,6 +16,8 @@ export interface RegisteredApi extends IConstruct {
 
 interface GroupState {
   readonly apis: RegisteredApi[];
+  /** APIs by request path, so duplicate detection stays linear in the number of APIs. */
+  readonly apisByPath: Map<string, RegisteredApi[]>;
   readonly tokenParameters: string[];
 }
 
@@ -25,7 +27,7 @@ const bindings = new WeakMap<IConstruct, Map<string, IConstruct>>();
 function groupState(group: IConstruct): GroupState {
   let state = groups.get(group);
   if (!state) {
-    state = { apis: [], tokenParameters: [] };
+    state = { apis: [], apisByPath: new Map(), tokenParameters: [] };
     groups.set(group, state);
   }
   return state;
@@ -34,9 +36,9 @@ function groupState(group: IConstruct): GroupState {
 /** The API already registered on `group` with the same route, if any. */
 export function findRoute(group: IConstruct, routeKey: string): RegisteredApi | undefined {
   const [method, path] = routeKey.split(' ');
-  return groupState(group).apis.find((api) => {
-    const [m, p] = api.routeKey.split(' ');
-    return p === path && (m === method || m === 'ANY' || method === 'ANY');
+  return groupState(group).apisByPath.get(path)?.find((api) => {
+    const [m] = api.routeKey.split(' ');
+    return m === method || m === 'ANY' || method === 'ANY';
   });
 }
 
@@ -44,6 +46,10 @@ export function findRoute(group: IConstruct, routeKey: string): RegisteredApi | 
 export function registerApi(group: IConstruct, api: RegisteredApi): void {
   const state = groupState(group);
   state.apis.push(api);
+  const path = api.routeKey.split(' ')[1];
+  const samePath = state.apisByPath.get(path) ?? [];
+  samePath.push(api);
+  state.apisByPath.set(path, samePath);
   for (const name of state.tokenParameters) api.ensureTokenParameter(name);
 }
 

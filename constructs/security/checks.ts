@@ -102,6 +102,8 @@ class StackIndex implements RuleContext {
   private views = new Map<TerraformResource, ResourceView>();
   private byType: Map<string, ResourceView[]> | undefined;
   private byAddress: Map<string, ResourceView> | undefined;
+  private readonly referencingIndex = new Map<string, Map<string, ResourceView[]>>();
+  private readonly attributeIndex = new Map<string, Map<string, ResourceView[]>>();
 
   public constructor(public readonly stack: TerraformStack, public readonly production: boolean) {}
 
@@ -125,6 +127,32 @@ class StackIndex implements RuleContext {
     if (typeof reference !== 'string') return undefined;
     const match = REFERENCE.exec(reference);
     return match ? this.index().byAddress.get(`${match[1]}.${match[2]}`) : undefined;
+  }
+
+  public resourcesReferencing(type: string, attribute: string, target: ResourceView): readonly ResourceView[] {
+    return this.grouped(this.referencingIndex, type, attribute, (value) => this.referencedResource(value)?.address).get(target.address) ?? [];
+  }
+
+  public resourcesWithAttribute(type: string, attribute: string, value: string): readonly ResourceView[] {
+    return this.grouped(this.attributeIndex, type, attribute, (v) => (typeof v === 'string' ? v : undefined)).get(value) ?? [];
+  }
+
+  /** Resources of `type` grouped by a key derived from `attribute`, built once per synth pass. */
+  private grouped(cache: Map<string, Map<string, ResourceView[]>>, type: string, attribute: string, keyOf: (value: unknown) => string | undefined): Map<string, ResourceView[]> {
+    const cacheKey = `${type}\u0000${attribute}`;
+    let groups = cache.get(cacheKey);
+    if (!groups) {
+      groups = new Map();
+      for (const view of this.resourcesOfType(type)) {
+        const key = keyOf(view.config[attribute]);
+        if (key === undefined) continue;
+        const list = groups.get(key) ?? [];
+        list.push(view);
+        groups.set(key, list);
+      }
+      cache.set(cacheKey, groups);
+    }
+    return groups;
   }
 
   private index(): { byType: Map<string, ResourceView[]>; byAddress: Map<string, ResourceView> } {

@@ -51,6 +51,13 @@ export interface RuleContext {
   resourcesOfType(type: string): readonly ResourceView[];
   /** The resource a `${type.name.attr}` reference points at, if it is in this stack. */
   referencedResource(reference: unknown): ResourceView | undefined;
+  /**
+   * Resources of `type` whose `attribute` is a reference to `target`
+   * (e.g. plugin attachments whose `api_id` points at an API). Indexed: linear in the stack size.
+   */
+  resourcesReferencing(type: string, attribute: string, target: ResourceView): readonly ResourceView[];
+  /** Resources of `type` whose `attribute` is exactly the string `value`. Indexed. */
+  resourcesWithAttribute(type: string, attribute: string, value: string): readonly ResourceView[];
 }
 
 /**

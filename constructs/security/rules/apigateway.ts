@@ -60,12 +60,10 @@ export const anonymousApiProtected: SecurityRule = {
       set.add(type);
       types.set(stage, set);
     };
-    for (const att of context.resourcesOfType(API_ATTACHMENT)) {
-      if (context.referencedResource(att.config.api_id)?.address === res.address) note(att.config.stage_name, att.config.plugin_id);
-    }
+    for (const att of context.resourcesReferencing(API_ATTACHMENT, 'api_id', res)) note(att.config.stage_name, att.config.plugin_id);
     const groupId = res.config.group_id;
-    for (const att of context.resourcesOfType(GROUP_ATTACHMENT)) {
-      if (typeof groupId === 'string' && att.config.group_id === groupId) note(att.config.stage_name, att.config.plugin_id);
+    if (typeof groupId === 'string') {
+      for (const att of context.resourcesWithAttribute(GROUP_ATTACHMENT, 'group_id', groupId)) note(att.config.stage_name, att.config.plugin_id);
     }
     const findings: string[] = [];
     let unresolved = false;
