@@ -27,6 +27,12 @@ export interface M2mServerConfig {
    * @default - none pinned: the recorded lookup is trusted as is
    */
   readonly expectedFingerprints?: readonly string[];
+  /**
+   * `kid` of the key the JWT plugin trusts when the issuer's JWKS holds several (e.g. during a key
+   * rotation). Must be a key recorded in `lookups.lock.json`.
+   * @default - the JWKS's only key (the synth fails and asks for this when there are several)
+   */
+  readonly signingKeyId?: string;
 }
 
 /** An M2M client application (public identity only; its secret never enters config). */

@@ -53,6 +53,7 @@ export class GatewayStack extends TerraformStack {
       server,
       tokenLocation: gw.tokenLocation === 'query' ? TokenLocation.query('id_token') : TokenLocation.authorizationBearer(),
       preventJtiReplay: gw.preventJtiReplay ?? true,
+      keyId: env.m2mServer.signingKeyId,
       throttling: gw.throttle ? { apiLimit: gw.throttle.requestsPerMinute, unit: ThrottlingUnit.MINUTE } : undefined,
       apis: gw.apis.map((config) => ({
         api: apis.get(config.name) as Api,

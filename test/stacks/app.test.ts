@@ -138,6 +138,21 @@ describe('buildApp', () => {
     }
   });
 
+  test('the configured signing key id selects the JWT plugin key from the lock', () => {
+    // GIVEN
+    const env: EnvironmentConfig = { ...DEV, m2mServer: { ...DEV.m2mServer, signingKeyId: 'demo-fixture-rs256' } };
+    // WHEN
+    const synth = synthOf(build([env]), 'gateway-dev');
+    // THEN
+    const jwt = Object.values(synth.resource.alicloud_api_gateway_plugin).find((p: any) => p.plugin_type === 'jwtAuth') as any;
+    expect(jwt.plugin_data).toMatch(/kid: demo-fixture-rs256/);
+  });
+
+  test('fails when the configured signing key id is not in the lock', () => {
+    const env: EnvironmentConfig = { ...DEV, m2mServer: { ...DEV.m2mServer, signingKeyId: 'rotated-away' } };
+    expect(() => build([env])).toThrow(/'keyId' is not a signing key of https:\/\/localhost:8443\/demo in lookups.lock.json/);
+  });
+
   test('whole stacks match the reviewed snapshot (change detector)', () => {
     const app = build(ENVIRONMENTS);
     expect(synthOf(app, 'gateway-dev')).toMatchSnapshot();
