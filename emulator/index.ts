@@ -1,0 +1,13 @@
+/**
+ * Local API Gateway emulator: enforces the `jwtAuth`, `accessControl` and `trafficControl`
+ * plugins of a synthesized stack so requests with real tokens can be checked before deploying.
+ */
+export * from './access-control';
+export * from './cli';
+export * from './errors';
+export * from './gateway';
+export * from './jwt-auth';
+export * from './references';
+export * from './server';
+export * from './stack';
+export * from './traffic-control';

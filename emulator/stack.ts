@@ -1,0 +1,259 @@
+/**
+ * Reads a synthesized stack (`cdk.tf.json`) into what the gateway emulator needs: the APIs
+ * (route, stages, group, auth type), the plugins with their parsed scripts, and every per-API
+ * and group-wide binding, matched through the `${...}` references cdktf writes.
+ */
+import { readFileSync } from 'node:fs';
+import { parsePluginData } from '../constructs/apigateway/plugin-script';
+import { type AccessControlConfig, readAccessControlConfig } from './access-control';
+import { EmulatorUnsupportedError } from './errors';
+import { type JwtAuthConfig, readJwtAuthConfig } from './jwt-auth';
+import { identityKey, isExpression } from './references';
+import { type TrafficControlConfig, readTrafficControlConfig } from './traffic-control';
+
+const API = 'alicloud_api_gateway_api';
+const GROUP = 'alicloud_api_gateway_group';
+const PLUGIN = 'alicloud_api_gateway_plugin';
+const API_ATTACHMENT = 'alicloud_api_gateway_plugin_attachment';
+const GROUP_ATTACHMENT = 'alicloud_api_gateway_group_plugin_attachment';
+
+/** The stages of API Gateway (classic). */
+export const STAGES = ['TEST', 'PRE', 'RELEASE'] as const;
+
+/** A request parameter declared on an API (`request_parameters`). */
+export interface DeclaredParameter {
+  /** Name in the request. */
+  readonly name: string;
+  /** `QUERY`, `HEAD`, `PATH` or `BODY`. */
+  readonly location: string;
+  /** `REQUIRED` or `OPTIONAL`. */
+  readonly required: string;
+}
+
+/** An `alicloud_api_gateway_api` of the stack. */
+export interface EmulatedApi {
+  /** Resource address, e.g. `alicloud_api_gateway_api.Api-hello_5B17D1E1`. */
+  readonly address: string;
+  /** API name (`name`). */
+  readonly name: string;
+  /** What `group_id` points at (see {@link identityKey}). */
+  readonly groupKey?: string;
+  /** The group's name when the group is defined in the stack. */
+  readonly groupName?: string;
+  /** Upper-case request method (`ANY` matches every method). */
+  readonly method: string;
+  /** Request path; `[name]` segments are path parameters. */
+  readonly path: string;
+  /** `MAPPING` or `PASSTHROUGH`. */
+  readonly mode: string;
+  /** `auth_type` (`ANONYMOUS`, `APP`, ...). */
+  readonly authType: string;
+  /** Stages it is published to (`stage_names`). */
+  readonly stages: readonly string[];
+  /** Declared request parameters. */
+  readonly parameters: readonly DeclaredParameter[];
+  /** The backend the gateway would forward to. */
+  readonly backend?: { readonly method?: string; readonly path?: string; readonly address?: string };
+}
+
+/** A plugin's script, read for the types the emulator enforces. */
+export type PluginConfig =
+  | { readonly type: 'jwtAuth'; readonly config: JwtAuthConfig }
+  | { readonly type: 'accessControl'; readonly config: AccessControlConfig }
+  | { readonly type: 'trafficControl'; readonly config: TrafficControlConfig }
+  | { readonly type: 'other' }
+  | { readonly type: 'problem'; readonly problem: string };
+
+/** An `alicloud_api_gateway_plugin` of the stack (or one only referenced by id). */
+export interface EmulatedPlugin {
+  /** Resource address, or `literal:<id>` for a plugin that is not defined in the stack. */
+  readonly key: string;
+  /** `plugin_name`. */
+  readonly name: string;
+  /** `plugin_type`; `unknown` for a plugin not defined in the stack. */
+  readonly pluginType: string;
+  /** The parsed script. */
+  readonly script: PluginConfig;
+}
+
+/** One binding of a plugin on a stage. */
+export interface PluginBinding {
+  /** Address of the attachment resource. */
+  readonly address: string;
+  /** Per API or group-wide. */
+  readonly scope: 'api' | 'group';
+  /** What it binds to: the API's or the group's identity key. */
+  readonly targetKey: string;
+  /** The plugin's key. */
+  readonly pluginKey: string;
+  /** The stage. */
+  readonly stage: string;
+}
+
+/** A loaded stack. */
+export interface GatewayModel {
+  /** Every API, in address order. */
+  readonly apis: readonly EmulatedApi[];
+  /** Plugins by key. */
+  readonly plugins: ReadonlyMap<string, EmulatedPlugin>;
+  /** Every binding that could be matched. */
+  readonly bindings: readonly PluginBinding[];
+  /** Things the emulator could not resolve (attachments to unknown APIs, unparseable scripts, ...). */
+  readonly warnings: readonly string[];
+}
+
+/** A plugin bound to an API on a stage, with where the binding comes from. */
+export interface EffectivePlugin {
+  /** The plugin. */
+  readonly plugin: EmulatedPlugin;
+  /** The binding that applies. */
+  readonly binding: PluginBinding;
+}
+
+type Resources = Record<string, Record<string, Record<string, unknown>>>;
+
+/**
+ * Loads a parsed `cdk.tf.json`.
+ * @throws Error when the object is not a synthesized stack
+ */
+export function loadStack(stack: unknown): GatewayModel {
+  if (!stack || typeof stack !== 'object' || Array.isArray(stack)) throw new Error('a synthesized stack (cdk.tf.json) must be a JSON object');
+  const resources = ((stack as { resource?: unknown }).resource ?? {}) as Resources;
+  if (typeof resources !== 'object' || Array.isArray(resources)) throw new Error('"resource" of the stack must be an object');
+  const warnings: string[] = [];
+  const of = (type: string): [string, Record<string, unknown>][] =>
+    Object.entries(resources[type] ?? {}).map(([name, config]): [string, Record<string, unknown>] => [`${type}.${name}`, config]).sort(([a], [b]) => a.localeCompare(b));
+
+  const groupNames = new Map(of(GROUP).map(([address, config]) => [address, typeof config.name === 'string' ? config.name : undefined]));
+  const apis = of(API).map(([address, config]) => readApi(address, config, groupNames));
+
+  const plugins = new Map<string, EmulatedPlugin>();
+  for (const [address, config] of of(PLUGIN)) {
+    const plugin = readPlugin(address, config);
+    if (plugin.script.type === 'problem') warnings.push(`${address}: ${plugin.script.problem}`);
+    plugins.set(address, plugin);
+  }
+  const apiKeys = new Set(apis.map((a) => a.address));
+
+  const bindings: PluginBinding[] = [];
+  const bind = (address: string, scope: 'api' | 'group', config: Record<string, unknown>, targetAttribute: string): void => {
+    const targetKey = identityKey(config[targetAttribute]);
+    const pluginKey = identityKey(config.plugin_id);
+    const stage = config.stage_name;
+    if (targetKey === undefined || pluginKey === undefined || typeof stage !== 'string' || isExpression(stage)) {
+      warnings.push(`${address}: ${targetAttribute}, plugin_id or stage_name is not a literal or a plain reference; the binding is ignored`);
+      return;
+    }
+    if (scope === 'api' && !apiKeys.has(targetKey)) {
+      warnings.push(`${address}: binds to ${describeKey(targetKey)}, which is not an API of this stack; the binding is ignored`);
+      return;
+    }
+    if (!plugins.has(pluginKey)) {
+      const literal = pluginKey.startsWith('literal:');
+      plugins.set(pluginKey, {
+        key: pluginKey,
+        name: pluginKey,
+        pluginType: 'unknown',
+        script: { type: 'problem', problem: literal ? `plugin ${pluginKey.slice(8)} is not defined in this stack (imported), so its script is unknown` : `${pluginKey} is not in this stack` },
+      });
+      warnings.push(`${address}: binds ${describeKey(pluginKey)}, whose script is not in this stack`);
+    }
+    bindings.push({ address, scope, targetKey, pluginKey, stage: stage.toUpperCase() });
+  };
+  for (const [address, config] of of(API_ATTACHMENT)) bind(address, 'api', config, 'api_id');
+  for (const [address, config] of of(GROUP_ATTACHMENT)) bind(address, 'group', config, 'group_id');
+  return { apis, plugins, bindings, warnings };
+}
+
+/** Reads and loads a `cdk.tf.json` file. */
+export function loadStackFile(file: string): GatewayModel {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`cannot read the synthesized stack ${file}: ${(error as Error).message}`);
+  }
+  return loadStack(json);
+}
+
+/**
+ * The plugins in effect for `api` on `stage`, one per type: a plugin bound to the API itself
+ * takes precedence over a plugin of the same type bound to its group (documented).
+ */
+export function effectivePlugins(model: GatewayModel, api: EmulatedApi, stage: string): EffectivePlugin[] {
+  const byType = new Map<string, EffectivePlugin>();
+  const consider = (binding: PluginBinding): void => {
+    const plugin = model.plugins.get(binding.pluginKey) as EmulatedPlugin;
+    // Unknown plugins get a type of their own each: they can never be overridden silently.
+    const type = plugin.pluginType === 'unknown' ? `unknown:${plugin.key}` : plugin.pluginType;
+    const current = byType.get(type);
+    if (!current || (current.binding.scope === 'group' && binding.scope === 'api')) byType.set(type, { plugin, binding });
+  };
+  for (const binding of model.bindings) {
+    if (binding.stage !== stage) continue;
+    if (binding.scope === 'api' && binding.targetKey === api.address) consider(binding);
+    if (binding.scope === 'group' && api.groupKey !== undefined && binding.targetKey === api.groupKey) consider(binding);
+  }
+  return [...byType.values()];
+}
+
+function readApi(address: string, config: Record<string, unknown>, groupNames: ReadonlyMap<string, string | undefined>): EmulatedApi {
+  const request = block(config.request_config);
+  const service = block(config.http_service_config);
+  const groupKey = identityKey(config.group_id);
+  const stages = Array.isArray(config.stage_names) ? config.stage_names.filter((s): s is string => typeof s === 'string').map((s) => s.toUpperCase()) : [];
+  const parameters = Array.isArray(config.request_parameters)
+    ? config.request_parameters.filter((p): p is Record<string, unknown> => !!p && typeof p === 'object').map((p) => ({
+      name: String(p.name), location: String(p.in ?? '').toUpperCase(), required: String(p.required ?? 'OPTIONAL').toUpperCase(),
+    }))
+    : [];
+  return {
+    address,
+    name: typeof config.name === 'string' ? config.name : address,
+    groupKey,
+    groupName: groupKey === undefined ? undefined : groupNames.get(groupKey),
+    method: String(request.method ?? 'GET').toUpperCase(),
+    path: String(request.path ?? '/'),
+    mode: String(request.mode ?? 'MAPPING').toUpperCase(),
+    authType: String(config.auth_type ?? 'APP').toUpperCase(),
+    stages,
+    parameters,
+    backend: Object.keys(service).length === 0 ? undefined : {
+      method: optionalString(service.method), path: optionalString(service.path), address: optionalString(service.address),
+    },
+  };
+}
+
+function readPlugin(address: string, config: Record<string, unknown>): EmulatedPlugin {
+  const name = typeof config.plugin_name === 'string' ? config.plugin_name : address;
+  const pluginType = typeof config.plugin_type === 'string' && !isExpression(config.plugin_type) ? config.plugin_type : 'unknown';
+  const fail = (problem: string): EmulatedPlugin => ({ key: address, name, pluginType, script: { type: 'problem', problem } });
+  if (!['jwtAuth', 'accessControl', 'trafficControl'].includes(pluginType)) {
+    return pluginType === 'unknown' ? fail('plugin_type is not a literal') : { key: address, name, pluginType, script: { type: 'other' } };
+  }
+  const parsed = parsePluginData(config.plugin_data);
+  if (parsed.kind === 'unresolved') return fail('plugin_data references other resources, so it is only known at apply time');
+  if (parsed.kind === 'unparseable') return fail(`plugin_data is not valid YAML: ${parsed.reason}`);
+  try {
+    if (pluginType === 'jwtAuth') return { key: address, name, pluginType, script: { type: 'jwtAuth', config: readJwtAuthConfig(parsed.script) } };
+    if (pluginType === 'accessControl') return { key: address, name, pluginType, script: { type: 'accessControl', config: readAccessControlConfig(parsed.script) } };
+    return { key: address, name, pluginType, script: { type: 'trafficControl', config: readTrafficControlConfig(parsed.script) } };
+  } catch (error) {
+    if (error instanceof EmulatorUnsupportedError) return fail(error.message);
+    throw error;
+  }
+}
+
+/** cdktf writes single nested blocks as objects; older output used one-element lists. */
+function block(value: unknown): Record<string, unknown> {
+  const v = Array.isArray(value) ? value[0] : value;
+  return v && typeof v === 'object' ? (v as Record<string, unknown>) : {};
+}
+
+function optionalString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : value === undefined ? undefined : String(value);
+}
+
+function describeKey(key: string): string {
+  return key.startsWith('literal:') ? `id ${JSON.stringify(key.slice(8))}` : key;
+}
