@@ -1,13 +1,20 @@
 /**
  * A real OpenID Connect issuer (oidc-provider) over real HTTPS on loopback, for tests, the
  * benchmark and humans recording an example lock.
+ *
+ * It plays an IDaaS EIAM M2M server: one resource server (`audience`) with a scope catalog
+ * (`scopes`), several client applications each granted some of those scopes, and the
+ * client_credentials grant issuing JWT access tokens. See `scopes.ts` for how the `scope`
+ * request parameter is read.
  */
 import { AddressInfo } from 'node:net';
 import * as https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import Provider, { type AsymmetricSigningAlgorithm } from 'oidc-provider';
+import Provider, { type AsymmetricSigningAlgorithm, errors } from 'oidc-provider';
+import { Agent, request } from 'undici';
 import { memoryAdapterFactory } from './memory-adapter';
 import { ChainShape, type DemoPki, type DemoServerCertificates, generateDemoPki, serverChainPem } from './pki';
+import { ScopeRequestError, acceptedScopeEntries, assertScopeCatalog, idaasScopeRequest, resolveScopeRequest } from './scopes';
 import { type PrivateSigningJwk, generateSigningKey, publicSigningJwk } from './signing-keys';
 
 /** A confidential client allowed the client_credentials grant. */
@@ -16,6 +23,43 @@ export interface DemoClient {
   readonly clientId: string;
   /** `client_secret` (client_secret_basic / client_secret_post). */
   readonly clientSecret: string;
+  /**
+   * Scopes of the catalog (`DemoIssuerOptions.scopes`) the client is granted. A token request
+   * for any other scope gets `invalid_scope`.
+   * @default - every scope of the catalog
+   */
+  readonly grantedScopes?: readonly string[];
+}
+
+/** A client as the running issuer serves it, with its grants resolved. */
+export interface DemoIssuerClient extends DemoClient {
+  /** Scopes the client is granted, in catalog order. */
+  readonly grantedScopes: readonly string[];
+}
+
+/** Options of {@link DemoIssuer.requestToken}. */
+export interface DemoTokenRequest {
+  /**
+   * Client to authenticate as (client_secret_basic).
+   * @default - the first client
+   */
+  readonly clientId?: string;
+  /**
+   * The `scope` parameter, sent as is: plain names (`user:read:one`), the IDaaS form
+   * (`<audience>|user:read:one`, `<audience>|.all`) or both, space-separated. `null` sends none.
+   * @default - `<audience>|.all`: every scope the client is granted
+   */
+  readonly scope?: string | null;
+}
+
+/** The token endpoint's answer to {@link DemoIssuer.requestToken}. */
+export interface DemoTokenResponse {
+  /** HTTP status. */
+  readonly status: number;
+  /** Parsed JSON body: `access_token`, `expires_in`, `scope`, ... or `error`, `error_description`. */
+  readonly body: Record<string, unknown>;
+  /** `body.access_token` when the request succeeded. */
+  readonly accessToken?: string;
 }
 
 /** A second TLS endpoint that serves the issuer's JWKS (so `jwks_uri` is on another host). */
@@ -75,15 +119,33 @@ export interface DemoIssuerOptions {
    */
   readonly signingKeys?: readonly PrivateSigningJwk[];
   /**
-   * Client allowed the client_credentials grant.
-   * @default - `{ clientId: 'demo-client', clientSecret: 'demo-client-secret' }`
+   * The only client allowed the client_credentials grant: shorthand for `clients: [client]`.
+   * Give `clients` instead for several; not both.
+   * @default - `{ clientId: 'demo-client', clientSecret: 'demo-client-secret' }`, granted every scope
    */
   readonly client?: DemoClient;
   /**
-   * Audience (`aud`) of the JWT access tokens issued by client_credentials.
+   * Clients allowed the client_credentials grant, each granted some of `scopes`.
+   * @default - `[client]`
+   */
+  readonly clients?: readonly DemoClient[];
+  /**
+   * The resource server's identifier: `aud` of the JWT access tokens, and the
+   * `<audience>|<scope>` prefix of IDaaS-style scope requests.
    * @default 'https://api.example.test'
    */
   readonly audience?: string;
+  /**
+   * The resource server's scope catalog. Tokens carry, as a space-delimited `scope` claim, the
+   * requested scopes (all of them granted to the client, else `invalid_scope`).
+   * @default ['api']
+   */
+  readonly scopes?: readonly string[];
+  /**
+   * Lifetime of the access tokens (`exp - iat`), in seconds.
+   * @default 300
+   */
+  readonly accessTokenTtlSeconds?: number;
   /**
    * Serve the JWKS from a second TLS endpoint and point `jwks_uri` at it.
    * @default - JWKS served by the issuer host itself
@@ -103,10 +165,16 @@ export interface DemoIssuer {
   readonly tokenEndpoint: string;
   /** `jwks_uri` as published. */
   readonly jwksUri: string;
-  /** The client allowed client_credentials. */
-  readonly client: DemoClient;
-  /** Audience of issued access tokens. */
+  /** The first client allowed client_credentials (the only one unless `clients` was given). */
+  readonly client: DemoIssuerClient;
+  /** Every client allowed client_credentials, with its granted scopes. */
+  readonly clients: readonly DemoIssuerClient[];
+  /** Audience of issued access tokens (the resource server identifier). */
   readonly audience: string;
+  /** The resource server's scope catalog. */
+  readonly scopes: readonly string[];
+  /** Lifetime of the access tokens, in seconds. */
+  readonly accessTokenTtlSeconds: number;
   /** Current certificates of the issuer host. */
   readonly pki: DemoServerCertificates;
   /** Current chain shape of the issuer host. */
@@ -119,6 +187,16 @@ export interface DemoIssuer {
   setCertificates(pki: DemoServerCertificates, chainShape?: ChainShape): void;
   /** Publish and sign with other keys from now on (rotation). */
   setSigningKeys(keys: readonly PrivateSigningJwk[]): void;
+  /**
+   * The IDaaS form of a scope request for this issuer: `<audience>|<scope> ...`, or
+   * `<audience>|.all` (every granted scope) when `scopes` is omitted.
+   */
+  requestScope(scopes?: readonly string[]): string;
+  /**
+   * POSTs a client_credentials request to the token endpoint (client_secret_basic, trusting
+   * {@link caPem}) and returns the answer, errors included.
+   */
+  requestToken(options?: DemoTokenRequest): Promise<DemoTokenResponse>;
   /** Stops the servers. */
   close(): Promise<void>;
 }
@@ -143,8 +221,17 @@ function sharedPki(): DemoPki {
 export async function startDemoIssuer(options: DemoIssuerOptions = {}): Promise<DemoIssuer> {
   const hostname = options.hostname ?? 'localhost';
   const mountPath = (options.path ?? '/demo').replace(/\/+$/, '');
-  const client = options.client ?? { clientId: 'demo-client', clientSecret: 'demo-client-secret' };
   const audience = options.audience ?? 'https://api.example.test';
+  const scopes = [...(options.scopes ?? ['api'])];
+  assertScopeCatalog(scopes);
+  const clients = resolveClients(options, scopes);
+  const clientsById = new Map(clients.map((c) => [c.clientId, c]));
+  const ttl = options.accessTokenTtlSeconds ?? 300;
+  if (!Number.isSafeInteger(ttl) || ttl <= 0) throw new Error(`demo issuer: accessTokenTtlSeconds must be a positive integer, got ${ttl}`);
+  const policyFor = (clientId: string) => ({ audience, catalog: scopes, granted: clientsById.get(clientId)?.grantedScopes ?? [], clientId });
+  /** The scope names a (kept) request entry list stands for, space-delimited. */
+  const normalizedScope = (entries: unknown, clientId: string): string | undefined =>
+    typeof entries === 'string' ? resolveScopeRequest(entries, policyFor(clientId)).join(' ') || undefined : undefined;
   let pki: DemoServerCertificates = options.pki ?? sharedPki();
   let chainShape = options.chainShape ?? ChainShape.LEAF_AND_INTERMEDIATE;
   let signingKeys = [...(options.signingKeys ?? [generateSigningKey()])];
@@ -195,17 +282,17 @@ export async function startDemoIssuer(options: DemoIssuerOptions = {}): Promise<
     const alg = signingKeys[0].alg as AsymmetricSigningAlgorithm;
     const provider = new Provider(issuer, {
       adapter,
-      clients: [{
+      clients: clients.map((client) => ({
         client_id: client.clientId,
         client_secret: client.clientSecret,
         grant_types: ['client_credentials'],
         redirect_uris: [],
         response_types: [],
         id_token_signed_response_alg: alg,
-      }],
+      })),
       jwks: { keys: signingKeys.map((k) => ({ ...k })) },
       cookies: { keys: ['demo-issuer-cookie-key-not-secret'] },
-      ttl: { ClientCredentials: 300 },
+      ttl: { ClientCredentials: ttl },
       features: {
         devInteractions: { enabled: false },
         clientCredentials: { enabled: true },
@@ -213,15 +300,47 @@ export async function startDemoIssuer(options: DemoIssuerOptions = {}): Promise<
           enabled: true,
           defaultResource: () => audience,
           useGrantedResource: () => true,
-          getResourceServerInfo: () => ({
-            scope: 'api',
-            audience,
-            accessTokenTTL: 300,
-            accessTokenFormat: 'jwt',
-            jwt: { sign: { alg } },
-          }),
+          // Runs before the grant reads `scope`: the place oidc-provider gives for deciding
+          // which scopes a client may get on a resource server.
+          getResourceServerInfo: (ctx, resourceIndicator, client) => {
+            if (resourceIndicator !== audience) throw new errors.InvalidTarget(`unknown resource server; this issuer serves ${audience}`);
+            const policy = policyFor(client.clientId);
+            try {
+              resolveScopeRequest(ctx.oidc.params?.scope as string | undefined, policy);
+            } catch (error) {
+              if (error instanceof ScopeRequestError) throw new errors.InvalidScope(error.message, error.scope);
+              throw error;
+            }
+            return {
+              // oidc-provider keeps the requested entries found here; the JWT customizer below
+              // turns `<audience>|<scope>` and `<audience>|.all` into scope names
+              scope: acceptedScopeEntries(audience, policy.granted).join(' '),
+              audience,
+              accessTokenTTL: ttl,
+              accessTokenFormat: 'jwt',
+              jwt: { sign: { alg } },
+            };
+          },
         },
       },
+      formats: {
+        customizers: {
+          jwt: (_ctx, token, jwt) => {
+            jwt.payload.scope = normalizedScope(token.scope, token.clientId ?? '');
+          },
+        },
+      },
+    });
+    // the token response's `scope` names the same scopes as the token
+    provider.use(async (ctx, next) => {
+      await next();
+      const body = ctx.body as Record<string, unknown> | undefined;
+      const clientId = ctx.oidc?.client?.clientId;
+      if (ctx.path === '/token' && ctx.status === 200 && body && typeof body === 'object' && typeof body.scope === 'string' && clientId) {
+        const scope = normalizedScope(body.scope, clientId);
+        if (scope === undefined) delete body.scope;
+        else body.scope = scope;
+      }
     });
     if (options.jwksHost) {
       provider.use(async (ctx, next) => {
@@ -243,8 +362,11 @@ export async function startDemoIssuer(options: DemoIssuerOptions = {}): Promise<
     },
     tokenEndpoint: `${issuer}/token`,
     jwksUri,
-    client,
+    client: clients[0],
+    clients,
     audience,
+    scopes,
+    accessTokenTtlSeconds: ttl,
     get pki() {
       return pki;
     },
@@ -267,10 +389,51 @@ export async function startDemoIssuer(options: DemoIssuerOptions = {}): Promise<
       signingKeys = [...keys];
       handler = buildProvider().callback();
     },
+    requestScope(requested?: readonly string[]) {
+      return idaasScopeRequest(audience, requested);
+    },
+    requestToken(tokenRequest: DemoTokenRequest = {}) {
+      const client = tokenRequest.clientId === undefined ? clients[0] : clientsById.get(tokenRequest.clientId);
+      if (!client) throw new Error(`demo issuer: no client ${tokenRequest.clientId} (clients: ${clients.map((c) => c.clientId).join(', ')})`);
+      const scope = tokenRequest.scope === undefined ? idaasScopeRequest(audience) : tokenRequest.scope;
+      return postTokenRequest(`${issuer}/token`, pki.root.certPem, client, scope);
+    },
     async close() {
       await Promise.all([closeServer(issuerServer), jwksServer ? closeServer(jwksServer) : undefined]);
     },
   };
+}
+
+function resolveClients(options: DemoIssuerOptions, catalog: readonly string[]): DemoIssuerClient[] {
+  if (options.client && options.clients) throw new Error('demo issuer: give either client or clients, not both');
+  const given = options.clients ?? [options.client ?? { clientId: 'demo-client', clientSecret: 'demo-client-secret' }];
+  if (given.length === 0) throw new Error('demo issuer: clients must not be empty');
+  return given.map((c, i) => {
+    if (given.findIndex((o) => o.clientId === c.clientId) !== i) throw new Error(`demo issuer: client ${c.clientId} is listed twice`);
+    const granted = c.grantedScopes ?? catalog;
+    const unknown = granted.filter((s) => !catalog.includes(s));
+    if (unknown.length > 0) throw new Error(`demo issuer: client ${c.clientId} is granted ${unknown.join(', ')}, not in the scope catalog (${catalog.join(' ')})`);
+    return { clientId: c.clientId, clientSecret: c.clientSecret, grantedScopes: catalog.filter((s) => granted.includes(s)) };
+  });
+}
+
+async function postTokenRequest(tokenEndpoint: string, caPem: string, client: DemoClient, scope: string | null): Promise<DemoTokenResponse> {
+  const agent = new Agent({ connect: { ca: caPem } });
+  try {
+    // RFC 6749 §2.3.1: form-encode id and secret before Basic
+    const basic = Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`).toString('base64');
+    const response = await request(tokenEndpoint, {
+      method: 'POST',
+      dispatcher: agent,
+      headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'client_credentials', ...(scope === null ? {} : { scope }) }).toString(),
+    });
+    const body = (await response.body.json()) as Record<string, unknown>;
+    const accessToken = response.statusCode === 200 && typeof body.access_token === 'string' ? body.access_token : undefined;
+    return { status: response.statusCode, body, ...(accessToken ? { accessToken } : {}) };
+  } finally {
+    await agent.close();
+  }
 }
 
 function closeServer(server: https.Server): Promise<void> {

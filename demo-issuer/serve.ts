@@ -1,20 +1,36 @@
 /**
- * Starts the demo issuer for humans: `npx tsx demo-issuer/serve.ts [--port 8443] [--ca-out <file>]`.
+ * Starts the example's demo issuer for humans: `npm run demo-issuer [-- --port 8443] [--ca-out <file>]`.
  *
- * Serves the committed fixtures (see `fixtures.ts`) at https://localhost:8443/demo and writes
- * the demo root CA to a file to pass as `--ca-bundle`, e.g. to record the example lock:
+ * Serves the committed fixtures (see `fixtures.ts`) at https://localhost:8443/demo as the
+ * example environments' M2M server (`config/environments.ts`: its audience, scopes and clients,
+ * with the public demo secrets of `example.ts`), prints a ready `curl` for a token per client and
+ * writes the demo root CA to a file to pass as `--ca-bundle`, e.g. to refresh the example lock:
  *
- *   npm run lookups -- --issuer https://localhost:8443/demo --ca-bundle demo-issuer/.run/ca.pem
+ *   npm run lookups -- --refresh --ca-bundle demo-issuer/.run/ca.pem
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { startDemoIssuer } from './demo-issuer';
-import { DEMO_FIXED_PORT, loadDemoFixtures } from './fixtures';
+import type { DemoIssuer } from './demo-issuer';
+import { type ExampleDemoClient, EXAMPLE_ENVIRONMENT, exampleDemoClients, startExampleDemoIssuer } from './example';
+import { DEMO_FIXED_PORT } from './fixtures';
 import { ChainShape } from './pki';
 
 /** Where the CA bundle is written unless `--ca-out` says otherwise. */
 export const DEFAULT_CA_OUT = path.join(__dirname, '.run', 'ca.pem');
+
+/** A shell-quoted argument (single quotes). */
+function sh(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The curl that fetches a token for `client`, asking for all its scopes in IDaaS syntax. */
+function tokenCurl(demo: DemoIssuer, client: ExampleDemoClient, caFile: string): string {
+  return [
+    'curl -s', `--cacert ${sh(caFile)}`, `-u ${sh(`${client.clientId}:${client.clientSecret}`)}`,
+    '-d grant_type=client_credentials', `--data-urlencode ${sh(`scope=${demo.requestScope(client.grantedScopes)}`)}`, demo.tokenEndpoint,
+  ].join(' ');
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -26,26 +42,32 @@ async function main(): Promise<void> {
     },
   });
   if (values.help) {
-    process.stdout.write(`Usage: npx tsx demo-issuer/serve.ts [--port ${DEMO_FIXED_PORT}] [--ca-out <file>] [--chain ${Object.values(ChainShape).join('|')}]\n`);
+    process.stdout.write(`Usage: npm run demo-issuer [-- --port ${DEMO_FIXED_PORT}] [--ca-out <file>] [--chain ${Object.values(ChainShape).join('|')}]\n`);
     return;
   }
   const chainShape = Object.values(ChainShape).find((s) => s === values.chain);
   if (!chainShape) throw new Error(`--chain must be one of ${Object.values(ChainShape).join(', ')}, got ${values.chain}`);
-  const fixtures = loadDemoFixtures();
-  const demo = await startDemoIssuer({
-    port: Number(values.port),
-    pki: fixtures.certificates,
-    signingKeys: fixtures.signingKeys,
-    chainShape,
-  });
+  const demo = await startExampleDemoIssuer({ port: Number(values.port), chainShape });
+  const caOut = path.relative(process.cwd(), path.resolve(values['ca-out'])) || values['ca-out'];
   mkdirSync(path.dirname(values['ca-out']), { recursive: true });
   writeFileSync(values['ca-out'], demo.caPem);
+  const clients = exampleDemoClients();
+  const idWidth = Math.max(...clients.map((c) => c.clientId.length));
+  const secretWidth = Math.max(...clients.map((c) => c.clientSecret.length));
   process.stdout.write(
     [
-      `demo issuer:   ${demo.issuer}`,
-      `CA bundle:     ${values['ca-out']}`,
-      `token:         curl --cacert ${values['ca-out']} -u ${demo.client.clientId}:${demo.client.clientSecret} -d grant_type=client_credentials ${demo.tokenEndpoint}`,
-      `record a lock: npm run lookups -- --issuer ${demo.issuer} --ca-bundle ${values['ca-out']}`,
+      `demo issuer:   ${demo.issuer}   (config: ${EXAMPLE_ENVIRONMENT.name}; loopback demo, public keys and secrets)`,
+      `CA bundle:     ${caOut}`,
+      `audience:      ${demo.audience}`,
+      `scopes:        ${demo.scopes.join(' ')}`,
+      `token TTL:     ${demo.accessTokenTtlSeconds} s`,
+      'clients (client_id, demo secret, granted scopes):',
+      ...clients.map((c) => `  ${c.clientId.padEnd(idWidth)}  ${c.clientSecret.padEnd(secretWidth)}  ${c.grantedScopes.join(' ')}   (${c.name})`),
+      `scope request: "${demo.requestScope(['<scope>'])}" per scope, or "${demo.requestScope()}" for every granted scope`,
+      `token (${clients[0].name}):`,
+      `  ${tokenCurl(demo, clients[0], caOut)}`,
+      `  add | jq -r .access_token to keep the token only`,
+      `check the lock: CI=true npm run lookups -- --refresh --ca-bundle ${caOut}`,
       'Ctrl-C to stop.',
       '',
     ].join('\n'),

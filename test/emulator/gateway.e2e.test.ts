@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DemoSigningAlgorithm, generateSigningKey } from '../../demo-issuer/signing-keys';
 import { type EmulatorRequest, type EmulatorResponse, GatewayEmulator, effectivePlugins } from '../../emulator';
 import { SEED_CLIENT_ID } from '../util';
-import { AUDIENCE, DEMO_SCOPE, type EmulatorFixture, KID, claimsOf, startEmulatorFixture } from './support';
+import {
+  ADMIN_READ_SCOPE, AUDIENCE, type EmulatorFixture, KID, PROVISIONING_CLIENT_ID, READ_SCOPE, TOKEN_TTL_SECONDS, WRITE_SCOPE, claimsOf, startEmulatorFixture,
+} from './support';
 
 let fixture: EmulatorFixture;
 let gateway: GatewayEmulator;
@@ -75,7 +77,7 @@ describe('ALLOW', () => {
   test('allows the seed client calling hello with its real token in id_token', async () => {
     // GIVEN
     const token = await fixture.token();
-    expect(claimsOf(token)).toMatchObject({ client_id: SEED_CLIENT_ID, aud: AUDIENCE, scope: DEMO_SCOPE });
+    expect(claimsOf(token)).toMatchObject({ client_id: SEED_CLIENT_ID, aud: AUDIENCE, scope: READ_SCOPE });
 
     // WHEN
     const res = await call('/hello', { token });
@@ -254,13 +256,13 @@ describe('DENY 403 (accessControl)', () => {
     expect(res.reason).toContain('rule checkClient denied');
   });
 
-  test('denies a token lacking the required scope (user:read:one, which the token does not hold)', async () => {
+  test('denies a token lacking the required scope (user:read:one-admin; the token holds only user:read:one)', async () => {
     // WHEN
     const res = await call('/users/42', { token: await fixture.token() });
 
     // THEN
     expect(res).toMatchObject({ status: 403, decision: 'DENY', api: 'read_user' });
-    expect(res.headers['x-ca-error-message']).toBe(`Missing scope user:read:one for client id: ${SEED_CLIENT_ID}`);
+    expect(res.headers['x-ca-error-message']).toBe(`Missing scope ${ADMIN_READ_SCOPE} for client id: ${SEED_CLIENT_ID}`);
   });
 
   test('denies a token requested without any scope', async () => {
@@ -273,7 +275,7 @@ describe('DENY 403 (accessControl)', () => {
 
     // THEN
     expect(res).toMatchObject({ status: 403, decision: 'DENY' });
-    expect(res.headers['x-ca-error-message']).toBe(`Missing scope ${DEMO_SCOPE} for client id: ${SEED_CLIENT_ID}`);
+    expect(res.headers['x-ca-error-message']).toBe(`Missing scope ${READ_SCOPE} for client id: ${SEED_CLIENT_ID}`);
   });
 
   test('denies with the per-API access control, which takes precedence over the group-wide one', async () => {
@@ -358,7 +360,65 @@ describe('routes and stages', () => {
   });
 });
 
-describe('what the demo issuer cannot mint (needs a demo-issuer option, not emulator work)', () => {
-  test.todo('allows the seed client calling hello with a real token granted user:read:one');
-  test.todo('denies a real token granted only user:read:one-admin on an API requiring user:read:one');
+describe('real scopes and clients (IDaaS scope requests to the demo issuer)', () => {
+  test('allows the seed client calling hello with a real token granted user:read:one', async () => {
+    // GIVEN a token asked for as IDaaS clients do: <audience>|<scope>
+    const token = await fixture.token({ scope: `${AUDIENCE}|${READ_SCOPE}` });
+    const claims = claimsOf(token);
+    expect(claims).toEqual({
+      iss: fixture.demo.issuer,
+      sub: SEED_CLIENT_ID,
+      client_id: SEED_CLIENT_ID,
+      aud: AUDIENCE,
+      scope: READ_SCOPE,
+      jti: expect.any(String),
+      iat: expect.any(Number),
+      exp: (claims.iat as number) + TOKEN_TTL_SECONDS,
+    });
+
+    // WHEN
+    const res = await call('/hello', { token });
+
+    // THEN
+    expect(res).toMatchObject({ status: 200, decision: 'ALLOW', api: 'hello' });
+  });
+
+  test('denies a real token granted only user:read:one-admin on an API requiring user:read:one', async () => {
+    // GIVEN a look-alike scope that contains the required one as a prefix
+    const token = await fixture.token({ scope: `${AUDIENCE}|${ADMIN_READ_SCOPE}` });
+    expect(claimsOf(token).scope).toBe(ADMIN_READ_SCOPE);
+
+    // WHEN hello requires user:read:one and allows this client
+    const res = await call('/hello', { token });
+
+    // THEN the whole-scope check denies it
+    expect(res).toMatchObject({ status: 403, decision: 'DENY', api: 'hello' });
+    expect(res.headers['x-ca-error-message']).toBe(`Missing scope ${READ_SCOPE} for client id: ${SEED_CLIENT_ID}`);
+    expect(res.reason).toContain('rule checkScope denied');
+  });
+
+  test('allows the provisioning client on the API only it may call, with its own user:write:one token', async () => {
+    // GIVEN
+    const token = await fixture.token({ clientId: PROVISIONING_CLIENT_ID, scope: `${AUDIENCE}|${WRITE_SCOPE}` });
+    expect(claimsOf(token)).toMatchObject({ client_id: PROVISIONING_CLIENT_ID, sub: PROVISIONING_CLIENT_ID, scope: WRITE_SCOPE });
+
+    // WHEN
+    const res = await call('/users/42', { token, method: 'PUT' });
+
+    // THEN
+    expect(res).toMatchObject({ status: 200, decision: 'ALLOW', api: 'update_user' });
+  });
+
+  test('allows a <audience>|.all token (every granted scope) on APIs requiring either granted scope', async () => {
+    // GIVEN two tokens (replay protection is on), each holding all the seed client's scopes
+    const [first, second] = [await fixture.token({ scope: `${AUDIENCE}|.all` }), await fixture.token({ scope: `${AUDIENCE}|.all` })];
+    expect(claimsOf(first).scope).toBe(`${READ_SCOPE} ${ADMIN_READ_SCOPE}`);
+
+    // WHEN
+    const hello = await call('/hello', { token: first });
+    const readUser = await call('/users/42', { token: second });
+
+    // THEN
+    expect([hello.decision, readUser.decision]).toEqual(['ALLOW', 'ALLOW']);
+  });
 });

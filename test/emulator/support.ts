@@ -3,17 +3,17 @@
  * HTTPS, fresh PKI and RS256 key), a lock recorded from it by `prepareLookups`, an app built
  * with the project's constructs, synthesized, and real client_credentials tokens.
  *
- * The demo issuer has ONE client and mints ONE scope, `api` (its resource server's scope;
- * requested scopes it does not know are dropped), with a fixed 300 s lifetime. So:
- * - its client is given the seed client's id and is the allowed "reporting" client;
- * - "a client not in the allowed list" is an API that allows only the other (provisioning) client;
- * - "a token lacking the required scope" is an API requiring `user:read:one`, which the demo never
- *   mints; the ALLOW paths require `api`.
+ * The demo issuer plays an IDaaS M2M server with the stack's catalog (`user:read:one`,
+ * `user:read:one-admin`, `user:write:one`) and both clients of the stack with their grants
+ * ({@link CLIENT_GRANTS}); tokens ask for scopes IDaaS-style (`<audience>|<scope>`):
+ * - the default token is the seed client's `user:read:one` token (the ALLOW paths);
+ * - "a client not in the allowed list" is an API that allows only the provisioning client;
+ * - "a token lacking the required scope" is the seed token on an API requiring
+ *   `user:read:one-admin`, and a `user:read:one-admin` token on one requiring `user:read:one`.
  */
 import { writeFileSync } from 'node:fs';
 import { Aspects, TerraformStack, Testing } from 'cdktf';
 import { decodeJwt } from 'jose';
-import { Agent, request } from 'undici';
 import {
   AccessControlPlugin, AccessParameter, Api, ApiGroup, Backend, Condition, HttpMethod, IssuerLookup, JwtAuthPlugin,
   M2mAuthorizationServer, M2mProtectedApis, RuleAction, SecurityChecks, Stage, Suppressions, ThrottlingUnit, TokenLocation,
@@ -28,12 +28,25 @@ import { SILENT_LOGGER, prepareLookups } from '../../lookups/prepare';
 import { tempDir, writeCaBundle } from '../support/pki';
 import { SEED_CLIENT_ID } from '../util';
 
-/** The only scope the demo issuer mints (its resource server's `scope`). */
-export const DEMO_SCOPE = 'api';
-/** Id of the allowed-list client that the demo issuer does not serve. */
+/** The scope the seed's `hello` requires, and the default token's. */
+export const READ_SCOPE = 'user:read:one';
+/** A look-alike of {@link READ_SCOPE} that must never satisfy it (nor the other way round). */
+export const ADMIN_READ_SCOPE = 'user:read:one-admin';
+/** The scope only the provisioning client is granted. */
+export const WRITE_SCOPE = 'user:write:one';
+/** The M2M server's scope catalog, in the issuer and in the stack. */
+export const SCOPES = [READ_SCOPE, ADMIN_READ_SCOPE, WRITE_SCOPE] as const;
+/** Id of the second (provisioning) client. */
 export const PROVISIONING_CLIENT_ID = 'app_provisioning_demo';
+/** Grants of both clients, in the issuer and in the stack. */
+export const CLIENT_GRANTS: Readonly<Record<string, readonly string[]>> = {
+  [SEED_CLIENT_ID]: [READ_SCOPE, ADMIN_READ_SCOPE],
+  [PROVISIONING_CLIENT_ID]: [READ_SCOPE, WRITE_SCOPE],
+};
 /** Audience of the demo issuer's tokens and of the M2M server. */
 export const AUDIENCE = 'https://emulator.example.test/api';
+/** Lifetime of the demo issuer's tokens (not its 300 s default, to show the option is honoured). */
+export const TOKEN_TTL_SECONDS = 600;
 /** kid of the key the lock records. */
 export const KID = 'emulator-rs256';
 
@@ -49,9 +62,10 @@ export interface EmulatorFixture {
   readonly stackFile: string;
   /**
    * A fresh access token from the demo issuer's token endpoint (client_credentials,
-   * client_secret_basic), asking for `scope` (default `api`; `null` asks for none).
+   * client_secret_basic) for `clientId` (default: the seed client), asking for `scope` as sent
+   * (default `<audience>|user:read:one`; `null` asks for none). Throws unless the issuer answers 200.
    */
-  token(options?: { readonly scope?: string | null }): Promise<string>;
+  token(options?: { readonly scope?: string | null; readonly clientId?: string }): Promise<string>;
   /** Stops the issuer and removes the temp files. */
   close(): Promise<void>;
 }
@@ -61,11 +75,11 @@ export interface EmulatorFixture {
  * synthesizes the app below.
  *
  * Group `m2m_emulator` (per-API bindings):
- * - `hello` GET /hello, TEST + RELEASE — query token `id_token`, scope `api`, clients reporting + provisioning;
- * - `read_user` GET /users/[id], TEST — query token, scope `user:read:one`, client reporting;
- * - `update_user` PUT /users/[id], TEST — query token, scope `api`, client provisioning only;
- * - `legacy` GET /legacy, RELEASE only — query token;
- * - `report` GET /report, TEST — bearer token, scope `api`, client reporting;
+ * - `hello` GET /hello, TEST + RELEASE — query token `id_token`, scope `user:read:one`, clients reporting + provisioning;
+ * - `read_user` GET /users/[id], TEST — query token, scope `user:read:one-admin`, client reporting;
+ * - `update_user` PUT /users/[id], TEST — query token, scope `user:write:one`, client provisioning only;
+ * - `legacy` GET /legacy, RELEASE only — query token, scope `user:read:one`;
+ * - `report` GET /report, TEST — bearer token, scope `user:read:one`, client reporting;
  * - `status` GET /status, TEST + RELEASE — jwtAuth (bypassEmptyToken) + accessControl bound on
  *   RELEASE only, trafficControl (2/minute) on TEST only: TEST is an open API (APIGW-AUTH1 suppressed).
  *
@@ -77,14 +91,14 @@ export interface EmulatorFixture {
 export async function startEmulatorFixture(): Promise<EmulatorFixture> {
   const tmp = tempDir('emulator-test-');
   const signingKey = generateSigningKey({ kid: KID, alg: DemoSigningAlgorithm.RS256 });
-  const clientSecret = 'emulator-client-secret';
   const demo = await startDemoIssuer({
     pki: generateDemoPki({ label: 'emulator' }),
     signingKeys: [signingKey],
-    client: { clientId: SEED_CLIENT_ID, clientSecret },
     audience: AUDIENCE,
+    scopes: SCOPES,
+    clients: Object.entries(CLIENT_GRANTS).map(([clientId, grantedScopes]) => ({ clientId, clientSecret: `${clientId}-secret`, grantedScopes })),
+    accessTokenTtlSeconds: TOKEN_TTL_SECONDS,
   });
-  const agent = new Agent({ connect: { ca: demo.caPem } });
   try {
     const { lock } = await prepareLookups({
       issuers: [{ issuer: demo.issuer }],
@@ -102,15 +116,13 @@ export async function startEmulatorFixture(): Promise<EmulatorFixture> {
       signingKey,
       synth,
       stackFile,
-      token: (options = {}) => fetchToken(demo, clientSecret, agent, options.scope === undefined ? DEMO_SCOPE : options.scope),
+      token: (options = {}) => fetchToken(demo, options.clientId ?? SEED_CLIENT_ID, options.scope === undefined ? demo.requestScope([READ_SCOPE]) : options.scope),
       close: async () => {
-        await agent.close();
         await demo.close();
         tmp.cleanup();
       },
     };
   } catch (error) {
-    await agent.close();
     await demo.close();
     tmp.cleanup();
     throw error;
@@ -124,13 +136,9 @@ function buildStack(lock: LockFile, issuer: string): TerraformStack {
   new AlicloudProvider(stack, 'alicloud', { region: 'cn-hangzhou' });
   Aspects.of(stack).add(new SecurityChecks({ production: false }));
 
-  const server = new M2mAuthorizationServer(stack, 'Idaas', {
-    issuer,
-    audience: AUDIENCE,
-    scopes: [DEMO_SCOPE, 'user:read:one', 'user:read:one-admin', 'user:write:one'],
-  });
-  const reporting = server.addClient('Reporting', { clientId: SEED_CLIENT_ID, grantedScopes: [DEMO_SCOPE, 'user:read:one'] });
-  const provisioning = server.addClient('Provisioning', { clientId: PROVISIONING_CLIENT_ID, grantedScopes: [DEMO_SCOPE, 'user:read:one', 'user:write:one'] });
+  const server = new M2mAuthorizationServer(stack, 'Idaas', { issuer, audience: AUDIENCE, scopes: [...SCOPES] });
+  const reporting = server.addClient('Reporting', { clientId: SEED_CLIENT_ID, grantedScopes: CLIENT_GRANTS[SEED_CLIENT_ID] });
+  const provisioning = server.addClient('Provisioning', { clientId: PROVISIONING_CLIENT_ID, grantedScopes: CLIENT_GRANTS[PROVISIONING_CLIENT_ID] });
   const backend = new Backend(stack, 'Backend', { address: 'https://backend.example.com', backendName: 'emulator_backend' });
 
   const group = new ApiGroup(stack, 'Group', { groupName: 'm2m_emulator' });
@@ -147,21 +155,21 @@ function buildStack(lock: LockFile, issuer: string): TerraformStack {
     server,
     tokenLocation: TokenLocation.query('id_token'),
     apis: [
-      { api: hello, requiredScopes: [DEMO_SCOPE], allowedClients: [reporting, provisioning] },
-      { api: readUser, requiredScopes: ['user:read:one'], allowedClients: [reporting] },
-      { api: updateUser, requiredScopes: [DEMO_SCOPE], allowedClients: [provisioning] },
-      { api: legacy, requiredScopes: [DEMO_SCOPE], allowedClients: [reporting] },
+      { api: hello, requiredScopes: [READ_SCOPE], allowedClients: [reporting, provisioning] },
+      { api: readUser, requiredScopes: [ADMIN_READ_SCOPE], allowedClients: [reporting] },
+      { api: updateUser, requiredScopes: [WRITE_SCOPE], allowedClients: [provisioning] },
+      { api: legacy, requiredScopes: [READ_SCOPE], allowedClients: [reporting] },
     ],
   });
   new M2mProtectedApis(stack, 'BearerProtection', {
     server,
     tokenLocation: TokenLocation.authorizationBearer(),
-    apis: [{ api: report, requiredScopes: [DEMO_SCOPE], allowedClients: [reporting] }],
+    apis: [{ api: report, requiredScopes: [READ_SCOPE], allowedClients: [reporting] }],
   });
 
   new JwtAuthPlugin(stack, 'StatusJwt', { server, bypassEmptyToken: { reason: 'Emulator fixture: shows that the access control still denies' } })
     .bindToApi(status, [Stage.RELEASE]);
-  new AccessControlPlugin(stack, 'StatusAcl', { m2m: { server, allowedClients: [reporting], requiredScopes: [DEMO_SCOPE] } })
+  new AccessControlPlugin(stack, 'StatusAcl', { m2m: { server, allowedClients: [reporting], requiredScopes: [READ_SCOPE] } })
     .bindToApi(status, [Stage.RELEASE]);
   new TrafficControlPlugin(stack, 'StatusThrottle', { apiLimit: 2, unit: ThrottlingUnit.MINUTE }).bindToApi(status, [Stage.TEST]);
   Suppressions.add(status, [{ id: 'APIGW-AUTH1', reason: 'Emulator fixture: TEST is left unbound on purpose', appliesTo: ['stage:TEST'] }]);
@@ -173,7 +181,7 @@ function buildStack(lock: LockFile, issuer: string): TerraformStack {
   const debug = AccessParameter.header('debug', 'X-Debug');
   const tenant = AccessParameter.query('tenant', 'tenant');
   new AccessControlPlugin(stack, 'PartnerAcl', {
-    m2m: { server, allowedClients: [reporting], requiredScopes: [DEMO_SCOPE] },
+    m2m: { server, allowedClients: [reporting], requiredScopes: [READ_SCOPE] },
     rules: [
       {
         name: 'noDebug',
@@ -189,22 +197,15 @@ function buildStack(lock: LockFile, issuer: string): TerraformStack {
       { name: 'blockedTenant', condition: Condition.equals(tenant, 'blocked'), ifTrue: RuleAction.DENY, denyResponse: { errorMessage: 'Tenant ${tenant} is blocked' } },
     ],
   }).bindToGroup(partners, [Stage.TEST]);
-  new AccessControlPlugin(stack, 'PartnerAdminAcl', { m2m: { server, allowedClients: [provisioning], requiredScopes: [DEMO_SCOPE] } })
+  new AccessControlPlugin(stack, 'PartnerAdminAcl', { m2m: { server, allowedClients: [provisioning], requiredScopes: [READ_SCOPE] } })
     .bindToApi(partnerAdmin, [Stage.TEST]);
   return stack;
 }
 
-async function fetchToken(demo: DemoIssuer, clientSecret: string, agent: Agent, scope: string | null): Promise<string> {
-  const basic = Buffer.from(`${encodeURIComponent(demo.client.clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64');
-  const response = await request(demo.tokenEndpoint, {
-    method: 'POST',
-    dispatcher: agent,
-    headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', ...(scope === null ? {} : { scope }) }).toString(),
-  });
-  const body = (await response.body.json()) as { access_token?: string };
-  if (response.statusCode !== 200 || !body.access_token) throw new Error(`token request failed (${response.statusCode}): ${JSON.stringify(body)}`);
-  return body.access_token;
+async function fetchToken(demo: DemoIssuer, clientId: string, scope: string | null): Promise<string> {
+  const { status, body, accessToken } = await demo.requestToken({ clientId, scope });
+  if (!accessToken) throw new Error(`token request failed (${status}): ${JSON.stringify(body)}`);
+  return accessToken;
 }
 
 /** The claims of a token (not verified: for assertions only). */
