@@ -14,6 +14,18 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+if (process.argv.includes('--help')) {
+  console.log(`Usage: node scripts/generate-bindings.mjs [--force]   (npm run get -- --force)
+
+Generates .gen/providers/<name> with the real \`cdktf get\`, offline, from the schema snapshots in
+provider-schemas/ for every provider pinned in cdktf.json. Runs on npm install / npm ci (prepare).
+Skips the work when provider-schemas/, cdktf.json and the cdktf-cli version are unchanged.
+
+Options:
+  --force   Regenerate even when .gen/ is up to date.
+  --help    Show this help.`);
+  process.exit(0);
+}
 const force = process.argv.includes('--force');
 const cdktfJson = JSON.parse(readFileSync(join(root, 'cdktf.json'), 'utf8'));
 const genDir = join(root, cdktfJson.codeMakerOutput ?? '.gen');
