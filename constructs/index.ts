@@ -1,4 +1,5 @@
 export * from './apigateway';
 export * from './m2m';
+export * from './oci';
 export * from './ram';
 export * from './security';

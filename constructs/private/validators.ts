@@ -42,7 +42,7 @@ export function validateScopeName(scope: IConstruct, prop: string, value: string
 /** Validates an M2M client application id such as `app_m7hfgn66xkyyxlhpkiw5kjenhy`. */
 export function validateClientId(scope: IConstruct, prop: string, value: string): void {
   if (typeof value !== 'string' || value.length === 0) {
-    throw invalidProp(scope, prop, 'must be a non-empty client id', value, 'Copy the application id from IDaaS console > M2M client > Application Settings.');
+    throw invalidProp(scope, prop, 'must be a non-empty client id', value, 'Use the client (application) id exactly as the identity provider shows it, e.g. IDaaS console > M2M client > Application Settings.');
   }
   if (UNSAFE_IDENTIFIER_CHARS.test(value)) {
     throw invalidProp(scope, prop, 'must not contain quotes, backslashes, "$", "%", "|", braces or whitespace', value, 'Client ids are single tokens such as "app_m7hfgn66xkyyxlhpkiw5kjenhy".');

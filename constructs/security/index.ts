@@ -1,4 +1,4 @@
 export * from './rule';
 export * from './checks';
 export * from './suppressions';
-export { ALL_RULES, APIGATEWAY_RULES, RAM_RULES } from './rules';
+export { ALL_RULES, APIGATEWAY_RULES, OCI_RULES, RAM_RULES } from './rules';

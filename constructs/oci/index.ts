@@ -1,0 +1,3 @@
+export * from './api-gateway';
+export * from './jwt-api-deployment';
+export * from './identity-domain-confidential-app';

@@ -1,0 +1,263 @@
+import { RuleLevel, RuleResult } from '../rule';
+import type { ResourceView, RuleOutcome, SecurityRule } from '../rule';
+
+const DEPLOYMENT = 'oci_apigateway_deployment';
+/** Largest clock skew `OCI-JWT3` accepts, in seconds. */
+const MAX_CLOCK_SKEW_SECONDS = 300;
+
+type Obj = Readonly<Record<string, unknown>>;
+
+/** Whether a value is (or contains) a Terraform expression, i.e. unknown until apply. */
+function isUnresolved(value: unknown): boolean {
+  return typeof value === 'string' && value.includes('${');
+}
+
+/** Collects findings, remembering whether some input could not be evaluated. */
+class Outcome {
+  public readonly findings: string[] = [];
+  public unresolved = false;
+
+  public add(finding: string): void {
+    if (!this.findings.includes(finding)) this.findings.push(finding);
+  }
+
+  /** Findings win over UNRESOLVED: a known problem is reported even when something else is unknown. */
+  public result(): RuleOutcome {
+    if (this.findings.length > 0) return this.findings;
+    return this.unresolved ? RuleResult.UNRESOLVED : RuleResult.COMPLIANT;
+  }
+}
+
+/**
+ * The blocks of a nested block attribute: cdktf writes single blocks as an object, overrides
+ * may write a list. `undefined` when the whole attribute is an expression.
+ */
+function blocks(value: unknown): Obj[] | undefined {
+  if (value === undefined || value === null) return [];
+  if (isUnresolved(value)) return undefined;
+  const list = Array.isArray(value) ? value : [value];
+  return list.filter((b): b is Obj => typeof b === 'object' && b !== null && !Array.isArray(b));
+}
+
+/** The first block of a single-block attribute (`null` when absent, `undefined` when unresolved). */
+function block(value: unknown): Obj | null | undefined {
+  const list = blocks(value);
+  if (list === undefined) return undefined;
+  return list[0] ?? null;
+}
+
+/** `true`, `false`, or `undefined` when unresolved; Terraform also accepts the strings "true"/"false". */
+function bool(value: unknown, absent: boolean): boolean | undefined {
+  if (value === undefined || value === null) return absent;
+  if (typeof value === 'boolean') return value;
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  return undefined;
+}
+
+/** Upper-cased string value (the provider compares these types case-insensitively). */
+function upper(value: unknown): string | undefined {
+  return typeof value === 'string' && !isUnresolved(value) ? value.toUpperCase() : undefined;
+}
+
+/** The deployment's `specification` block, or the outcome to return instead. */
+function specificationOf(res: ResourceView): { readonly spec: Obj } | { readonly outcome: RuleOutcome } {
+  if (res.type !== DEPLOYMENT) return { outcome: RuleResult.NOT_APPLICABLE };
+  const spec = block(res.config.specification);
+  if (spec === undefined) return { outcome: RuleResult.UNRESOLVED };
+  if (spec === null) return { outcome: RuleResult.NOT_APPLICABLE };
+  return { spec };
+}
+
+/** One authentication policy of a deployment, with the label prefix its findings carry. */
+interface AuthenticationPolicy {
+  readonly label: string;
+  readonly policy: Obj;
+}
+
+/**
+ * Every authentication policy of a deployment: `request_policies.authentication` and each
+ * `dynamic_authentication.authentication_servers[i].authentication_server_detail`.
+ * `undefined` when one of them is an expression.
+ */
+function authenticationPolicies(spec: Obj): AuthenticationPolicy[] | undefined {
+  const requestPolicies = block(spec.request_policies);
+  if (requestPolicies === undefined) return undefined;
+  if (requestPolicies === null) return [];
+  const out: AuthenticationPolicy[] = [];
+  const main = block(requestPolicies.authentication);
+  if (main === undefined) return undefined;
+  if (main) out.push({ label: '', policy: main });
+  const dynamic = block(requestPolicies.dynamic_authentication);
+  if (dynamic === undefined) return undefined;
+  if (dynamic) {
+    const servers = blocks(dynamic.authentication_servers);
+    if (servers === undefined) return undefined;
+    for (const [i, server] of servers.entries()) {
+      const detail = block(server.authentication_server_detail);
+      if (detail === undefined) return undefined;
+      if (detail) out.push({ label: `authenticationServers[${i}]:`, policy: detail });
+    }
+  }
+  return out;
+}
+
+/** Whether a list attribute holds at least one non-empty string (`undefined` when unresolved). */
+function nonEmptyList(value: unknown): boolean | undefined {
+  if (isUnresolved(value)) return undefined;
+  if (!Array.isArray(value)) return false;
+  if (value.some((v) => isUnresolved(v))) return undefined;
+  return value.some((v) => typeof v === 'string' && v.trim() !== '');
+}
+
+/** `OCI-JWT1`: no anonymous access, an authentication policy, and an authorization on every route. */
+export const ociDeploymentNotAnonymous: SecurityRule = {
+  id: 'OCI-JWT1',
+  level: RuleLevel.ERROR,
+  info: 'The API deployment allows anonymous access, has no authentication policy, or has a route without authorization (or with authorization type ANONYMOUS).',
+  explanation: 'The gateway is the only thing between the internet and the backends: with isAnonymousAccessAllowed, without an authentication policy, or with a route that is anonymous or has no authorization policy, callers reach the backend without a valid token or without the scope the route needs.',
+  check: (res: ResourceView): RuleOutcome => {
+    const found = specificationOf(res);
+    if ('outcome' in found) return found.outcome;
+    const out = new Outcome();
+    const policies = authenticationPolicies(found.spec);
+    if (policies === undefined) {
+      out.unresolved = true;
+    } else {
+      if (policies.length === 0) out.add('authentication:missing');
+      for (const { label, policy } of policies) {
+        const anonymous = bool(policy.is_anonymous_access_allowed, false);
+        if (anonymous === undefined) out.unresolved = true;
+        else if (anonymous) out.add(`${label}anonymousAccess`);
+      }
+    }
+    const routes = blocks(found.spec.routes);
+    if (routes === undefined) {
+      out.unresolved = true;
+      return out.result();
+    }
+    for (const route of routes) {
+      const path = typeof route.path === 'string' ? route.path : '?';
+      const requestPolicies = block(route.request_policies);
+      const authorization = requestPolicies === undefined ? undefined : requestPolicies === null ? null : block(requestPolicies.authorization);
+      if (authorization === undefined) {
+        out.unresolved = true;
+        continue;
+      }
+      if (authorization === null) {
+        out.add(`route:${path}`);
+        continue;
+      }
+      if (isUnresolved(authorization.type)) {
+        out.unresolved = true;
+        continue;
+      }
+      const type = upper(authorization.type);
+      if (type === 'AUTHENTICATION_ONLY') continue;
+      if (type === 'ANY_OF') {
+        const scopes = nonEmptyList(authorization.allowed_scope);
+        if (scopes === undefined) out.unresolved = true;
+        else if (!scopes) out.add(`route:${path}`);
+        continue;
+      }
+      // ANONYMOUS, or no type at all.
+      out.add(`route:${path}`);
+    }
+    return out.result();
+  },
+};
+
+/** `OCI-JWT2`: JWT / token authentication pins issuers and audiences. */
+export const ociJwtPinsIssuerAndAudience: SecurityRule = {
+  id: 'OCI-JWT2',
+  level: RuleLevel.ERROR,
+  info: 'A JWT authentication policy of the API deployment has no audiences or no issuers.',
+  explanation: 'Without issuers the gateway accepts tokens of any issuer whose keys it trusts; without audiences it accepts tokens minted for any other API of the same identity domain. Pin both to the authorization server that protects this API.',
+  check: (res: ResourceView): RuleOutcome => {
+    const found = specificationOf(res);
+    if ('outcome' in found) return found.outcome;
+    const policies = authenticationPolicies(found.spec);
+    if (policies === undefined) return RuleResult.UNRESOLVED;
+    const out = new Outcome();
+    let applicable = false;
+    for (const { label, policy } of policies) {
+      if (isUnresolved(policy.type)) {
+        out.unresolved = true;
+        continue;
+      }
+      const type = upper(policy.type);
+      let holder: Obj | null | undefined;
+      if (type === 'JWT_AUTHENTICATION') {
+        holder = policy;
+      } else if (type === 'TOKEN_AUTHENTICATION') {
+        const validation = block(policy.validation_policy);
+        holder = validation === undefined ? undefined : validation === null ? null : block(validation.additional_validation_policy);
+      } else {
+        continue;
+      }
+      applicable = true;
+      if (holder === undefined) {
+        out.unresolved = true;
+        continue;
+      }
+      for (const key of ['audiences', 'issuers'] as const) {
+        const ok = holder === null ? false : nonEmptyList(holder[key]);
+        if (ok === undefined) out.unresolved = true;
+        else if (!ok) out.add(`${label}${key}`);
+      }
+    }
+    if (!applicable && !out.unresolved) return RuleResult.NOT_APPLICABLE;
+    return out.result();
+  },
+};
+
+/** `OCI-JWT3`: keys fetched from a remote JWKS over verified https; bounded clock skew. */
+export const ociJwtRemoteKeysAndSkew: SecurityRule = {
+  id: 'OCI-JWT3',
+  level: RuleLevel.WARNING,
+  info: `A JWT authentication policy of the API deployment does not fetch its keys from a REMOTE_JWKS https URL with TLS verification, or allows more than ${MAX_CLOCK_SKEW_SECONDS} s of clock skew.`,
+  explanation: 'Keys fetched over plain http or without certificate verification can be replaced by anyone on the path, who can then sign tokens the gateway accepts; static keys are not rotated with the issuer. A large clock skew keeps expired tokens usable.',
+  check: (res: ResourceView): RuleOutcome => {
+    const found = specificationOf(res);
+    if ('outcome' in found) return found.outcome;
+    const policies = authenticationPolicies(found.spec);
+    if (policies === undefined) return RuleResult.UNRESOLVED;
+    const out = new Outcome();
+    let applicable = false;
+    for (const { label, policy } of policies) {
+      if (isUnresolved(policy.type)) {
+        out.unresolved = true;
+        continue;
+      }
+      const type = upper(policy.type);
+      const keysAttribute = type === 'JWT_AUTHENTICATION' ? 'public_keys' : type === 'TOKEN_AUTHENTICATION' ? 'validation_policy' : undefined;
+      if (!keysAttribute) continue;
+      applicable = true;
+      const keyLabel = `${label}${keysAttribute === 'public_keys' ? 'publicKeys' : 'validationPolicy'}`;
+      const keys = block(policy[keysAttribute]);
+      if (keys === undefined) {
+        out.unresolved = true;
+      } else if (keys === null) {
+        out.add(`${keyLabel}:missing`);
+      } else if (isUnresolved(keys.type)) {
+        out.unresolved = true;
+      } else if (upper(keys.type) !== 'REMOTE_JWKS') {
+        out.add(`${keyLabel}:${String(keys.type)}`);
+      } else {
+        if (isUnresolved(keys.uri)) out.unresolved = true;
+        else if (typeof keys.uri !== 'string' || !keys.uri.toLowerCase().startsWith('https://')) out.add(`${keyLabel}:uri`);
+        const sslOff = bool(keys.is_ssl_verify_disabled, false);
+        if (sslOff === undefined) out.unresolved = true;
+        else if (sslOff) out.add(`${keyLabel}:sslVerifyDisabled`);
+      }
+      const skew = policy.max_clock_skew_in_seconds;
+      if (isUnresolved(skew)) out.unresolved = true;
+      else if (skew !== undefined && skew !== null && !(Number(skew) <= MAX_CLOCK_SKEW_SECONDS)) out.add(`${label}maxClockSkew`);
+    }
+    if (!applicable && !out.unresolved) return RuleResult.NOT_APPLICABLE;
+    return out.result();
+  },
+};
+
+/** Security rules for OCI API Gateway deployments protected with JWTs (seed 002). */
+export const OCI_RULES: readonly SecurityRule[] = [ociDeploymentNotAnonymous, ociJwtPinsIssuerAndAudience, ociJwtRemoteKeysAndSkew];
