@@ -179,33 +179,24 @@ export const ociJwtPinsIssuerAndAudience: SecurityRule = {
     const policies = authenticationPolicies(found.spec);
     if (policies === undefined) return RuleResult.UNRESOLVED;
     const out = new Outcome();
-    let applicable = false;
-    for (const { label, policy } of policies) {
-      if (isUnresolved(policy.type)) {
-        out.unresolved = true;
-        continue;
-      }
-      const type = upper(policy.type);
+    const applicable = forEachTokenPolicy(policies, out, (label, type, policy) => {
       let holder: Obj | null | undefined;
       if (type === 'JWT_AUTHENTICATION') {
         holder = policy;
-      } else if (type === 'TOKEN_AUTHENTICATION') {
+      } else {
         const validation = block(policy.validation_policy);
         holder = validation === undefined ? undefined : validation === null ? null : block(validation.additional_validation_policy);
-      } else {
-        continue;
       }
-      applicable = true;
       if (holder === undefined) {
         out.unresolved = true;
-        continue;
+        return;
       }
       for (const key of ['audiences', 'issuers'] as const) {
         const ok = holder === null ? false : nonEmptyList(holder[key]);
         if (ok === undefined) out.unresolved = true;
         else if (!ok) out.add(`${label}${key}`);
       }
-    }
+    });
     if (!applicable && !out.unresolved) return RuleResult.NOT_APPLICABLE;
     return out.result();
   },
@@ -223,16 +214,8 @@ export const ociJwtRemoteKeysAndSkew: SecurityRule = {
     const policies = authenticationPolicies(found.spec);
     if (policies === undefined) return RuleResult.UNRESOLVED;
     const out = new Outcome();
-    let applicable = false;
-    for (const { label, policy } of policies) {
-      if (isUnresolved(policy.type)) {
-        out.unresolved = true;
-        continue;
-      }
-      const type = upper(policy.type);
-      const keysAttribute = type === 'JWT_AUTHENTICATION' ? 'public_keys' : type === 'TOKEN_AUTHENTICATION' ? 'validation_policy' : undefined;
-      if (!keysAttribute) continue;
-      applicable = true;
+    const applicable = forEachTokenPolicy(policies, out, (label, type, policy) => {
+      const keysAttribute = type === 'JWT_AUTHENTICATION' ? 'public_keys' : 'validation_policy';
       const keyLabel = `${label}${keysAttribute === 'public_keys' ? 'publicKeys' : 'validationPolicy'}`;
       const keys = block(policy[keysAttribute]);
       if (keys === undefined) {
@@ -253,11 +236,34 @@ export const ociJwtRemoteKeysAndSkew: SecurityRule = {
       const skew = policy.max_clock_skew_in_seconds;
       if (isUnresolved(skew)) out.unresolved = true;
       else if (skew !== undefined && skew !== null && !(Number(skew) <= MAX_CLOCK_SKEW_SECONDS)) out.add(`${label}maxClockSkew`);
-    }
+    });
     if (!applicable && !out.unresolved) return RuleResult.NOT_APPLICABLE;
     return out.result();
   },
 };
+
+/**
+ * Calls `visit` for every JWT_AUTHENTICATION / TOKEN_AUTHENTICATION policy; a policy whose type is a
+ * token marks the outcome unresolved. Returns whether any such policy was found.
+ */
+function forEachTokenPolicy(
+  policies: readonly { label: string; policy: Obj }[],
+  out: Outcome,
+  visit: (label: string, type: 'JWT_AUTHENTICATION' | 'TOKEN_AUTHENTICATION', policy: Obj) => void,
+): boolean {
+  let applicable = false;
+  for (const { label, policy } of policies) {
+    if (isUnresolved(policy.type)) {
+      out.unresolved = true;
+      continue;
+    }
+    const type = upper(policy.type);
+    if (type !== 'JWT_AUTHENTICATION' && type !== 'TOKEN_AUTHENTICATION') continue;
+    applicable = true;
+    visit(label, type, policy);
+  }
+  return applicable;
+}
 
 /** Security rules for OCI API Gateway deployments protected with JWTs (seed 002). */
 export const OCI_RULES: readonly SecurityRule[] = [ociDeploymentNotAnonymous, ociJwtPinsIssuerAndAudience, ociJwtRemoteKeysAndSkew];
