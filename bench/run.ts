@@ -6,14 +6,16 @@
  *    warm-up) and peak RSS of the whole process tree. Offline: the committed lock is complete.
  * 2. Scale: 10, 100, 1,000 protected APIs × 3 stages (bench/scale-app.ts), synthesized with
  *    `synthAndValidate` and the SecurityChecks aspect, each run in a fresh child process, against a
- *    baseline child that replays the same synthesized resources as bare cdktf `TerraformResource`s.
+ *    baseline child that replays the same synthesized resources as bare cdktf `TerraformResource`s
+ *    (the issue's targets), and, for information, a "generated L1" child that replays them through
+ *    the generated provider classes (`ApiGatewayApi`, …) as a plain cdktf user would write them.
  * 3. Lookups: `benchLookups()` (20 loopback issuers refreshed concurrently; lock-complete prepare).
  *
  * Prints tables and PASS/MISS per target; writes bench/results/latest.json and latest.md.
  * Never part of the test suite. Outputs go to temporary directories, never to cdktf.out/.
  *
  * Options: --runs <n> (example runs, default 5), --scale-runs <n> (default 3),
- *          --lookup-runs <n> (default 3), --sizes 10,100,1000.
+ *          --l1-runs <n> (generated L1 side, default 3), --lookup-runs <n> (default 3), --sizes 10,100,1000.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -55,17 +57,28 @@ interface SideStats {
   readonly peakRssMb: number;
 }
 
+interface Ratio { readonly total: number; readonly wall: number; readonly rss: number }
+
 interface ScaleResult {
   readonly apis: number;
   readonly resources: number;
   readonly ours: SideStats;
+  /** Bare `TerraformResource`s replaying our JSON (the issue's targets). */
   readonly baseline: SideStats;
-  /** ours / baseline. */
-  readonly ratio: { readonly total: number; readonly wall: number; readonly rss: number };
+  /** The generated provider classes replaying our JSON (informational). */
+  readonly generatedL1: SideStats;
+  /** ours / baseline (bare). */
+  readonly ratio: Ratio;
+  /** ours / generated L1. */
+  readonly ratioGeneratedL1: Ratio;
   /** Marginal cost per added API since the previous size (or total / apis for the first), in-process total. */
-  readonly marginalMsPerApi: { readonly ours: number; readonly baseline: number };
+  readonly marginalMsPerApi: { readonly ours: number; readonly baseline: number; readonly generatedL1: number };
   /** Whether the baseline's resources and provider equal ours (ignoring `//` metadata). */
   readonly baselineIdentical: boolean;
+  /** Whether the generated L1 side's resources and provider equal ours (ignoring `//` metadata). */
+  readonly generatedL1Identical: boolean;
+  /** `<type>.<attribute>`s the generated L1 side could not pass as class config (set with addOverride). */
+  readonly generatedL1Overrides: string[];
 }
 
 interface LookupsResult {
@@ -129,7 +142,11 @@ function sideStats(runs: ScaleRun[], ms: Measurement[]): SideStats {
   };
 }
 
-async function benchScale(sizes: number[], runs: number): Promise<ScaleResult[]> {
+function ratio(o: SideStats, b: SideStats): Ratio {
+  return { total: o.median.totalMs / b.median.totalMs, wall: o.medianWallMs / b.medianWallMs, rss: o.peakRssMb / b.peakRssMb };
+}
+
+async function benchScale(sizes: number[], runs: number, l1Runs: number): Promise<ScaleResult[]> {
   const work = mkdtempSync(path.join(os.tmpdir(), 'bench-scale-run-'));
   const results: ScaleResult[] = [];
   try {
@@ -139,21 +156,28 @@ async function benchScale(sizes: number[], runs: number): Promise<ScaleResult[]>
         [...NODE_TSX, path.join(__dirname, 'scale-child.ts'), '--apis', String(n), ...(capture ? ['--capture', captured] : [])], { cwd: ROOT });
       const baseline = (): Promise<Measurement> => measure(process.execPath,
         [...NODE_TSX, path.join(__dirname, 'baseline-child.ts'), '--captured', captured], { cwd: ROOT });
+      const generatedL1 = (): Promise<Measurement> => measure(process.execPath,
+        [...NODE_TSX, path.join(__dirname, 'generated-l1-child.ts'), '--captured', captured], { cwd: ROOT });
 
-      log(`scale ${n}: capture (warm-up) + ${runs} runs each of ours and baseline, alternating`);
-      await ours(true); // warm-up, and the JSON the baseline replays
+      log(`scale ${n}: capture (warm-up) + ${runs} runs each of ours and bare baseline, ${l1Runs} of generated L1, alternating`);
+      await ours(true); // warm-up, and the JSON the baselines replay
       await baseline(); // warm-up
+      await generatedL1(); // warm-up
       const oursMs: Measurement[] = [];
       const baseMs: Measurement[] = [];
-      for (let i = 0; i < runs; i++) {
-        oursMs.push(await ours(false));
-        baseMs.push(await baseline());
+      const l1Ms: Measurement[] = [];
+      for (let i = 0; i < Math.max(runs, l1Runs); i++) {
+        if (i < runs) oursMs.push(await ours(false));
+        if (i < runs) baseMs.push(await baseline());
+        if (i < l1Runs) l1Ms.push(await generatedL1());
       }
       const o = sideStats(oursMs.map((m) => lastJsonLine<ScaleRun>(m)), oursMs);
       const b = sideStats(baseMs.map((m) => lastJsonLine<ScaleRun>(m)), baseMs);
+      const g = sideStats(l1Ms.map((m) => lastJsonLine<ScaleRun>(m)), l1Ms);
       if (o.median.resources !== b.median.resources) throw new Error(`scale ${n}: baseline has ${b.median.resources} resources, ours ${o.median.resources}`);
+      if (o.median.resources !== g.median.resources) throw new Error(`scale ${n}: generated L1 has ${g.median.resources} resources, ours ${o.median.resources}`);
       const previous = results[results.length - 1];
-      const marginal = (side: 'ours' | 'baseline', total: number): number => previous
+      const marginal = (side: 'ours' | 'baseline' | 'generatedL1', total: number): number => previous
         ? (total - previous[side].median.totalMs) / (n - previous.apis)
         : total / n;
       results.push({
@@ -161,9 +185,17 @@ async function benchScale(sizes: number[], runs: number): Promise<ScaleResult[]>
         resources: o.median.resources,
         ours: o,
         baseline: b,
-        ratio: { total: o.median.totalMs / b.median.totalMs, wall: o.medianWallMs / b.medianWallMs, rss: o.peakRssMb / b.peakRssMb },
-        marginalMsPerApi: { ours: marginal('ours', o.median.totalMs), baseline: marginal('baseline', b.median.totalMs) },
+        generatedL1: g,
+        ratio: ratio(o, b),
+        ratioGeneratedL1: ratio(o, g),
+        marginalMsPerApi: {
+          ours: marginal('ours', o.median.totalMs),
+          baseline: marginal('baseline', b.median.totalMs),
+          generatedL1: marginal('generatedL1', g.median.totalMs),
+        },
         baselineIdentical: b.runs.every((r) => r.identical === true),
+        generatedL1Identical: g.runs.every((r) => r.identical === true),
+        generatedL1Overrides: [...new Set(g.runs.flatMap((r) => r.overrides ?? []))],
       });
     }
   } finally {
@@ -235,22 +267,32 @@ function evaluateTargets(example: { direct: CommandStats }, scale: ScaleResult[]
   return targets;
 }
 
+/** ours vs generated L1: informational, not a target of the issue. */
+function informational(scale: ScaleResult[]): string[] {
+  return scale.map((s) => `ours / generated L1 @ ${s.apis} APIs: ${s.ratioGeneratedL1.total.toFixed(2)}× in-process total `
+    + `(${ms(s.ours.median.totalMs)} / ${ms(s.generatedL1.median.totalMs)} ms), ${s.ratioGeneratedL1.wall.toFixed(2)}× whole-process wall `
+    + `(${ms(s.ours.medianWallMs)} / ${ms(s.generatedL1.medianWallMs)} ms)`);
+}
+
 function ms(value: number): string {
   return value.toFixed(0);
 }
 
-const SCALE_HEAD = ['APIs', 'resources', 'side', 'import ms', 'construct ms', 'synth+validate ms', 'total ms', 'wall ms', 'peak RSS MB', 'marginal ms/API', 'ours/base total', 'ours/base wall'];
+const SCALE_HEAD = ['APIs', 'resources', 'side', 'runs', 'import ms', 'construct ms', 'synth+validate ms', 'total ms', 'wall ms', 'peak RSS MB', 'marginal ms/API',
+  'ours/bare total', 'ours/bare wall', 'ours/L1 total', 'ours/L1 wall'];
 
 function scaleRows(scale: ScaleResult[]): string[][] {
   const rows: string[][] = [];
+  const x = (v: number): string => `${v.toFixed(2)}×`;
   for (const s of scale) {
     const side = (name: string, st: SideStats, marginal: number, ratios: boolean): string[] => [
-      String(s.apis), String(s.resources), name, ms(st.median.importMs), ms(st.median.constructMs), ms(st.median.synthMs), ms(st.median.totalMs),
+      String(s.apis), String(s.resources), name, String(st.runs.length), ms(st.median.importMs), ms(st.median.constructMs), ms(st.median.synthMs), ms(st.median.totalMs),
       ms(st.medianWallMs), st.peakRssMb.toFixed(0), marginal.toFixed(2),
-      ratios ? `${s.ratio.total.toFixed(2)}×` : '', ratios ? `${s.ratio.wall.toFixed(2)}×` : '',
+      ...(ratios ? [x(s.ratio.total), x(s.ratio.wall), x(s.ratioGeneratedL1.total), x(s.ratioGeneratedL1.wall)] : ['', '', '', '']),
     ];
     rows.push(side('ours', s.ours, s.marginalMsPerApi.ours, true));
-    rows.push(side('baseline', s.baseline, s.marginalMsPerApi.baseline, false));
+    rows.push(side('bare TerraformResource', s.baseline, s.marginalMsPerApi.baseline, false));
+    rows.push(side('generated L1', s.generatedL1, s.marginalMsPerApi.generatedL1, false));
   }
   return rows;
 }
@@ -268,7 +310,11 @@ function printTables(info: Record<string, string | number>, example: { direct: C
   const sc = new Table({ head: SCALE_HEAD, style });
   for (const row of scaleRows(scale)) sc.push(row);
   out(sc.toString());
-  for (const s of scale) if (!s.baselineIdentical) out(`warning: the baseline output for ${s.apis} APIs differs from ours`);
+  for (const s of scale) {
+    if (!s.baselineIdentical) out(`warning: the bare baseline output for ${s.apis} APIs differs from ours`);
+    if (!s.generatedL1Identical) out(`warning: the generated L1 output for ${s.apis} APIs differs from ours`);
+    if (s.generatedL1Overrides.length > 0) out(`note: generated L1 @ ${s.apis} APIs set via addOverride (not class config): ${s.generatedL1Overrides.join(', ')}`);
+  }
 
   const lk = new Table({ head: ['lookups', 'median ms', 'runs'], style });
   lk.push(['refresh 20 issuers (loopback, concurrent)', ms(lookups.refresh20IssuersMs), lookups.runs.length]);
@@ -279,6 +325,8 @@ function printTables(info: Record<string, string | number>, example: { direct: C
   const tg = new Table({ head: ['target', 'measured', 'result'], style });
   for (const t of targets) tg.push([t.target, t.measured, t.pass ? 'PASS' : 'MISS']);
   out(tg.toString());
+  out('informational (not a target):');
+  for (const line of informational(scale)) out(`  ${line}`);
 }
 
 function markdown(info: Record<string, string | number>, example: { direct: CommandStats; cli: CommandStats }, scale: ScaleResult[], lookups: LookupsResult, targets: TargetResult[], options: Record<string, unknown>): string {
@@ -297,6 +345,10 @@ Options: ${JSON.stringify(options)}.
 
 ${table(['target', 'measured', 'result'], targets.map((t) => [t.target, t.measured, t.pass ? 'PASS' : 'MISS']))}
 
+Informational, not a target (ours vs the generated provider classes, see Scale):
+
+${informational(scale).map((l) => `- ${l}`).join('\n')}
+
 ## Example app synth (offline, committed lock)
 
 Wall time: median of ${example.direct.runs} runs after one warm-up. Peak RSS: largest over the runs, whole process tree.
@@ -311,11 +363,18 @@ ${table(['', 'command', 'median wall ms', 'min wall ms', 'peak RSS MB'], [
 Ours (bench/scale-app.ts): one API group (DEDICATED instance), one backend, n APIs each published on TEST, PRE and RELEASE,
 protected by M2mProtectedApis: one JWT plugin and 6 access-control plugins (3 families × read/write rule sets,
 3 rules each), bound per API and stage; SecurityChecks aspect (production rules), \`synthAndValidate\` (schema validation included).
-Baseline: the same resources (our synthesized JSON replayed as bare \`TerraformResource\`s + the generated
-\`AlicloudProvider\`), plain \`app.synth()\`. Each run is a fresh child process; ${scale[0]?.ours.runs.length ?? 0} runs per side, alternating,
-after a warm-up. In-process columns come from the run with the median total; wall is the median; peak RSS the maximum.
+Bare TerraformResource (the baseline of the targets): the same resources (our synthesized JSON replayed as bare
+\`TerraformResource\`s + the generated \`AlicloudProvider\`), plain \`app.synth()\`.
+Generated L1 (informational): the same resources through the generated provider classes a plain cdktf user would write
+(\`ApiGatewayApi\`, \`ApiGatewayGroup\`, …, each from its own \`.gen/providers/alicloud/<resource>\` submodule), configs converted
+from the snake_case JSON to the classes' camelCase props along the pinned provider schema (max-1 blocks such as \`requestConfig\` as
+one object, other blocks as arrays, map keys kept, references as \`\${…}\` strings; conversion untimed), plain \`app.synth()\`.
+Each run is a fresh child process; runs per side in the "runs" column, alternating, after a warm-up of each side.
+In-process columns come from the run with the median total; wall is the median; peak RSS the maximum.
 "marginal ms/API" is the in-process total added per API since the previous size (first size: total / APIs): flat means linear growth.
-Baseline output identical to ours (resources and provider, ignoring \`//\` metadata): ${scale.every((s) => s.baselineIdentical) ? 'yes' : 'NO'}.
+Bare baseline output identical to ours (resources and provider, ignoring \`//\` metadata): ${scale.every((s) => s.baselineIdentical) ? 'yes' : 'NO'}.
+Generated L1 output identical to ours (same comparison): ${scale.every((s) => s.generatedL1Identical) ? 'yes' : 'NO'}${
+  scale.some((s) => s.generatedL1Overrides.length > 0) ? `; attributes set with addOverride instead of class config: ${[...new Set(scale.flatMap((s) => s.generatedL1Overrides))].join(', ')}` : ''}.
 
 ${table(SCALE_HEAD, scaleRows(scale))}
 
@@ -335,19 +394,21 @@ function writeAtomically(file: string, text: string): void {
   renameSync(tmp, file);
 }
 
-const HELP = `Usage: npm run bench [-- --runs 5 --scale-runs 3 --lookup-runs 3 --sizes 10,100,1000]
+const HELP = `Usage: npm run bench [-- --runs 5 --scale-runs 3 --l1-runs 3 --lookup-runs 3 --sizes 10,100,1000]
 
 Measures synth speed and memory (never part of npm test) and writes bench/results/latest.json
 and latest.md:
   - the example app: direct (node --import tsx main.ts) and through the cdktf CLI;
   - scale: n protected APIs x 3 stages through the project's constructs vs. the same resources as
-    bare cdktf TerraformResources, each run in a fresh child process;
+    bare cdktf TerraformResources (the targets) and through the generated provider classes
+    (informational), each run in a fresh child process;
   - lookups: refresh of 20 loopback issuers, and a lock-complete prepare.
-Prints PASS/MISS against the targets of issue #6. Takes about a minute.
+Prints PASS/MISS against the targets of issue #6. Takes about a minute and a half.
 
 Options:
   --runs <n>         Runs of each example command (median). Default: 5.
-  --scale-runs <n>   Runs of each scale case and side (median). Default: 3.
+  --scale-runs <n>   Runs of each scale case, ours and bare baseline (median). Default: 3.
+  --l1-runs <n>      Runs of each scale case, generated L1 side (median). Default: 3.
   --lookup-runs <n>  Runs of the lookup bench. Default: 3.
   --sizes <list>     Numbers of APIs. Default: 10,100,1000.
   --help             Show this help.
@@ -359,6 +420,7 @@ async function main(): Promise<void> {
       help: { type: 'boolean' },
       runs: { type: 'string', default: '5' },
       'scale-runs': { type: 'string', default: '3' },
+      'l1-runs': { type: 'string', default: '3' },
       'lookup-runs': { type: 'string', default: '3' },
       sizes: { type: 'string', default: '10,100,1000' },
     },
@@ -369,10 +431,11 @@ async function main(): Promise<void> {
   }
   const runs = Number(values.runs);
   const scaleRuns = Number(values['scale-runs']);
+  const l1Runs = Number(values['l1-runs']);
   const lookupRuns = Number(values['lookup-runs']);
   const sizes = values.sizes.split(',').map(Number);
-  if (![runs, scaleRuns, lookupRuns, ...sizes].every((v) => Number.isInteger(v) && v > 0)) throw new Error('--runs, --scale-runs, --lookup-runs and --sizes take positive integers');
-  const options = { runs, scaleRuns, lookupRuns, sizes };
+  if (![runs, scaleRuns, l1Runs, lookupRuns, ...sizes].every((v) => Number.isInteger(v) && v > 0)) throw new Error('--runs, --scale-runs, --l1-runs, --lookup-runs and --sizes take positive integers');
+  const options = { runs, scaleRuns, l1Runs, lookupRuns, sizes };
   const started = Date.now();
   const info = machineInfo();
 
@@ -380,7 +443,7 @@ async function main(): Promise<void> {
   const cli = await benchCommand('cdktf CLI', path.join(ROOT, 'node_modules', '.bin', 'cdktf'), ['synth'], runs,
     () => ({ CHECKPOINT_DISABLE: '1' }), (outdir) => ['--output', outdir]);
   const example = { direct, cli };
-  const scale = await benchScale(sizes, scaleRuns);
+  const scale = await benchScale(sizes, scaleRuns, l1Runs);
   const lookups = await benchLookupsInChild(lookupRuns);
   const targets = evaluateTargets(example, scale);
 
@@ -393,7 +456,7 @@ async function main(): Promise<void> {
     const f = Math.abs(value) < 10 ? 100 : 10;
     return Math.round(value * f) / f;
   };
-  writeAtomically(path.join(RESULTS, 'latest.json'), `${JSON.stringify({ machine: info, options, example, scale, lookups, targets }, round, 2)}\n`);
+  writeAtomically(path.join(RESULTS, 'latest.json'), `${JSON.stringify({ machine: info, options, example, scale, lookups, targets, informational: informational(scale) }, round, 2)}\n`);
   writeAtomically(path.join(RESULTS, 'latest.md'), markdown(info, example, scale, lookups, targets, options));
   log(`bench finished in ${((Date.now() - started) / 1000).toFixed(0)} s → ${path.relative(ROOT, RESULTS)}/latest.json, latest.md`);
 }

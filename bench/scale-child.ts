@@ -23,8 +23,10 @@ export interface ScaleRun {
   readonly totalMs: number;
   /** Resource blocks in the synthesized stack. */
   readonly resources: number;
-  /** Baseline only: whether its `resource` and `provider` sections equal ours (ignoring `//` metadata). */
+  /** Baselines only: whether its `resource` and `provider` sections equal ours (ignoring `//` metadata). */
   readonly identical?: boolean;
+  /** Generated L1 only: `<type>.<attribute>`s that could not be passed as config and were set with `addOverride`. */
+  readonly overrides?: string[];
 }
 
 async function main(): Promise<void> {
