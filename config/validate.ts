@@ -1,3 +1,4 @@
+import { checkHttpsUrl } from '../lookups/issuer-url';
 import type { EnvironmentConfig } from './environment';
 
 const STAGES = new Set(['TEST', 'PRE', 'RELEASE']);
@@ -78,8 +79,8 @@ function checkServer(env: EnvironmentConfig, problem: Report): Set<string> {
   }
   if (!server.issuer) {
     problem('m2mServer.issuer', 'is missing. Copy the Issuer URL from IDaaS console > M2M server > Application Settings.');
-  } else if (!/^https:\/\/[^?#\s]+$/.test(server.issuer)) {
-    problem('m2mServer.issuer', `must be an https URL without query or fragment, got ${show(server.issuer)}.`);
+  } else if (checkHttpsUrl(server.issuer).defect !== undefined) {
+    problem('m2mServer.issuer', `must be an https URL without query, fragment or credentials, got ${show(server.issuer)}.`);
   }
   if (!server.audience) problem('m2mServer.audience', 'is missing. Copy the Audience Identifier of the M2M server.');
   if (!Array.isArray(server.scopes) || server.scopes.length === 0) problem('m2mServer.scopes', 'must list the server\'s scopes, got none.');

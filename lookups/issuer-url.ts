@@ -16,26 +16,55 @@ import { LookupErrorCode, lookupError } from './errors';
 export function parseIssuerUrl(issuer: string): URL {
   const fail = (problem: string, fix: string) =>
     lookupError(LookupErrorCode.ISSUER_INVALID, { issuer }, `issuer URL ${problem}`, issuer, fix);
+  const checked = checkHttpsUrl(issuer);
+  switch (checked.defect) {
+    case undefined:
+      return checked.url;
+    case HttpsUrlDefect.NOT_ABSOLUTE:
+      throw lookupError(LookupErrorCode.ISSUER_INVALID, { issuer, cause: checked.cause }, 'issuer URL is not an absolute URL', issuer,
+        'Use the issuer identifier exactly as the identity provider publishes it, e.g. https://idp.example.com.');
+    case HttpsUrlDefect.NOT_HTTPS:
+      throw fail('must use https', 'Fingerprints and keys fetched over plain http could be forged; use the https issuer URL.');
+    case HttpsUrlDefect.QUERY:
+      throw fail('must not have a query component', 'Remove everything from "?" on (OpenID Connect Discovery §2).');
+    case HttpsUrlDefect.FRAGMENT:
+      throw fail('must not have a fragment component', 'Remove everything from "#" on (OpenID Connect Discovery §2).');
+    case HttpsUrlDefect.CREDENTIALS:
+      throw fail('must not contain user info', 'Remove "user:password@" from the URL.');
+  }
+}
+
+/** What makes a URL unusable as an OIDC issuer (or another https endpoint we trust). */
+export enum HttpsUrlDefect {
+  /** Not parseable as an absolute URL. */
+  NOT_ABSOLUTE = 'NOT_ABSOLUTE',
+  /** Not `https:`. */
+  NOT_HTTPS = 'NOT_HTTPS',
+  /** Has a query component. */
+  QUERY = 'QUERY',
+  /** Has a fragment component. */
+  FRAGMENT = 'FRAGMENT',
+  /** Has `user:password@`. */
+  CREDENTIALS = 'CREDENTIALS',
+}
+
+/**
+ * The one check of issuer-like URLs, shared by config validation, constructs and lookups (each
+ * words its own error): https, absolute, no query, no fragment, no user info
+ * (OpenID Connect Discovery 1.0 §2; user info would leak credentials into the lock and the cloud).
+ */
+export function checkHttpsUrl(value: string): { readonly defect?: undefined; readonly url: URL } | { readonly defect: HttpsUrlDefect; readonly cause?: unknown } {
   let url: URL;
   try {
-    url = new URL(issuer);
+    url = new URL(value);
   } catch (cause) {
-    throw lookupError(LookupErrorCode.ISSUER_INVALID, { issuer, cause }, 'issuer URL is not an absolute URL', issuer,
-      'Use the issuer identifier exactly as the identity provider publishes it, e.g. https://idp.example.com.');
+    return { defect: HttpsUrlDefect.NOT_ABSOLUTE, cause };
   }
-  if (url.protocol !== 'https:') {
-    throw fail('must use https', 'Fingerprints and keys fetched over plain http could be forged; use the https issuer URL.');
-  }
-  if (url.search || issuer.includes('?')) {
-    throw fail('must not have a query component', 'Remove everything from "?" on (OpenID Connect Discovery §2).');
-  }
-  if (url.hash || issuer.includes('#')) {
-    throw fail('must not have a fragment component', 'Remove everything from "#" on (OpenID Connect Discovery §2).');
-  }
-  if (url.username || url.password) {
-    throw fail('must not contain user info', 'Remove "user:password@" from the URL.');
-  }
-  return url;
+  if (url.protocol !== 'https:') return { defect: HttpsUrlDefect.NOT_HTTPS };
+  if (url.search || value.includes('?')) return { defect: HttpsUrlDefect.QUERY };
+  if (url.hash || value.includes('#')) return { defect: HttpsUrlDefect.FRAGMENT };
+  if (url.username || url.password) return { defect: HttpsUrlDefect.CREDENTIALS };
+  return { url };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Token } from 'cdktf';
 import type { IConstruct } from 'constructs';
+import { HttpsUrlDefect, checkHttpsUrl } from '../../lookups/issuer-url';
 import { invalidProp } from './errors';
 
 /**
@@ -8,25 +9,23 @@ import { invalidProp } from './errors';
  */
 const UNSAFE_IDENTIFIER_CHARS = /['"`\\$\s{}|%]|[\u0000-\u001f\u007f]/;
 
-/** Validates an https URL without query or fragment (issuer URLs, token endpoints). Tokens pass. */
+/** Validates an https URL without query, fragment or credentials (issuer URLs, endpoints). Tokens pass. */
 export function validateHttpsUrl(scope: IConstruct, prop: string, value: string): URL | undefined {
   if (Token.isUnresolved(value)) return undefined;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw invalidProp(scope, prop, 'must be an absolute https URL', value, 'Use the issuer URL exactly as the identity provider publishes it, e.g. "https://xxxx.aliyunidaas.com/api/v2/iauths_system/oauth2".');
+  const checked = checkHttpsUrl(value);
+  switch (checked.defect) {
+    case undefined:
+      return checked.url;
+    case HttpsUrlDefect.NOT_ABSOLUTE:
+      throw invalidProp(scope, prop, 'must be an absolute https URL', value, 'Use the issuer URL exactly as the identity provider publishes it, e.g. "https://xxxx.aliyunidaas.com/api/v2/iauths_system/oauth2".');
+    case HttpsUrlDefect.NOT_HTTPS:
+      throw invalidProp(scope, prop, 'must use https', value, 'OIDC issuers and their keys must be fetched over TLS; use the https:// URL.');
+    case HttpsUrlDefect.QUERY:
+    case HttpsUrlDefect.FRAGMENT:
+      throw invalidProp(scope, prop, 'must not contain a query or fragment', value, 'Remove everything from "?" or "#" on; an OIDC issuer identifier has neither.');
+    case HttpsUrlDefect.CREDENTIALS:
+      throw invalidProp(scope, prop, 'must not contain credentials', value, 'Remove the user:password@ part.');
   }
-  if (url.protocol !== 'https:') {
-    throw invalidProp(scope, prop, 'must use https', value, 'OIDC issuers and their keys must be fetched over TLS; use the https:// URL.');
-  }
-  if (url.search !== '' || url.hash !== '' || value.includes('?') || value.includes('#')) {
-    throw invalidProp(scope, prop, 'must not contain a query or fragment', value, 'Remove everything from "?" or "#" on; an OIDC issuer identifier has neither.');
-  }
-  if (url.username !== '' || url.password !== '') {
-    throw invalidProp(scope, prop, 'must not contain credentials', value, 'Remove the user:password@ part.');
-  }
-  return url;
 }
 
 /** Validates a permission scope name such as `user:read:one`. */
