@@ -1,7 +1,8 @@
 import Table from 'cli-table3';
-import { AnnotationMetadataEntryType } from 'cdktf';
 import type { App } from 'cdktf';
 import pc from 'picocolors';
+import { annotationsByLevel } from '../constructs';
+import type { ConstructAnnotation } from '../constructs';
 import type { SynthSummary } from '../validation';
 
 /**
@@ -24,13 +25,8 @@ export function printSynthSummary(summary: SynthSummary, app: App | undefined, e
 
 function annotationsOf(app: App, stackName: string): { warnings: string[]; infos: string[] } {
   const stack = app.node.tryFindChild(stackName);
-  const out = { warnings: [] as string[], infos: [] as string[] };
-  if (!stack) return out;
-  for (const node of stack.node.findAll()) {
-    for (const m of node.node.metadata) {
-      if (m.type === AnnotationMetadataEntryType.WARN) out.warnings.push(`[${node.node.path}] ${String(m.data)}`);
-      else if (m.type === AnnotationMetadataEntryType.INFO) out.infos.push(`[${node.node.path}] ${String(m.data)}`);
-    }
-  }
-  return out;
+  if (!stack) return { warnings: [], infos: [] };
+  const found = annotationsByLevel(stack);
+  const lines = (list: readonly ConstructAnnotation[]) => list.map((a) => `[${a.path}] ${a.message}`);
+  return { warnings: lines(found.warnings), infos: lines(found.infos) };
 }

@@ -1,7 +1,7 @@
-import { AnnotationMetadataEntryType, App, Aspects, TerraformStack, Testing } from 'cdktf';
+import { App, Aspects, TerraformStack, Testing } from 'cdktf';
 import type { IConstruct } from 'constructs';
-import { IssuerLookup, M2mAuthorizationServer, SecurityChecks } from '../constructs';
-import type { M2mAuthorizationServerProps } from '../constructs';
+import { IssuerLookup, M2mAuthorizationServer, SecurityChecks, annotationsByLevel } from '../constructs';
+import type { ConstructAnnotation, M2mAuthorizationServerProps } from '../constructs';
 import type { IssuerFacts, LockFile } from '../lookups/lock-types';
 import { AlicloudProvider } from '../.gen/providers/alicloud/provider';
 
@@ -99,16 +99,9 @@ export function resourcesOfType(synth: SynthesizedStack, type: string): Record<s
 
 /** Annotation messages under `scope`, by level (run a synth first so aspects have run). */
 export function annotations(scope: IConstruct): { errors: string[]; warnings: string[]; infos: string[] } {
-  const out = { errors: [] as string[], warnings: [] as string[], infos: [] as string[] };
-  for (const node of scope.node.findAll()) {
-    for (const m of node.node.metadata) {
-      const text = String(m.data);
-      if (m.type === AnnotationMetadataEntryType.ERROR) out.errors.push(text);
-      else if (m.type === AnnotationMetadataEntryType.WARN) out.warnings.push(text);
-      else if (m.type === AnnotationMetadataEntryType.INFO) out.infos.push(text);
-    }
-  }
-  return out;
+  const found = annotationsByLevel(scope);
+  const messages = (list: readonly ConstructAnnotation[]) => list.map((a) => a.message);
+  return { errors: messages(found.errors), warnings: messages(found.warnings), infos: messages(found.infos) };
 }
 
 /** Runs aspects without failing on error annotations, then returns the annotations. */

@@ -10,11 +10,11 @@
  * The issuer's synth-time facts come from this app's own lock file (./lookups.lock.json).
  */
 import * as path from 'node:path';
-import { AnnotationMetadataEntryType, App, Aspects, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
+import { App, Aspects, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import {
   Api, ApiGroup, Backend, HttpMethod, IssuerLookup, M2mAuthorizationServer, M2mProtectedApis, OidcProvider, OidcRole,
-  SecurityChecks, Stage, TokenLocation,
+  SecurityChecks, Stage, TokenLocation, annotationsByLevel,
 } from 'm2m-guard';
 import { type LockFile, prepareLookups } from 'm2m-guard/lookups';
 import { synthAndValidate } from 'm2m-guard/validation';
@@ -101,11 +101,7 @@ async function main(): Promise<void> {
   const summary = synthAndValidate((dir) => (app = buildOrdersApp(dir, lock)), { outdir });
   for (const s of summary.stacks) process.stdout.write(`${s.stack}: ${s.resources} resources, ${s.providers} provider(s)\n`);
   // Security errors fail the synth above; warnings are annotations on the constructs.
-  for (const node of app?.node.findAll() ?? []) {
-    for (const m of node.node.metadata) {
-      if (m.type === AnnotationMetadataEntryType.WARN) process.stdout.write(`warning [${node.node.path}] ${String(m.data)}\n`);
-    }
-  }
+  for (const w of app ? annotationsByLevel(app).warnings : []) process.stdout.write(`warning [${w.path}] ${w.message}\n`);
   process.stdout.write(`ok ${summary.stacks.length} stack(s) synthesized and validated → ${summary.outdir}\n`);
 }
 
