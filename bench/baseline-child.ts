@@ -9,18 +9,13 @@
  *
  * Prints one JSON line (`ScaleRun`) on stdout.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { isDeepStrictEqual, parseArgs } from 'node:util';
+import { parseArgs } from 'node:util';
+import { type Attributes, compareWithCaptured, readStackJson, withoutMetadata } from './captured-stack';
 import type { ScaleRun } from './scale-child';
-
-type Attributes = Record<string, unknown>;
-interface StackJson {
-  readonly provider?: { readonly alicloud?: Attributes[] };
-  readonly resource?: Record<string, Record<string, Attributes>>;
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { captured: { type: 'string' } } });
@@ -32,7 +27,7 @@ async function main(): Promise<void> {
   const { AlicloudProvider } = require('../.gen/providers/alicloud/provider') as typeof import('../.gen/providers/alicloud/provider');
   const importMs = performance.now() - t0;
 
-  const captured = JSON.parse(readFileSync(values.captured, 'utf8')) as StackJson;
+  const captured = readStackJson(values.captured);
   const blocks: [type: string, name: string, attributes: Attributes][] = [];
   for (const [type, byName] of Object.entries(captured.resource ?? {})) {
     for (const [name, attrs] of Object.entries(byName)) blocks.push([type, name, withoutMetadata(attrs)]);
@@ -59,28 +54,12 @@ async function main(): Promise<void> {
     app.synth();
     const totalMs = performance.now() - start;
 
-    const out = JSON.parse(readFileSync(path.join(work, 'stacks', 'baseline', 'cdk.tf.json'), 'utf8')) as StackJson;
-    const identical = isDeepStrictEqual(stripAll(out.resource), stripAll(captured.resource))
-      && isDeepStrictEqual(out.provider, captured.provider);
+    const { identical } = compareWithCaptured(readStackJson(path.join(work, 'stacks', 'baseline', 'cdk.tf.json')), captured);
     const run: ScaleRun = { importMs, constructMs, synthMs: totalMs - constructMs, totalMs, resources: blocks.length, identical };
     process.stdout.write(`${JSON.stringify(run)}\n`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-}
-
-function withoutMetadata(attrs: Attributes): Attributes {
-  const { '//': _metadata, ...rest } = attrs;
-  return rest;
-}
-
-function stripAll(resources: StackJson['resource']): StackJson['resource'] {
-  const out: Record<string, Record<string, Attributes>> = {};
-  for (const [type, byName] of Object.entries(resources ?? {})) {
-    out[type] = {};
-    for (const [name, attrs] of Object.entries(byName)) out[type][name] = withoutMetadata(attrs);
-  }
-  return out;
 }
 
 main().catch((error: unknown) => {

@@ -27,16 +27,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { isDeepStrictEqual, parseArgs } from 'node:util';
+import { parseArgs } from 'node:util';
 import type { Construct } from 'constructs';
 import type { TerraformResource } from 'cdktf';
+import { type Attributes, compareWithCaptured, readStackJson, withoutMetadata } from './captured-stack';
 import type { ScaleRun } from './scale-child';
-
-type Attributes = Record<string, unknown>;
-interface StackJson {
-  readonly provider?: { readonly alicloud?: Attributes[] };
-  readonly resource?: Record<string, Record<string, Attributes>>;
-}
 
 /** Terraform type expression (cty JSON): `"string"`, `["list", T]`, `["object", {…}]`, … */
 type TypeExpr = string | [string, unknown];
@@ -126,7 +121,7 @@ async function main(): Promise<void> {
   if (!values.captured) throw new Error('--captured <cdk.tf.json> is required');
 
   // Untimed: the captured stack and the schema, to know which classes to import and to build the configs.
-  const captured = JSON.parse(readFileSync(values.captured, 'utf8')) as StackJson;
+  const captured = readStackJson(values.captured);
   const schemas = (JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) as { provider_schemas: Record<string, { resource_schemas: Record<string, { block: RawBlock }> }> })
     .provider_schemas[PROVIDER_SOURCE].resource_schemas;
   const types = Object.keys(captured.resource ?? {});
@@ -175,41 +170,13 @@ async function main(): Promise<void> {
     app.synth();
     const totalMs = performance.now() - start;
 
-    const out = JSON.parse(readFileSync(path.join(work, 'stacks', 'generated-l1', 'cdk.tf.json'), 'utf8')) as StackJson;
-    const diff = firstDifference(stripAll(out.resource), stripAll(captured.resource));
-    if (diff) process.stderr.write(`generated L1 output differs from ours: ${diff}\n`);
-    const identical = diff === undefined && isDeepStrictEqual(out.provider, captured.provider);
+    const { identical, difference } = compareWithCaptured(readStackJson(path.join(work, 'stacks', 'generated-l1', 'cdk.tf.json')), captured);
+    if (difference) process.stderr.write(`generated L1 output differs from ours: ${difference}\n`);
     const run: ScaleRun = { importMs, constructMs, synthMs: totalMs - constructMs, totalMs, resources: blocks.length, identical, overrides: [...overrides] };
     process.stdout.write(`${JSON.stringify(run)}\n`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-}
-
-function withoutMetadata(attrs: Attributes): Attributes {
-  const { '//': _metadata, ...rest } = attrs;
-  return rest;
-}
-
-function stripAll(resources: StackJson['resource']): Record<string, Record<string, Attributes>> {
-  const out: Record<string, Record<string, Attributes>> = {};
-  for (const [type, byName] of Object.entries(resources ?? {})) {
-    out[type] = {};
-    for (const [name, attrs] of Object.entries(byName)) out[type][name] = withoutMetadata(attrs);
-  }
-  return out;
-}
-
-/** Path of the first difference between two resource sections, for the diagnostic; undefined if equal. */
-function firstDifference(a: unknown, b: unknown, at = 'resource'): string | undefined {
-  if (isDeepStrictEqual(a, b)) return undefined;
-  if (a && b && typeof a === 'object' && typeof b === 'object') {
-    for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
-      const d = firstDifference((a as Attributes)[key], (b as Attributes)[key], `${at}.${key}`);
-      if (d) return d;
-    }
-  }
-  return `${at}: ${JSON.stringify(a)?.slice(0, 200)} ≠ ${JSON.stringify(b)?.slice(0, 200)}`;
 }
 
 main().catch((error: unknown) => {
