@@ -1,34 +1,12 @@
 /**
  * Terraform references as cdktf writes them in `cdk.tf.json` (`${alicloud_api_gateway_api.Hello_1A2B.api_id}`),
  * resolved by resource address so that attachments can be matched with the APIs, groups and
- * plugins they point at.
+ * plugins they point at. The syntax itself (references, expressions) lives in validation/expressions.
  */
+import { isExpression, parseReference } from '../validation/expressions';
 
-/** A reference to one attribute of a resource (or data source) of the same stack. */
-export interface TerraformReference {
-  /** Resource address, e.g. `alicloud_api_gateway_plugin.Protection_Jwt_5B669E87`. */
-  readonly address: string;
-  /** Referenced attribute, e.g. `id` or `api_id`. */
-  readonly attribute: string;
-}
-
-/** `${type.name.attribute}` or `${data.type.name.attribute}`, nothing around it. */
-const REFERENCE = /^\$\{((?:data\.)?[A-Za-z][A-Za-z0-9_]*\.[A-Za-z0-9_-]+)\.([A-Za-z0-9_]+)\}$/;
-
-/**
- * Parses a value that is exactly one resource reference.
- * @returns `undefined` for literals and for any other expression
- */
-export function parseReference(value: unknown): TerraformReference | undefined {
-  if (typeof value !== 'string') return undefined;
-  const match = REFERENCE.exec(value);
-  return match ? { address: match[1], attribute: match[2] } : undefined;
-}
-
-/** Whether a string holds a Terraform interpolation (`${`, but not the escaped `$${`). */
-export function isExpression(value: string): boolean {
-  return /(^|[^$])\$\{/.test(value);
-}
+export { isExpression, parseReference } from '../validation/expressions';
+export type { TerraformReference } from '../validation/expressions';
 
 /**
  * A key that identifies what an id attribute points at: the resource address for a reference,

@@ -20,6 +20,33 @@ export function isExpression(value: string): boolean {
   return false;
 }
 
+/** A reference to one attribute of a resource (or data source) of the same stack. */
+export interface TerraformReference {
+  /** Address, e.g. `alicloud_api_gateway_plugin.Protection_Jwt_5B669E87` or `data.alicloud_account.current`. */
+  readonly address: string;
+  /** First attribute segment, e.g. `id` or `api_id`. */
+  readonly attribute: string;
+}
+
+/** `${type.name.attribute[...]}` or `${data.type.name.attribute[...]}`, nothing around it. */
+const REFERENCE = /^\$\{((?:data\.)?[A-Za-z][A-Za-z0-9_]*\.[A-Za-z0-9_-]+)\.([A-Za-z0-9_]+)(?:[.[][^}]*)?\}$/;
+
+/**
+ * Parses a value that is exactly one reference to a resource attribute, as cdktf writes it in
+ * `cdk.tf.json` (`${alicloud_api_gateway_api.Hello_1A2B.api_id}`).
+ * @returns `undefined` for literals and for any other expression
+ */
+export function parseReference(value: unknown): TerraformReference | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = REFERENCE.exec(value);
+  return match ? { address: match[1], attribute: match[2] } : undefined;
+}
+
+/** Whether a configuration value is a string that is unknown until apply (see {@link isExpression}). */
+export function isUnresolvedValue(value: unknown): boolean {
+  return typeof value === 'string' && isExpression(value);
+}
+
 // The syntax go-cty's ParseNumberVal (math/big ParseFloat, base 10) accepts, minus "Inf".
 const NUMBER_LITERAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 

@@ -6,6 +6,7 @@
  * Not exported from the `apigateway` barrel: the rules import it by relative path.
  */
 import { Document, parse } from 'yaml';
+import { isExpression } from '../../validation/expressions';
 
 /**
  * Tag written on plugins validated against the dedicated-instance limits, so that the
@@ -69,10 +70,6 @@ export function unescapeTemplate(text: string): string {
   return text.replace(/\$\$\{/g, () => '${').replace(/%%\{/g, () => '%{');
 }
 
-/** Whether a Terraform string still holds an interpolation (a reference), i.e. is unknown until apply. */
-export function hasTerraformReference(text: string): boolean {
-  return /(^|[^$])\$\{/.test(text) || /(^|[^%])%\{/.test(text);
-}
 
 /** Outcome of reading a plugin's `plugin_data` from its final Terraform config. */
 export type ParsedScript =
@@ -86,7 +83,7 @@ export type ParsedScript =
  */
 export function parsePluginData(value: unknown): ParsedScript {
   if (typeof value !== 'string') return { kind: 'unresolved' };
-  if (hasTerraformReference(value)) return { kind: 'unresolved' };
+  if (isExpression(value)) return { kind: 'unresolved' };
   const text = unescapeTemplate(value);
   let script: unknown;
   try {

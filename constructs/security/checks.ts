@@ -1,6 +1,7 @@
 import { AnnotationMetadataEntryType, Annotations, DefaultTokenResolver, StringConcat, TerraformResource, TerraformStack, Tokenization } from 'cdktf';
 import type { IAspect } from 'cdktf';
 import type { IConstruct } from 'constructs';
+import { parseReference } from '../../validation/expressions';
 import { ALL_RULES } from './rules';
 import { RuleLevel, RuleResult } from './rule';
 import type { ResourceView, RuleContext, RuleOutcome, SecurityRule } from './rule';
@@ -22,7 +23,6 @@ export interface SecurityChecksProps {
 }
 
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
-const REFERENCE = /^\$\{([a-zA-Z0-9_-]+)\.([a-zA-Z0-9_-]+)(?:\.[^}]*)?\}$/;
 
 /**
  * Applies the security rule packs to every resource of a stack (cdk-nag model).
@@ -124,9 +124,8 @@ class StackIndex implements RuleContext {
   }
 
   public referencedResource(reference: unknown): ResourceView | undefined {
-    if (typeof reference !== 'string') return undefined;
-    const match = REFERENCE.exec(reference);
-    return match ? this.index().byAddress.get(`${match[1]}.${match[2]}`) : undefined;
+    const parsed = parseReference(reference);
+    return parsed ? this.index().byAddress.get(parsed.address) : undefined;
   }
 
   public resourcesReferencing(type: string, attribute: string, target: ResourceView): readonly ResourceView[] {

@@ -1,4 +1,5 @@
-import { INSTANCE_TYPE_TAG, LIMITS, hasTerraformReference, isTrue, parsePluginData, scriptBytes } from '../../apigateway/plugin-script';
+import { isUnresolvedValue as isUnresolved } from '../../../validation/expressions';
+import { INSTANCE_TYPE_TAG, LIMITS, isTrue, parsePluginData, scriptBytes } from '../../apigateway/plugin-script';
 import type { ParsedScript } from '../../apigateway/plugin-script';
 import { RuleLevel, RuleResult } from '../rule';
 import type { ResourceView, RuleContext, RuleOutcome, SecurityRule } from '../rule';
@@ -9,9 +10,6 @@ const API_ATTACHMENT = 'alicloud_api_gateway_plugin_attachment';
 const GROUP_ATTACHMENT = 'alicloud_api_gateway_group_plugin_attachment';
 const UNPARSEABLE = 'plugin_data:unparseable';
 
-function isUnresolved(value: unknown): boolean {
-  return typeof value === 'string' && hasTerraformReference(value);
-}
 
 type Parsed = Extract<ParsedScript, { kind: 'parsed' }>;
 

@@ -1,3 +1,4 @@
+import { isUnresolvedValue as isUnresolved } from '../../../validation/expressions';
 import { RuleLevel, RuleResult } from '../rule';
 import type { ResourceView, RuleOutcome, SecurityRule } from '../rule';
 
@@ -6,11 +7,6 @@ const DEPLOYMENT = 'oci_apigateway_deployment';
 const MAX_CLOCK_SKEW_SECONDS = 300;
 
 type Obj = Readonly<Record<string, unknown>>;
-
-/** Whether a value is (or contains) a Terraform expression, i.e. unknown until apply. */
-function isUnresolved(value: unknown): boolean {
-  return typeof value === 'string' && value.includes('${');
-}
 
 /** Collects findings, remembering whether some input could not be evaluated. */
 class Outcome {

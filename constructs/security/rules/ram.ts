@@ -1,3 +1,4 @@
+import { isUnresolvedValue as isUnresolved } from '../../../validation/expressions';
 import { RuleLevel, RuleResult } from '../rule';
 import type { ResourceView, RuleContext, RuleOutcome, SecurityRule } from '../rule';
 
@@ -27,10 +28,6 @@ interface Statement {
   readonly conditions: ReadonlyMap<string, ReadonlyMap<string, readonly unknown[]>>;
 }
 
-/** Whether a value is (or contains) a Terraform expression, i.e. unknown until apply. */
-function isUnresolved(value: unknown): boolean {
-  return typeof value === 'string' && value.includes('${');
-}
 
 /** Whether a string is one whole Terraform expression. */
 function isWholeExpression(value: unknown): boolean {
