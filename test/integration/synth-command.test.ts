@@ -36,7 +36,7 @@ describe('synth command (main.ts)', () => {
     expect(result.stdout).toContain(`${STACKS.length} stacks synthesized and validated`);
     for (const stack of STACKS) {
       const synth = JSON.parse(readFileSync(join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
-      expect(synth.terraform.required_providers.alicloud).toEqual({ source: 'aliyun/alicloud', version: '1.289.0' });
+      expect(synth.terraform.required_providers.alicloud).toEqual({ source: 'aliyun/alicloud', version: '1.292.0' });
     }
     expect(readFileSync(LOCK, 'utf8')).toBe(lockBefore);
   });

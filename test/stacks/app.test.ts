@@ -58,9 +58,9 @@ describe('buildApp', () => {
     expect(annotations(app).warnings).toEqual([]);
   });
 
-  test('pins the alicloud provider to aliyun/alicloud 1.289.0', () => {
+  test('pins the alicloud provider to aliyun/alicloud 1.292.0', () => {
     const synth = synthOf(build([DEV]), 'gateway-dev');
-    expect(synth.terraform.required_providers.alicloud).toEqual({ source: 'aliyun/alicloud', version: '1.289.0' });
+    expect(synth.terraform.required_providers.alicloud).toEqual({ source: 'aliyun/alicloud', version: '1.292.0' });
   });
 
   test('an environment that differs only in name synthesizes the same stacks, renamed', () => {
