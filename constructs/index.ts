@@ -1,4 +1,5 @@
 export * from './account';
+export * from './apig';
 export * from './apigateway';
 export * from './m2m';
 export * from './oci';
