@@ -17,15 +17,14 @@ export interface ApigCliOptions {
 
 /**
  * Serves `file` through the APIG emulator when it is an APIG stack.
- * @returns the CLI result, or `undefined` when the stack is not an APIG stack (the classic emulator serves it)
+ * @returns the CLI result, or `undefined` when the file is not a readable APIG stack (the classic emulator serves or reports it)
  */
 export async function serveApigStack(file: string, options: ApigCliOptions, output: EmulatorCliOutput): Promise<EmulatorCliResult | undefined> {
   let stack: { resource?: Record<string, unknown> };
   try {
     stack = JSON.parse(readFileSync(file, 'utf8')) as { resource?: Record<string, unknown> };
-  } catch (error) {
-    output.writeError(`cannot read ${file}: ${(error as Error).message}\n`);
-    return { code: 1 };
+  } catch {
+    return undefined; // the classic loader reports an unreadable stack
   }
   if (!hasApigPolicies(stack) || stack.resource?.alicloud_api_gateway_api !== undefined) return undefined;
   const emulator = ApigEmulator.fromStack(stack);
