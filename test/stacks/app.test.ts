@@ -10,7 +10,7 @@ import { defaultLockPath, readLockFile } from '../../lookups/lock-file';
 import type { LockFile } from '../../lookups/lock-types';
 import { buildApp } from '../../stacks/app';
 import { validateApp } from '../../validation';
-import { annotations } from '../util';
+import { annotations, checkStack } from '../util';
 
 const LOCK = readLockFile(defaultLockPath()) as LockFile;
 
@@ -48,6 +48,7 @@ describe('buildApp', () => {
     // THEN
     expect(results.map((r) => r.stack).sort()).toEqual(['federation-dev', 'federation-prod', 'gateway-dev', 'gateway-prod']);
     expect(results.flatMap((r) => r.findings.map((f) => f.format()))).toEqual([]);
+    for (const stack of app.node.children) checkStack(stack as TerraformStack);
     expect(annotations(app).errors).toEqual([]);
     expect(annotations(app).warnings).toEqual([]);
   });
@@ -110,7 +111,7 @@ describe('buildApp', () => {
     const risky: EnvironmentConfig = { ...PROD, gateway: { ...PROD.gateway, preventJtiReplay: false } };
     // WHEN
     const app = build([risky]);
-    Testing.synth(app.node.findChild('gateway-prod') as TerraformStack);
+    checkStack(app.node.findChild('gateway-prod') as TerraformStack);
     // THEN
     expect(annotations(app).errors).toEqual([expect.stringMatching(/^APIGW-JWT2/)]);
   });
