@@ -49,6 +49,12 @@ export interface EvaluateOptions {
   readonly suppressions: readonly SuppressionSite[];
 }
 
+const LEVELS: Readonly<Record<RuleLevel, FindingLevel>> = {
+  [RuleLevel.ERROR]: 'error',
+  [RuleLevel.WARNING]: 'warning',
+  [RuleLevel.INFO]: 'info',
+};
+
 const LIBRARY_RULE_IDS = new Set(ALL_RULES.map((r) => r.id));
 
 /**
@@ -89,7 +95,7 @@ export function evaluateSynthesizedStack(synthesized: SynthesizedStackJson, opti
     for (const rule of options.rules) {
       for (const f of outcomeFindings(rule, rule.check(view, index))) {
         const site = suppressionFor(view.path, rule.id, f.finding);
-        const level: FindingLevel = site ? 'info' : f.finding === UNRESOLVED_FINDING || rule.level === RuleLevel.WARNING ? 'warning' : 'error';
+        const level: FindingLevel = site ? 'info' : f.finding === UNRESOLVED_FINDING ? 'warning' : LEVELS[rule.level];
         const message = site ? `${f.label}: suppressed: ${site.suppression.reason}` : f.message;
         findings.push({ ruleId: rule.id, finding: f.finding, level, path: view.path, address: view.address, message });
       }
