@@ -14,7 +14,7 @@ import type { LockFile } from '../../lookups/lock-types';
 import { buildApp } from '../../stacks/app';
 import { validateApp } from '../../validation';
 import { FIXTURE_DEV as DEV, FIXTURE_ENVIRONMENTS as ENVIRONMENTS, FIXTURE_PROD as PROD } from '../fixtures/environments';
-import { TEST_FACTS, TEST_ISSUER, annotations, testLock } from '../util';
+import { TEST_FACTS, TEST_ISSUER, annotations, checkStack, testLock } from '../util';
 
 const LOCK = testLock();
 
@@ -54,6 +54,7 @@ describe('buildApp', () => {
     // THEN
     expect(results.map((r) => r.stack).sort()).toEqual(['federation-dev', 'federation-prod', 'gateway-dev', 'gateway-prod']);
     expect(results.flatMap((r) => r.findings.map((f) => f.format()))).toEqual([]);
+    for (const stack of app.node.children) checkStack(stack as TerraformStack);
     expect(annotations(app).errors).toEqual([]);
     expect(annotations(app).warnings).toEqual([]);
   });
@@ -144,7 +145,7 @@ describe('buildApp', () => {
     const risky: EnvironmentConfig = { ...PROD, gateway: { ...PROD.gateway, preventJtiReplay: false } };
     // WHEN
     const app = build([risky]);
-    Testing.synth(app.node.findChild('gateway-prod') as TerraformStack);
+    checkStack(app.node.findChild('gateway-prod') as TerraformStack);
     // THEN
     expect(annotations(app).errors).toEqual([expect.stringMatching(/^APIGW-JWT2/)]);
   });
