@@ -6,6 +6,7 @@
  * config: provider credentials come from the environment or from assume-role-with-OIDC settings
  * (see README, "Credentials").
  */
+import type { ClientCredentialsConfig } from './verify';
 
 /** API Gateway stage names. */
 export type StageName = 'TEST' | 'PRE' | 'RELEASE';
@@ -43,6 +44,11 @@ export interface M2mClientConfig {
   readonly clientId: string;
   /** Scopes the client is granted on the server. */
   readonly grantedScopes: readonly string[];
+  /**
+   * How `npm run verify` obtains a token for the client (the secret's environment variable).
+   * @default - verify reports the client's checks as failed, naming this field
+   */
+  readonly credentials?: ClientCredentialsConfig;
 }
 
 /** Throttling of every protected API. */

@@ -1,5 +1,6 @@
 import { checkHttpsUrl } from '../lookups/issuer-url';
 import type { EnvironmentConfig } from './environment';
+import { type ClientCredentialsConfig, TOKEN_ENDPOINT_AUTH_METHODS } from './verify';
 
 const STAGES = new Set(['TEST', 'PRE', 'RELEASE']);
 const METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS']);
@@ -107,8 +108,18 @@ function checkClients(env: EnvironmentConfig, scopes: Set<string>, problem: Repo
     (c.grantedScopes ?? []).forEach((s, j) => {
       if (!scopes.has(s)) problem(`${f}.grantedScopes[${j}]`, `is not a scope of the M2M server, got ${show(s)}. Known: ${[...scopes].join(', ') || 'none'}.`);
     });
+    if (c.credentials !== undefined) checkCredentials(c.credentials, `${f}.credentials`, problem);
   });
   return names;
+}
+
+function checkCredentials(credentials: ClientCredentialsConfig, f: string, problem: Report): void {
+  if (!/^[A-Z_][A-Z0-9_]*$/.test(credentials.secretEnv ?? '')) {
+    problem(`${f}.secretEnv`, `must be the NAME of an environment variable (upper case, digits, _), got ${show(credentials.secretEnv)}. Never put the secret itself in config.`);
+  }
+  if (credentials.authMethod !== undefined && !TOKEN_ENDPOINT_AUTH_METHODS.includes(credentials.authMethod)) {
+    problem(`${f}.authMethod`, `must be ${TOKEN_ENDPOINT_AUTH_METHODS.join(' or ')}, got ${show(credentials.authMethod)}.`);
+  }
 }
 
 function checkGateway(env: EnvironmentConfig, scopes: Set<string>, clients: Set<string>, problem: Report): void {
