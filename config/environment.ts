@@ -5,8 +5,17 @@
  * lives here, nothing environment-specific lives in constructs or stacks. No secrets belong in
  * config: provider credentials come from the environment or from assume-role-with-OIDC settings
  * (see README, "Credentials").
+ *
+ * Config is strict: an unknown key (a typo such as `expectedFingerprint`) is an error, both for
+ * `tsc` (the example config is typed, so object literals get excess-property checks) and at run
+ * time (`validateEnvironments`, through the zod schemas in `config/schema.ts`, naming the field
+ * path). To add an optional section (e.g. `apig`): put its interface and its schema in their own
+ * file under `config/` (`export const apigConfigSchema = exactSchema<ApigConfig>()(z.strictObject({...}))`),
+ * add one optional field here and one line `apig: apigConfigSchema.optional(),` to
+ * `environmentConfigSchema`. `tsc` fails until the interface and the schema agree.
  */
-import type { ClientCredentialsConfig } from './verify';
+import type { ClientAuthConfig } from './client-auth';
+import type { CredentialsConfig } from './credentials';
 
 /** API Gateway stage names. */
 export type StageName = 'TEST' | 'PRE' | 'RELEASE';
@@ -48,7 +57,7 @@ export interface M2mClientConfig {
    * How `npm run verify` obtains a token for the client (the secret's environment variable).
    * @default - verify reports the client's checks as failed, naming this field
    */
-  readonly credentials?: ClientCredentialsConfig;
+  readonly clientAuth?: ClientAuthConfig;
 }
 
 /** Throttling of every protected API. */
@@ -176,8 +185,16 @@ export interface EnvironmentConfig {
   readonly name: string;
   /** Alibaba Cloud region, e.g. `cn-hangzhou`. */
   readonly region: string;
-  /** Alibaba Cloud account id (UID) the stacks deploy into. */
+  /**
+   * Alibaba Cloud account id (UID) the stacks deploy into. Every stack fails at plan time when
+   * the credentials belong to another account.
+   */
   readonly accountId: string;
+  /**
+   * How the provider authenticates (a profile or a role to assume; never secrets).
+   * @default - the provider's default credential chain (environment variables, profile, ECS role)
+   */
+  readonly credentials?: CredentialsConfig;
   /** Production environments get the strictest checks (e.g. jti replay protection). */
   readonly production: boolean;
   /** Stages APIs are published to by default. */

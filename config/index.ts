@@ -2,4 +2,4 @@ export * from './environment';
 export * from './environments';
 export * from './issuers';
 export * from './validate';
-export * from './verify';
+export * from './client-auth';

@@ -33,7 +33,7 @@ export function exampleDemoSecret(name: string): string {
 export function exampleDemoClients(env: EnvironmentConfig = EXAMPLE_ENVIRONMENT): ExampleDemoClient[] {
   return env.clients.map((c) => ({
     name: c.name, clientId: c.clientId, clientSecret: exampleDemoSecret(c.name), grantedScopes: c.grantedScopes,
-    ...(c.credentials ? { tokenEndpointAuthMethod: c.credentials.authMethod ?? 'client_secret_post' } : {}),
+    ...(c.clientAuth ? { tokenEndpointAuthMethod: c.clientAuth.method ?? 'client_secret_post' } : {}),
   }));
 }
 

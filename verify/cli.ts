@@ -31,7 +31,7 @@ Prints one table (check, expected, got); exits 1 when any check fails.
 
 Deployed (default): reads cdktf.out/stacks/{gateway,federation}-<env>/cdk.tf.json (npm run synth),
 the token endpoint from lookups.lock.json and the deployed outputs from --outputs. Each client's
-secret comes from the environment variable named by clients[].credentials.secretEnv in the config
+secret comes from the environment variable named by clients[].clientAuth.secretEnv in the config
 (example: M2M_REPORTING_CLIENT_SECRET, M2M_PROVISIONING_CLIENT_SECRET). Secrets, tokens and
 credentials are never printed.
 

@@ -71,7 +71,7 @@ export async function runVerification(plan: VerifyPlan, targets: VerifyTargets, 
     if ('problem' in secret) return { ok: false as const, problem: secret.problem };
     return requestClientCredentialsToken({
       tokenEndpoint: targets.tokenEndpoint, clientId: client.clientId, clientSecret: secret.secret,
-      authMethod: client.credentials?.authMethod ?? 'client_secret_post', scope, caPem: targets.caPem,
+      authMethod: client.clientAuth?.method ?? 'client_secret_post', scope, caPem: targets.caPem,
     });
   };
   rows.push(...await tokenRows(plan, fetchToken));
@@ -92,7 +92,7 @@ async function tokenRows(plan: VerifyPlan, fetchToken: TokenFetcher): Promise<Ve
   const { env } = plan;
   const rows: VerifyRow[] = [];
   for (const client of plan.clients) {
-    const method = client.credentials?.authMethod ?? 'client_secret_post';
+    const method = client.clientAuth?.method ?? 'client_secret_post';
     const want = [...client.grantedScopes].sort();
     const what = `token for ${client.name} (${method})`;
     const expected = `issued to ${client.clientId}, scope ${want.join(' ')}`;

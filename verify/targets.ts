@@ -45,8 +45,8 @@ export function deployedTargets(options: DeployedTargetOptions): VerifyTargets {
     stsEndpoint: options.stsEndpoint ?? regionalStsEndpoint(options.env.region),
     output,
     secret(client) {
-      const name = client.credentials?.secretEnv;
-      if (!name) return { problem: `config clients[${client.name}].credentials.secretEnv is not set` };
+      const name = client.clientAuth?.secretEnv;
+      if (!name) return { problem: `config clients[${client.name}].clientAuth.secretEnv is not set` };
       const value = options.environmentVariables[name];
       return value ? { secret: value } : { problem: `environment variable ${name} is not set` };
     },

@@ -7,10 +7,10 @@
 export type TokenEndpointAuthMethod = 'client_secret_post' | 'client_secret_basic';
 
 /** The client authentication methods verify supports. */
-export const TOKEN_ENDPOINT_AUTH_METHODS: readonly TokenEndpointAuthMethod[] = ['client_secret_post', 'client_secret_basic'];
+export const TOKEN_ENDPOINT_AUTH_METHODS = ['client_secret_post', 'client_secret_basic'] as const satisfies readonly TokenEndpointAuthMethod[];
 
 /** Where verify finds a client's secret and how it sends it. */
-export interface ClientCredentialsConfig {
+export interface ClientAuthConfig {
   /** Name of the environment variable holding the client secret, e.g. `M2M_REPORTING_CLIENT_SECRET`. */
   readonly secretEnv: string;
   /**
@@ -18,5 +18,5 @@ export interface ClientCredentialsConfig {
    * or in an `Authorization: Basic` header (`client_secret_basic`).
    * @default 'client_secret_post'
    */
-  readonly authMethod?: TokenEndpointAuthMethod;
+  readonly method?: TokenEndpointAuthMethod;
 }
