@@ -7,13 +7,14 @@
  * Exits non-zero on a config error, a lookup error, a security error or a schema finding;
  * in every such case `cdktf.out/` is left as it was.
  */
+import './core/bindings-preflight'; // first: a missing .gen/ says "run npm run get", not MODULE_NOT_FOUND
 import { parseArgs } from 'node:util';
 import { runSynth } from './commands/synth';
 import { ENVIRONMENTS, issuerRequests, validateEnvironments } from './config';
 import { prepareLookups } from './lookups/prepare';
 import { buildApp } from './stacks/app';
 
-const HELP = `Usage: npm run synth [-- --ca-bundle <pem>]   (or: npx cdktf synth)
+const HELP = `Usage: npm run synth [-- --ca-bundle <pem>] [--json]   (or: npx cdktf synth)
 
 Synthesizes every environment's gateway-<env> and federation-<env> stacks into
 cdktf.out/stacks/<stack>/cdk.tf.json, after checking the environment config (config/), the
@@ -23,19 +24,29 @@ written unless everything passes.
 
 Options:
   --ca-bundle <pem>  Extra trusted CA certificates, for looking up issuers missing from the lock.
+  --json             Print the summary as JSON on stdout (stacks, counts, warnings, not validated).
   --help             Show this help.
+
+Exit status: 0 on success, 1 when a check failed (nothing written), 2 on a usage error.
+Colour only on a terminal; NO_COLOR turns it off.
 `;
 
 async function main(): Promise<number> {
   const started = Date.now();
-  const { values } = parseArgs({ options: { help: { type: 'boolean' }, 'ca-bundle': { type: 'string' } } });
+  let values: { help?: boolean; 'ca-bundle'?: string; json?: boolean };
+  try {
+    ({ values } = parseArgs({ options: { help: { type: 'boolean' }, 'ca-bundle': { type: 'string' }, json: { type: 'boolean' } }, allowPositionals: false }));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${HELP}`);
+    return 2;
+  }
   if (values.help) {
     process.stdout.write(HELP);
     return 0;
   }
   validateEnvironments(ENVIRONMENTS);
   const { lock } = await prepareLookups({ issuers: issuerRequests(ENVIRONMENTS), caBundlePath: values['ca-bundle'] });
-  return runSynth((outdir) => buildApp({ outdir, environments: ENVIRONMENTS, lock }), { startedAt: started });
+  return runSynth((outdir) => buildApp({ outdir, environments: ENVIRONMENTS, lock }), { startedAt: started, json: values.json });
 }
 
 main().then(

@@ -415,16 +415,24 @@ Options:
 `;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      help: { type: 'boolean' },
-      runs: { type: 'string', default: '5' },
-      'scale-runs': { type: 'string', default: '3' },
-      'l1-runs': { type: 'string', default: '3' },
-      'lookup-runs': { type: 'string', default: '3' },
-      sizes: { type: 'string', default: '10,100,1000' },
-    },
-  });
+  let values: { help?: boolean; runs: string; 'scale-runs': string; 'l1-runs': string; 'lookup-runs': string; sizes: string };
+  try {
+    ({ values } = parseArgs({
+      options: {
+        help: { type: 'boolean' },
+        runs: { type: 'string', default: '5' },
+        'scale-runs': { type: 'string', default: '3' },
+        'l1-runs': { type: 'string', default: '3' },
+        'lookup-runs': { type: 'string', default: '3' },
+        sizes: { type: 'string', default: '10,100,1000' },
+      },
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${HELP}`);
+    process.exitCode = 2;
+    return;
+  }
   if (values.help) {
     process.stdout.write(HELP);
     return;
@@ -434,7 +442,11 @@ async function main(): Promise<void> {
   const l1Runs = Number(values['l1-runs']);
   const lookupRuns = Number(values['lookup-runs']);
   const sizes = values.sizes.split(',').map(Number);
-  if (![runs, scaleRuns, l1Runs, lookupRuns, ...sizes].every((v) => Number.isInteger(v) && v > 0)) throw new Error('--runs, --scale-runs, --l1-runs, --lookup-runs and --sizes take positive integers');
+  if (![runs, scaleRuns, l1Runs, lookupRuns, ...sizes].every((v) => Number.isInteger(v) && v > 0)) {
+    process.stderr.write(`--runs, --scale-runs, --l1-runs, --lookup-runs and --sizes take positive integers\n\n${HELP}`);
+    process.exitCode = 2;
+    return;
+  }
   const options = { runs, scaleRuns, l1Runs, lookupRuns, sizes };
   const started = Date.now();
   const info = machineInfo();
