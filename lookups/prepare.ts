@@ -223,7 +223,7 @@ async function lookUpAll(
   logger: LookupLogger,
 ): Promise<Map<string, IssuerFacts>> {
   // Loaded here, not at the top: a lock-complete synth never needs the network stack.
-  const { DEFAULT_FETCH_LIMITS, createLookupAgent, loadTrustStore, lookupIssuer } = require('./network') as typeof import('./network');
+  const { DEFAULT_FETCH_LIMITS, createLookupAgent, loadTrustStore, lookupIssuer } = await import('./network.js');
   const trust = loadTrustStore(options.caBundlePath);
   const limits = {
     ...DEFAULT_FETCH_LIMITS,

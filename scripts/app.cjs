@@ -44,10 +44,10 @@ async function build() {
   const lazyNetwork = {
     name: 'lazy-lookups-network',
     setup(b) {
-      // lookups/prepare.ts requires './network' only when it must look an issuer up: keep that a
+      // lookups/prepare.ts imports './network.js' only when it must look an issuer up: keep that a
       // separate bundle, loaded at run time, so the synth bundle holds no network code.
-      b.onResolve({ filter: /^\.\/network$/ }, (args) =>
-        path.resolve(args.resolveDir) === path.join(ROOT, 'lookups') && args.kind === 'require-call'
+      b.onResolve({ filter: /^\.\/network(\.js)?$/ }, (args) =>
+        path.resolve(args.resolveDir) === path.join(ROOT, 'lookups')
           ? { path: './lookups-network.js', external: true }
           : undefined);
     },
