@@ -2,7 +2,8 @@ import type { IConstruct } from 'constructs';
 import { ALL_RULES } from './rules';
 
 const METADATA_TYPE = 'm2m-guard:suppressions';
-const MIN_REASON_LENGTH = 10;
+/** Shortest accepted reason of a suppression or a security opt-out, in characters (after trimming). */
+export const MIN_REASON_LENGTH = 10;
 
 /** One justified suppression of a security rule. */
 export interface Suppression {
