@@ -417,6 +417,11 @@ export class Api extends Construct implements IApi, RegisteredApi {
     this.node.addValidation({ validate: () => this.unprotectedStages() });
   }
 
+  /** Whether a suppression on the API's resource or one of its ancestors covers the finding. */
+  private suppressed(ruleId: string, finding: string): boolean {
+    return this.resource.node.scopes.some((scope) => Suppressions.of(scope).some((s) => Suppressions.covers(s, ruleId, finding)));
+  }
+
   /**
    * For an ANONYMOUS API: one message per stage it is published to that lacks a jwtAuth or an
    * accessControl plugin bound through the library (at API or group level), unless an
@@ -427,7 +432,7 @@ export class Api extends Construct implements IApi, RegisteredApi {
     const messages: string[] = [];
     for (const stage of this.stages) {
       const missing = ['jwtAuth', 'accessControl'].filter((type) => !boundPlugin(this, stage, type) && !boundPlugin(this.group, stage, type));
-      if (missing.length === 0 || Suppressions.find(this.resource, 'APIGW-AUTH1', `stage:${stage}`)) continue;
+      if (missing.length === 0 || this.suppressed('APIGW-AUTH1', `stage:${stage}`)) continue;
       messages.push(`'stages' publishes this ANONYMOUS API to ${stage} without ${missing.join(' and ')} bound there (API or group level), so anyone could call it, got ${JSON.stringify(this.stages)}. `
         + `Protect it (M2mProtectedApis, or plugin.bindToApi / bindToGroup on ${stage}), stop publishing it to ${stage}, or suppress APIGW-AUTH1 for 'stage:${stage}' with a reason.`);
     }
