@@ -25,6 +25,8 @@ written unless everything passes.
 Options:
   --ca-bundle <pem>  Extra trusted CA certificates, for looking up issuers missing from the lock.
   --json             Print the summary as JSON on stdout (stacks, counts, warnings, not validated).
+  --stack-traces     Keep the stack trace cdktf records for every token and annotation (to find
+                     where a token that fails to resolve was created; slower, more memory).
   --help             Show this help.
 
 Exit status: 0 on success, 1 when a check failed (nothing written), 2 on a usage error.
@@ -33,9 +35,9 @@ Colour only on a terminal; NO_COLOR turns it off.
 
 async function main(): Promise<number> {
   const started = Date.now();
-  let values: { help?: boolean; 'ca-bundle'?: string; json?: boolean };
+  let values: { help?: boolean; 'ca-bundle'?: string; json?: boolean; 'stack-traces'?: boolean };
   try {
-    ({ values } = parseArgs({ options: { help: { type: 'boolean' }, 'ca-bundle': { type: 'string' }, json: { type: 'boolean' } }, allowPositionals: false }));
+    ({ values } = parseArgs({ options: { help: { type: 'boolean' }, 'ca-bundle': { type: 'string' }, json: { type: 'boolean' }, 'stack-traces': { type: 'boolean' } }, allowPositionals: false }));
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n\n${HELP}`);
     return 2;
@@ -46,7 +48,8 @@ async function main(): Promise<number> {
   }
   validateEnvironments(ENVIRONMENTS);
   const { lock } = await prepareLookups({ issuers: issuerRequests(ENVIRONMENTS), caBundlePath: values['ca-bundle'] });
-  return runSynth((outdir) => buildApp({ outdir, environments: ENVIRONMENTS, lock }), { startedAt: started, json: values.json });
+  const stackTraces = values['stack-traces'] ?? false;
+  return runSynth((outdir) => buildApp({ outdir, environments: ENVIRONMENTS, lock, stackTraces }), { startedAt: started, stackTraces, json: values.json });
 }
 
 main().then(

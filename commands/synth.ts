@@ -23,7 +23,7 @@ const STDIO: SynthOutput = {
  * returns the process exit code: 0 on success, 1 when a construct error, security error or schema
  * finding stopped it (the message names each one; the previous output is left untouched).
  */
-export function runSynth(createApp: AppFactory, options: { startedAt?: number; output?: SynthOutput; outdir?: string; json?: boolean } = {}): number {
+export function runSynth(createApp: AppFactory, options: { startedAt?: number; output?: SynthOutput; outdir?: string; stackTraces?: boolean; json?: boolean } = {}): number {
   const output = options.output ?? STDIO;
   const started = options.startedAt ?? Date.now();
   let app: App | undefined;
@@ -31,7 +31,7 @@ export function runSynth(createApp: AppFactory, options: { startedAt?: number; o
     const summary = synthAndValidate((outdir) => {
       app = createApp(outdir);
       return app;
-    }, { outdir: options.outdir });
+    }, { outdir: options.outdir, stackTraces: options.stackTraces });
     if (options.json) output.write(`${JSON.stringify(synthReport(summary, app, Date.now() - started), null, 2)}\n`);
     else printSynthSummary(summary, app, Date.now() - started, output.write);
     return 0;
