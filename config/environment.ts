@@ -7,8 +7,9 @@
  * (see README, "Credentials").
  */
 
-/** API Gateway stage names. */
-export type StageName = 'TEST' | 'PRE' | 'RELEASE';
+import type { StageName } from '../core/stages';
+
+export type { StageName };
 
 /** HTTP methods an API can be called with. */
 export type HttpMethodName = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'HEAD' | 'OPTIONS';

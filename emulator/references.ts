@@ -3,10 +3,10 @@
  * resolved by resource address so that attachments can be matched with the APIs, groups and
  * plugins they point at. The syntax itself (references, expressions) lives in validation/expressions.
  */
-import { isExpression, parseReference } from '../validation/expressions';
+import { isExpression, parseReference } from '../core/expressions';
 
-export { isExpression, parseReference } from '../validation/expressions';
-export type { TerraformReference } from '../validation/expressions';
+export { isExpression, parseReference } from '../core/expressions';
+export type { TerraformReference } from '../core/expressions';
 
 /**
  * A key that identifies what an id attribute points at: the resource address for a reference,

@@ -1,7 +1,7 @@
 import { AnnotationMetadataEntryType, Annotations, DefaultTokenResolver, StringConcat, TerraformResource, TerraformStack, Tokenization } from 'cdktf';
 import type { IAspect } from 'cdktf';
 import type { IConstruct } from 'constructs';
-import { parseReference } from '../../validation/expressions';
+import { parseReference } from '../../core/expressions';
 import { ALL_RULES } from './rules';
 import { RuleLevel, RuleResult } from './rule';
 import type { ResourceView, RuleContext, RuleOutcome, SecurityRule } from './rule';

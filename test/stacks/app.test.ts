@@ -7,7 +7,7 @@ import { describe, expect, test } from 'vitest';
 import { DEV, ENVIRONMENTS, PROD } from '../../config';
 import type { EnvironmentConfig } from '../../config';
 import { defaultLockPath, readLockFile } from '../../lookups/lock-file';
-import type { LockFile } from '../../lookups/lock-types';
+import type { LockFile } from '../../core/issuer-facts';
 import { buildApp } from '../../stacks/app';
 import { validateApp } from '../../validation';
 import { annotations } from '../util';

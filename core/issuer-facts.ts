@@ -1,5 +1,6 @@
 /**
- * Shapes of the synth-time lookup lock file (`lookups.lock.json`).
+ * The contract between the synth-time lookups and the constructs: what is recorded about an
+ * issuer, and the shape of the lock file (`lookups.lock.json`).
  *
  * The lock is the only thing construction reads about an issuer: an async prepare step
  * (`lookups/prepare.ts`) fills it over the network, construction stays synchronous and offline.

@@ -1,5 +1,5 @@
 /**
- * JWK member names shared by the JWKS lookup and the lock validation.
+ * JWK member names shared by the JWKS lookup, the lock validation, the JWT plugin construct and the emulator.
  */
 
 /** JWK members that carry private or secret key material (RFC 7518 §6). */
