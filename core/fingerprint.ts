@@ -44,7 +44,7 @@ export function isCanonicalFingerprint(value: unknown): value is Sha1Fingerprint
 
 /** What {@link checkPin} decided about one pinned fingerprint. */
 export enum PinVerdict {
-  /** The pin is a fingerprint the issuer presents (or the lock records): trust it. */
+  /** The pin is the top certificate one of the issuer's hosts presents: trust it. */
   ACCEPTED = 'ACCEPTED',
   /** Not a SHA-1 fingerprint in any accepted form. */
   MALFORMED = 'MALFORMED',
@@ -54,7 +54,10 @@ export enum PinVerdict {
    * prints), so a root pin would never match what RAM compares.
    */
   ROOT_CA = 'ROOT_CA',
-  /** Neither presented nor recorded: the issuer URL may be under attack (or the pin is stale). */
+  /**
+   * No host presents it (a certificate rotated away still listed in the lock counts as not
+   * presented): the issuer URL may be under attack, or the pin is stale.
+   */
   NOT_OBSERVED = 'NOT_OBSERVED',
 }
 
@@ -65,18 +68,18 @@ export type PinCheck =
   | { readonly verdict: PinVerdict.MALFORMED };
 
 /**
- * The one pin policy: a fingerprint the user pins must be one a RAM OIDC provider for this
- * issuer would trust, i.e. a presented-top fingerprint of one of the issuer's hosts or one the
- * lock records (old and new side by side during a rotation). A root-CA fingerprint is refused
- * with its own verdict, because RAM compares the presented top certificate.
+ * The one pin policy: a fingerprint the user pins must be the top certificate one of the
+ * issuer's hosts presents as last observed (what RAM compares). A root-CA fingerprint is refused
+ * with its own verdict; a fingerprint the lock still lists from before a rotation but no host
+ * presents any more is not observed.
  *
  * @param pin - the value as the user wrote it (any form {@link parseFingerprint} accepts)
  * @param facts - what the lookup recorded for the issuer
  */
-export function checkPin(pin: unknown, facts: Pick<IssuerFacts, 'fingerprints' | 'hosts'>): PinCheck {
+export function checkPin(pin: unknown, facts: Pick<IssuerFacts, 'hosts'>): PinCheck {
   const fingerprint = parseFingerprint(pin);
   if (fingerprint === undefined) return { verdict: PinVerdict.MALFORMED };
-  const trusted = new Set(normalised([...facts.fingerprints, ...facts.hosts.map((h) => h.presentedTop.sha1)]));
+  const trusted = new Set(normalised(facts.hosts.map((h) => h.presentedTop.sha1)));
   if (trusted.has(fingerprint)) return { verdict: PinVerdict.ACCEPTED, fingerprint };
   const observed = [...trusted].sort();
   const roots = new Set(normalised(facts.hosts.map((h) => h.root.sha1)));

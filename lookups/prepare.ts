@@ -39,8 +39,7 @@ export interface IssuerRequest {
   readonly issuer: string;
   /**
    * SHA-1 fingerprints the user expects (any form `parseFingerprint` accepts): each must be the
-   * top certificate one of the issuer's hosts presents, or one the lock records (the one pin
-   * policy, `checkPin`). A root-CA fingerprint is refused: RAM compares the presented top.
+   * top certificate one of the issuer's hosts presents (the one pin policy, `checkPin`). A root-CA fingerprint is refused: RAM compares the presented top.
    * @default - nothing pinned
    */
   readonly pinnedFingerprints?: readonly string[];

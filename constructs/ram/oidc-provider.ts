@@ -46,9 +46,9 @@ export interface OidcProviderOptions {
   readonly oidcProviderName?: string;
   /**
    * SHA-1 fingerprints you computed yourself (e.g. with openssl) and expect the synth-time
-   * lookup to have recorded. Each must be among the fingerprints recorded in `lookups.lock.json`
-   * for the issuer; a mismatch fails construction, because it can mean the issuer URL is
-   * under attack. Colons, upper case and OpenSSL's `SHA1 Fingerprint=…` line are accepted and
+   * lookup to have recorded. Each must be the top certificate one of the issuer's hosts
+   * presented when `lookups.lock.json` was last refreshed; a mismatch fails construction,
+   * because it can mean the issuer URL is under attack. Colons, upper case and OpenSSL's `SHA1 Fingerprint=…` line are accepted and
    * normalized. A root-CA fingerprint is refused: RAM compares the top certificate the issuer presents.
    * @default - no extra check: the recorded fingerprints are trusted as they are
    */
