@@ -1,4 +1,4 @@
-import { Aspects, TerraformStack, Testing } from 'cdktf';
+import { TerraformStack, Testing } from 'cdktf';
 import { IssuerLookup, M2mAuthorizationServer, OciApiGateway, OciJwtApiDeployment, SecurityChecks } from '../../../constructs';
 import type { IOciApiGateway, M2mAuthorizationServerProps, OciJwtApiDeploymentProps } from '../../../constructs';
 import type { IssuerFacts } from '../../../core/issuer-facts';
@@ -40,7 +40,7 @@ export function ociTestStack(options: OciTestStackOptions = {}): TerraformStack 
   IssuerLookup.attach(app, testLock([options.facts ?? OCI_FACTS]));
   const stack = new TerraformStack(app, 'oci-test');
   new OciProvider(stack, 'oci', { region: 'eu-frankfurt-1' });
-  if (options.securityChecks ?? true) Aspects.of(stack).add(new SecurityChecks());
+  if (options.securityChecks ?? true) SecurityChecks.attach(stack);
   return stack;
 }
 
