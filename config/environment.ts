@@ -16,6 +16,7 @@
  */
 
 import type { StageName } from '../core/stages';
+import type { ClientAuthConfig } from './client-auth';
 import type { CredentialsConfig } from './credentials';
 
 export type { StageName };
@@ -53,6 +54,11 @@ export interface M2mClientConfig {
   readonly clientId: string;
   /** Scopes the client is granted on the server. */
   readonly grantedScopes: readonly string[];
+  /**
+   * How `npm run verify` obtains a token for the client (the secret's environment variable).
+   * @default - verify reports the client's checks as failed, naming this field
+   */
+  readonly clientAuth?: ClientAuthConfig;
 }
 
 /** Throttling of every protected API. */
