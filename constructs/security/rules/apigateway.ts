@@ -1,4 +1,5 @@
-import { isUnresolvedValue as isUnresolved } from '../../../validation/expressions';
+import { isUnresolvedValue as isUnresolved } from '../../../core/expressions';
+import { isReplaySettingAllowed } from '../../../core/jwt-replay';
 import { INSTANCE_TYPE_TAG, LIMITS, isTrue, parsePluginData, scriptBytes } from '../../apigateway/plugin-script';
 import type { ParsedScript } from '../../apigateway/plugin-script';
 import { RuleLevel, RuleResult } from '../rule';
@@ -112,8 +113,8 @@ export const jwtReplayProtection: SecurityRule = {
     const read = scriptOf(res, 'jwtAuth');
     if ('outcome' in read) return read.outcome;
     const parsed = read.script;
-    if (!context.production) return RuleResult.COMPLIANT;
-    return isTrue(parsed.script.preventJtiReplay) ? RuleResult.COMPLIANT : RuleResult.NON_COMPLIANT;
+    // the script states what the gateway does: an absent preventJtiReplay is off, not the construct default
+    return isReplaySettingAllowed(context.production, isTrue(parsed.script.preventJtiReplay)) ? RuleResult.COMPLIANT : RuleResult.NON_COMPLIANT;
   },
 };
 
