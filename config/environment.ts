@@ -15,6 +15,7 @@
  * `environmentConfigSchema`. `tsc` fails until the interface and the schema agree.
  */
 
+import type { ApigConfig } from './apig';
 import type { CredentialsConfig } from './credentials';
 
 /** API Gateway stage names. */
@@ -204,4 +205,9 @@ export interface EnvironmentConfig {
   readonly federation: FederationConfig;
   /** Terraform state. */
   readonly state: StateConfig;
+  /**
+   * Cloud-native API Gateway global JWT authentication (stack `apig-<env>`).
+   * @default - no APIG stack
+   */
+  readonly apig?: ApigConfig;
 }

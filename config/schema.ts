@@ -10,6 +10,7 @@
  * Extending: see the header of `environment.ts`.
  */
 import { z } from 'zod';
+import { type ApigConfig, apigConfigSchema } from './apig';
 import type { AssumeRoleConfig, AssumeRoleWithOidcConfig, CredentialsConfig } from './credentials';
 import type {
   ApiConfig, EnvironmentConfig, FederationConfig, GatewayConfig, HttpMethodName, M2mClientConfig, M2mServerConfig,
@@ -143,4 +144,5 @@ export const environmentConfigSchema = exactSchema<EnvironmentConfig>()(z.strict
   gateway: gatewayConfigSchema,
   federation: federationConfigSchema,
   state: stateConfigSchema,
+  apig: exactSchema<ApigConfig>()(apigConfigSchema).optional(),
 }));

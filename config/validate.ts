@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { checkHttpsUrl } from '../lookups/issuer-url';
 import { closestMatch } from '../validation/suggest';
+import { checkApigConfig } from './apig';
 import type { EnvironmentConfig } from './environment';
 import { environmentConfigSchema } from './schema';
 
@@ -133,6 +134,7 @@ function checkEnvironment(env: EnvironmentConfig, problem: Report): void {
   checkGateway(env, scopes, clients, problem);
   checkFederation(env, problem);
   checkState(env, problem);
+  if (env.apig) checkApigConfig(env.apig, clients, problem);
   checkCredentials(env, problem);
 }
 
