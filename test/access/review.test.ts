@@ -4,7 +4,7 @@ import type { JWK } from 'jose';
 import { describe, expect, test } from 'vitest';
 import { reviewChanges, renderReviewMarkdown } from '../../access';
 import type { AccessChange, Review } from '../../access';
-import { OidcProvider, OidcRole } from '../../constructs';
+import { OidcProvider, OidcRole, Suppressions } from '../../constructs';
 import type { LockFile } from '../../lookups/lock-types';
 import { SEED_CLIENT_ID, TEST_FACTS, TEST_ISSUER, testLock, testServer } from '../util';
 import { OTHER_CLIENT_ID, fixtureEnv, synthEnvironments, synthStack } from './support';
@@ -97,6 +97,22 @@ describe('reviewChanges', () => {
       effect: 'widens',
       summary: expect.stringMatching(/RAM-OIDC4.*Reporting shards get new client ids daily \(#77\)/),
     }));
+  });
+
+  test('a suppression that covers no finding is listed with its reason, as unused', () => {
+    // GIVEN a role with exact subjects, then the same role with a suppression of RAM-OIDC4
+    const build = (suppress: boolean) => synthStack((stack) => {
+      const provider = OidcProvider.forM2mServer(stack, 'Provider', testServer(stack), { oidcProviderName: 'fx-provider' });
+      const role = new OidcRole(stack, 'Role', { provider, roleName: 'fx-role', allowedSubjects: [SEED_CLIENT_ID] });
+      if (suppress) Suppressions.add(role, [{ id: 'RAM-OIDC4', reason: 'Shards are planned for Q3 (#91)' }]);
+    });
+    // WHEN
+    const result = review(build(false), build(true));
+    // THEN
+    expect(result.changes).toEqual([expect.objectContaining({
+      effect: 'widens', category: 'suppression', subject: 'fixture/Role',
+      summary: 'suppression of RAM-OIDC4 added, reason: Shards are planned for Q3 (#91) (unused: it covers no finding today)',
+    })]);
   });
 
   test('a signing key rotation is listed, in the lock and as the key the gateway trusts', async () => {
