@@ -175,6 +175,7 @@ export function describeCaller(c: ProbedCaller): string {
   if (c.scopesAnyOf.length > 0) parts.push(`one of ${c.scopesAnyOf.join(' | ')}`);
   if (c.scopesAllOf.length === 0 && c.scopesAnyOf.length === 0) parts.push('no scope required');
   if (c.audiences.length > 0) parts.push(`aud ${c.audiences.join(', ')}`);
+  for (const [claim, values] of Object.entries(c.claims ?? {})) parts.push(`${claim} ${values.join(', ')}`);
   return `${who} (${parts.join('; ')})`;
 }
 
@@ -285,6 +286,14 @@ function diffRoute(b: GatewayRoute, r: GatewayRoute, push: Push): void {
       const audRemoved = p.audiences.filter((a) => !c.audiences.includes(a));
       if (audAdded.length > 0 || (p.audiences.length > 0 && c.audiences.length === 0)) push('widens', 'trust', r, `${who(client)}: audience ${audAdded.join(', ') || 'no longer checked'} accepted`, { client, audiencesAdded: audAdded });
       if (audRemoved.length > 0 && c.audiences.length > 0) push('narrows', 'trust', r, `${who(client)}: audience ${audRemoved.join(', ')} no longer accepted`, { client, audiencesRemoved: audRemoved });
+      for (const claim of new Set([...Object.keys(p.claims ?? {}), ...Object.keys(c.claims ?? {})])) {
+        const was = p.claims?.[claim] ?? ['*'];
+        const now = c.claims?.[claim] ?? ['*'];
+        const added = now.filter((v) => !was.includes(v) && !was.includes('*'));
+        const removed = was.filter((v) => !now.includes(v) && !now.includes('*'));
+        if (added.length > 0 || (now.includes('*') && !was.includes('*'))) push('widens', 'trust', r, `${who(client)}: ${claim} ${was.join(', ')} → ${now.join(', ')}`, { client, claim, before: was, after: now });
+        else if (removed.length > 0 || (was.includes('*') && !now.includes('*'))) push('narrows', 'trust', r, `${who(client)}: ${claim} ${was.join(', ')} → ${now.join(', ')}`, { client, claim, before: was, after: now });
+      }
     }
     for (const [client, p] of prev) {
       if (!next.has(client)) push('narrows', 'access', r, `${describeCaller(p)} can no longer call it`, { client });
