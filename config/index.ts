@@ -2,3 +2,4 @@ export * from './environment';
 export * from './environments';
 export * from './issuers';
 export * from './validate';
+export * from './client-auth';
