@@ -163,7 +163,7 @@ describe('reviewChanges', () => {
     // THEN
     expect(result.changes).toContainEqual(expect.objectContaining({
       effect: 'widens', category: 'replacement',
-      summary: expect.stringMatching(/stage_name "TEST" → "PRE" \(ForceNew\).*without its jwtAuth plugin/),
+      summary: expect.stringMatching(/stage_name "TEST" → "PRE" \(ForceNew\).*API list_orders on TEST runs without its jwtAuth plugin/),
     }));
   });
 

@@ -45,6 +45,34 @@ describe('classic gateway: group-level bindings', () => {
   });
 });
 
+describe('classic gateway: replacement of an API-level binding under a group baseline', () => {
+  test('is neutral when a group-level plugin of the same type covers the gap', () => {
+    // GIVEN a group-wide deny-all and an API-level access control, whose binding is re-created
+    const build = () => {
+      const stack = testStack();
+      const server = testServer(stack);
+      const reporting = server.addClient('Reporting', { clientId: SEED_CLIENT_ID, grantedScopes: ['user:read:one'] });
+      const group = new ApiGroup(stack, 'Group', { groupName: 'group_fx', description: 'group' });
+      const backend = new Backend(stack, 'Backend', { address: 'https://backend.example.com', backendName: 'backend_fx' });
+      const api = new Api(stack, 'Open', { group, backend, apiName: 'open', path: '/open', backendPath: '/open', stages: [Stage.TEST, Stage.PRE] });
+      new JwtAuthPlugin(stack, 'GroupJwt', { server }).bindToGroup(group, [Stage.TEST, Stage.PRE]);
+      new AccessControlPlugin(stack, 'DenyAll', {
+        rules: [{ name: 'denyAll', condition: Condition.startsWith(AccessParameter.requestPath('path'), '/'), ifTrue: RuleAction.DENY }],
+      }).bindToGroup(group, [Stage.TEST, Stage.PRE]);
+      new AccessControlPlugin(stack, 'OpenAcl', { m2m: { server, allowedClients: [reporting], requiredScopes: ['user:read:one'] } }).bindToApi(api, [Stage.TEST]);
+      return appOf(stack);
+    };
+    const base = build();
+    const head = build();
+    const attachment = head.stacks[0].resources.find((r) => r.type === 'alicloud_api_gateway_plugin_attachment' && String(r.config.plugin_id).includes('OpenAcl'));
+    (attachment?.config as Record<string, unknown>).stage_name = 'PRE';
+    // WHEN
+    const replacement = reviewChanges({ base, head }).changes.find((c) => c.category === 'replacement');
+    // THEN
+    expect(replacement).toMatchObject({ effect: 'neutral', summary: expect.stringMatching(/the group-level accessControl plugin applies to API open on TEST/) });
+  });
+});
+
 describe('APIG JWTAuth', () => {
   test('maps the rule mode and exempt paths; a newly exempt path widens', () => {
     // GIVEN
