@@ -7,6 +7,7 @@
  * plus one value no condition names ("an unlisted client"). A scope requirement is found by
  * dropping one scope at a time from a token that is let through.
  */
+import { ExpressionError, evaluateCondition } from '../../constructs';
 import { type AccessControlConfig, EmulatorUnsupportedError, decideAccessControl } from '../../emulator';
 
 /** A client allowed by an access-control script, with what its token must carry. */
@@ -64,6 +65,15 @@ function probe(config: AccessControlConfig, request: ProbeRequest): { callers: P
     const m = /^token:(.+)$/i.exec(location);
     if (m) claimOf.set(name, m[1]);
     else if (!/^(method|path)(:|$)/i.test(location)) notes.push(`condition input ${name} = ${location} is not a token claim; probes leave it absent`);
+  }
+  for (const rule of config.rules) {
+    try {
+      evaluateCondition(rule.condition, Object.fromEntries(Object.keys(config.parameters).map((name) => [name, ''])));
+    } catch (error) {
+      if (!(error instanceof ExpressionError)) throw error;
+      // The emulator skips such a rule: the widest reading of what the gateway might do.
+      notes.push(`rule ${rule.name} cannot be evaluated (${error.message}); read as skipped, the widest reading`);
+    }
   }
   const literals = literalsByParameter(config);
   const claims = [...new Set(claimOf.values())];

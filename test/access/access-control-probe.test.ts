@@ -44,8 +44,12 @@ describe('probeAccessControl', () => {
     expect(probe(anyClient)).toMatchObject({ callers: [{ client: '*', scopesAllOf: [], scopesAnyOf: ['a', 'b'] }] });
   });
 
-  test('is unanalyzable for syntax outside the evaluated subset', () => {
+  test('reads a rule outside the evaluated subset as skipped (the widest reading) and says so', () => {
     const odd = { parameters: { n: 'Token:n' }, rules: [{ name: 'r', condition: '$n > 3', ifFalse: 'DENY' }] };
-    expect(probe(odd)).toMatchObject({ kind: 'unanalyzable' });
+    expect(probe(odd)).toMatchObject({
+      kind: 'evaluated',
+      callers: [{ client: '*' }],
+      notes: [expect.stringMatching(/rule r cannot be evaluated .*read as skipped/)],
+    });
   });
 });

@@ -78,7 +78,7 @@ describe('access map', () => {
     // THEN
     expect(routes.map((r) => `${r.api} ${r.method} ${r.path} ${r.stage}`)).toEqual(['list_orders GET /orders RELEASE', 'list_orders GET /orders TEST']);
     for (const r of routes) {
-      expect(r.callers).toEqual([{ client: SEED_CLIENT_ID, audiences: [TEST_AUDIENCE], scopesAllOf: ['orders:read', 'orders:write'], scopesAnyOf: [] }]);
+      expect(r.callers).toEqual([{ client: SEED_CLIENT_ID, audiences: [TEST_AUDIENCE], scopesAllOf: ['orders:read', 'orders:write'], scopesAnyOf: [], claims: { iss: [TEST_ISSUER] } }]);
       expect(r.jwt).toMatchObject({ tokenLocation: 'header Authorization', preventJtiReplay: true, ignoreExpirationCheck: false, bypassEmptyToken: false });
       expect(r.jwt?.keyThumbprints).toEqual(['Ly7lCyRbWVKIGPBoGhEFV4MF-1JUrkRfJsZSsiMTDd8']);
     }

@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { buildAccessMap, parseStack, reviewChanges } from '../../access';
 import type { ApigAccess, ClassicGatewayAccess, OciAccess, SynthesizedApp } from '../../access';
 import {
-  AccessControlPlugin, AccessParameter, Api, ApiGroup, ApigAuthorization, ApigJwtAuthentication, Backend, Condition, JwtAuthPlugin, RuleAction, Stage,
+  AccessControlPlugin, Api, ApiGroup, ApigAuthorization, ApigJwtAuthentication, Backend, JwtAuthPlugin, Stage,
 } from '../../constructs';
 import { SEED_CLIENT_ID, TEST_ISSUER, testServer, testStack } from '../util';
 import { apigTestStack, testGateway } from '../constructs/apig/helpers';
@@ -28,9 +28,7 @@ describe('classic gateway: group-level bindings', () => {
     const open = new Api(stack, 'Open', { group, backend, apiName: 'open', path: '/open', backendPath: '/open', stages: [Stage.TEST] });
     const closed = new Api(stack, 'Closed', { group, backend, apiName: 'closed', path: '/closed', backendPath: '/closed', stages: [Stage.TEST] });
     new JwtAuthPlugin(stack, 'GroupJwt', { server }).bindToGroup(group, [Stage.TEST]);
-    new AccessControlPlugin(stack, 'DenyAll', {
-      rules: [{ name: 'denyAll', condition: Condition.startsWith(AccessParameter.requestPath('path'), '/'), ifTrue: RuleAction.DENY }],
-    }).bindToGroup(group, [Stage.TEST]);
+    AccessControlPlugin.denyAll(stack, 'DenyAll').bindToGroup(group, [Stage.TEST]);
     new AccessControlPlugin(stack, 'OpenAcl', { m2m: { server, allowedClients: [reporting, other], requiredScopes: ['user:read:one'] } }).bindToApi(open, [Stage.TEST]);
     // WHEN
     const routes = (buildAccessMap(appOf(stack)).stacks[0].systems.apigateway as ClassicGatewayAccess).routes;
@@ -56,9 +54,7 @@ describe('classic gateway: replacement of an API-level binding under a group bas
       const backend = new Backend(stack, 'Backend', { address: 'https://backend.example.com', backendName: 'backend_fx' });
       const api = new Api(stack, 'Open', { group, backend, apiName: 'open', path: '/open', backendPath: '/open', stages: [Stage.TEST, Stage.PRE] });
       new JwtAuthPlugin(stack, 'GroupJwt', { server }).bindToGroup(group, [Stage.TEST, Stage.PRE]);
-      new AccessControlPlugin(stack, 'DenyAll', {
-        rules: [{ name: 'denyAll', condition: Condition.startsWith(AccessParameter.requestPath('path'), '/'), ifTrue: RuleAction.DENY }],
-      }).bindToGroup(group, [Stage.TEST, Stage.PRE]);
+      AccessControlPlugin.denyAll(stack, 'DenyAll').bindToGroup(group, [Stage.TEST, Stage.PRE]);
       new AccessControlPlugin(stack, 'OpenAcl', { m2m: { server, allowedClients: [reporting], requiredScopes: ['user:read:one'] } }).bindToApi(api, [Stage.TEST]);
       return appOf(stack);
     };
