@@ -9,6 +9,7 @@
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GatewayEmulator } from './gateway';
+import { DEFAULT_REQUEST_STAGE } from '../core/stages';
 
 /** Options of {@link startEmulatorServer}. */
 export interface EmulatorServerOptions {
@@ -76,7 +77,7 @@ async function handle(emulator: GatewayEmulator, options: EmulatorServerOptions,
   for (const [name, value] of url.searchParams) query[name] = [...(query[name] ?? []), value];
   const stageHeader = req.headers['x-ca-stage'];
   const result = await emulator.handle({
-    stage: typeof stageHeader === 'string' ? stageHeader : options.defaultStage ?? 'RELEASE',
+    stage: typeof stageHeader === 'string' ? stageHeader : options.defaultStage ?? DEFAULT_REQUEST_STAGE,
     method: req.method ?? 'GET',
     path: url.pathname,
     query,

@@ -1,7 +1,7 @@
 import { App } from 'cdktf';
 import type { TerraformStack } from 'cdktf';
 import type { EnvironmentConfig } from '../config/environment';
-import type { LockFile } from '../lookups/lock-types';
+import type { LockFile } from '../core/issuer-facts';
 import { IssuerLookup, SecurityChecks } from '../constructs';
 import { FederationStack } from './federation-stack';
 import { GatewayStack } from './gateway-stack';
@@ -19,6 +19,11 @@ export interface BuildAppOptions {
    * @default - `state/` under the current directory (never under the output directory)
    */
   readonly localStateDir?: string;
+  /**
+   * Record stack traces in annotation metadata (cdktf's `App({ stackTraces })`).
+   * @default false
+   */
+  readonly stackTraces?: boolean;
 }
 
 /**
@@ -27,7 +32,7 @@ export interface BuildAppOptions {
  * (production environments get the production rules).
  */
 export function buildApp(options: BuildAppOptions): App {
-  const app = new App({ outdir: options.outdir });
+  const app = new App({ outdir: options.outdir, stackTraces: options.stackTraces ?? false });
   IssuerLookup.attach(app, options.lock);
   for (const env of options.environments) {
     const stacks: TerraformStack[] = [

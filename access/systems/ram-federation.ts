@@ -2,8 +2,8 @@
  * RAM OIDC federation: issuer → OIDC provider (fingerprints, client ids) → role (trust
  * conditions: subjects, audiences and their operators) → policies the role holds.
  */
+import { parseReference } from '../../core/expressions';
 import { loadFederationStack } from '../../emulator';
-import { parseReference } from '../../validation/expressions';
 import type { AccessChange, AccessSystem, Effect, MermaidBuilder } from '../model';
 import type { StackResource, SynthesizedStack } from '../synth-output';
 

@@ -6,7 +6,7 @@ import { buildAccessMap, parseStack, renderAccessMapMarkdown, renderMermaid } fr
 import type { ClassicGatewayAccess, RamFederationAccess } from '../../access';
 import { ENVIRONMENTS } from '../../config';
 import { defaultLockPath, readLockFile } from '../../lookups/lock-file';
-import type { LockFile } from '../../lookups/lock-types';
+import type { LockFile } from '../../core/issuer-facts';
 import { ApigAuthorization, ApigJwtAuthentication } from '../../constructs';
 import { SEED_CLIENT_ID, TEST_AUDIENCE, TEST_ISSUER, testServer } from '../util';
 import { apigTestStack, testGateway } from '../constructs/apig/helpers';
