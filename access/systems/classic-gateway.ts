@@ -188,15 +188,26 @@ function jwtSummary(j: JwtSettings | undefined): string {
   ];
   if (j.bypassEmptyToken) flags.push('empty token bypass');
   flags.push(`key ${j.keyIds.join(', ')}`);
+  flags.push(`${j.binding}-level ${j.plugin}`);
   return flags.join(', ');
+}
+
+/** Which plugins are in effect and where they are bound, e.g. `accessControl: api-level x`. */
+function pluginsSummary(r: GatewayRoute): string {
+  const list = [
+    ...(r.accessControl ? [`accessControl ${r.accessControl.binding}-level ${r.accessControl.plugin}`] : []),
+    ...(r.throttling ? [`trafficControl ${r.throttling.limit} (${r.throttling.binding}-level)`] : []),
+    ...r.otherPlugins.map((o) => `${o.type} ${o.binding}-level ${o.plugin}`),
+  ];
+  return list.join('<br>') || 'none';
 }
 
 function markdown(model: ClassicGatewayAccess): string {
   const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-  const lines = ['| API | request | stage | who gets through | JWT | throttling |', '|---|---|---|---|---|---|'];
+  const lines = ['| API | request | stage | who gets through | JWT | other plugins |', '|---|---|---|---|---|---|'];
   for (const r of model.routes) {
     const who = r.callers === null ? '**unknown**' : r.callers.length === 0 ? 'nobody' : r.callers.map(describeCaller).join('<br>');
-    lines.push(`| ${cell(r.api)} | ${cell(`${r.method} ${r.path}`)} | ${r.stage} | ${cell(who)} | ${cell(jwtSummary(r.jwt))} | ${r.throttling ? cell(r.throttling.limit) : 'none'} |`);
+    lines.push(`| ${cell(r.api)} | ${cell(`${r.method} ${r.path}`)} | ${r.stage} | ${cell(who)} | ${cell(jwtSummary(r.jwt))} | ${cell(pluginsSummary(r))} |`);
   }
   const notes = [...new Set(model.routes.flatMap((r) => r.notes.map((n) => `${r.api} on ${r.stage}: ${n}`))), ...model.warnings];
   if (notes.length > 0) lines.push('', ...notes.map((n) => `- ${n}`));
