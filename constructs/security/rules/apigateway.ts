@@ -16,7 +16,7 @@ type Parsed = Extract<ParsedScript, { kind: 'parsed' }>;
 const parsedScripts = new WeakMap<object, ParsedScript>();
 
 /** A plugin's `plugin_data`, parsed once per checked resource however many rules read it. */
-function parsedScriptOf(res: ResourceView): ParsedScript {
+export function parsedScriptOf(res: ResourceView): ParsedScript {
   let parsed = parsedScripts.get(res.config);
   if (!parsed) {
     parsed = parsePluginData(res.config.plugin_data);
