@@ -7,7 +7,7 @@
  * `body` is what the gateway itself would have returned.
  */
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOn } from './loopback';
 import type { GatewayEmulator } from './gateway';
 import { DEFAULT_REQUEST_STAGE } from '../core/stages';
 
@@ -54,19 +54,7 @@ export async function startEmulatorServer(emulator: GatewayEmulator, options: Em
       res.end(JSON.stringify({ decision: 'DENY', status: 500, reason: `emulator error: ${(error as Error).message}`, unsupported: true }));
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    port,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
-  };
+  return listenOn(server, options.port ?? 0, host);
 }
 
 async function handle(emulator: GatewayEmulator, options: EmulatorServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
