@@ -5,7 +5,9 @@
  * {@link IssuerFacts} only, synchronously and offline.
  */
 export * from './changes';
+export * from './ci-mode';
 export * from './errors';
 export * from './lock-file';
+export * from './lock-integrity';
 export * from './lock-types';
 export * from './prepare';

@@ -10,7 +10,9 @@ import { settleWithConcurrency } from './concurrency';
 import { LookupError, LookupErrorCode, lookupError } from './errors';
 import { DEFAULT_FETCH_LIMITS, createLookupAgent } from './http-json';
 import { parseIssuerUrl } from './issuer-url';
+import { isCiMode } from './ci-mode';
 import { MAX_FINGERPRINTS, defaultLockPath, emptyLock, readLockFile, writeLockFile } from './lock-file';
+import { verifyLockIntegrity } from './lock-integrity';
 import type { CertificateFact, IssuerFacts, LockFile } from './lock-types';
 import { lookupIssuer } from './lookup-issuer';
 import { loadTrustStore } from './trust';
@@ -66,7 +68,7 @@ export interface PrepareLookupsOptions {
   readonly prune?: boolean;
   /**
    * CI mode: a missing or changed entry is an error and the lock is never written.
-   * @default - `process.env.CI === 'true'`
+   * @default - {@link isCiMode}: `CI` set to anything but empty, `false` or `0`
    */
   readonly ci?: boolean;
   /**
@@ -129,7 +131,8 @@ const SHA1_PIN = /^[0-9a-f]{40}$/;
  * network only what the lock lacks (or everything with `refresh`).
  *
  * Guarantees: on any error the lock file is untouched; a lock-complete run opens no
- * connection; in CI mode the lock is never written.
+ * connection; in CI mode the lock is never written; every recorded key's thumbprint is
+ * re-derived from its JWK before the lock is used ({@link verifyLockIntegrity}).
  *
  * @throws LookupError — see {@link LookupErrorCode}; with several failing issuers,
  *   `LOOKUP_MULTIPLE_FAILED` whose `errors` lists each.
@@ -137,13 +140,15 @@ const SHA1_PIN = /^[0-9a-f]{40}$/;
 export async function prepareLookups(options: PrepareLookupsOptions): Promise<PrepareLookupsResult> {
   const logger = options.logger ?? STDERR_LOGGER;
   const lockPath = options.lockPath ?? defaultLockPath();
-  const ci = options.ci ?? process.env.CI === 'true';
+  const ci = options.ci ?? isCiMode();
   const prune = options.prune ?? false;
   // pruning needs a fresh observation of what the hosts present
   const refresh = (options.refresh ?? false) || prune;
   const requests = normalizeRequests(options.issuers);
 
   const lock = readLockFile(lockPath) ?? emptyLock();
+  // Every run re-derives what the lock claims about its keys: a hand-edited key fails here, before anything trusts it.
+  await verifyLockIntegrity(lock, lockPath);
   const toLookUp = requests.filter((r) => refresh || lock.issuers[r.issuer] === undefined);
   if (ci && !refresh) {
     const missing = toLookUp.map((r) => r.issuer);
