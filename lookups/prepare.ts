@@ -145,7 +145,7 @@ export async function prepareLookups(options: PrepareLookupsOptions): Promise<Pr
 
   const lock = readLockFile(lockPath) ?? emptyLock();
   // Every run re-derives what the lock claims about its keys: a hand-edited key fails here, before anything trusts it.
-  await verifyLockIntegrity(lock, lockPath);
+  verifyLockIntegrity(lock, lockPath);
   const toLookUp = requests.filter((r) => refresh || lock.issuers[r.issuer] === undefined);
   if (ci && !refresh) {
     const missing = toLookUp.map((r) => r.issuer);
