@@ -9,5 +9,6 @@ export * from './ci-mode';
 export * from './errors';
 export * from './lock-file';
 export * from './lock-integrity';
-export * from './lock-types';
+export * from '../core/issuer-facts';
+export { MAX_FINGERPRINTS } from '../core/fingerprint';
 export * from './prepare';

@@ -4,7 +4,7 @@
  * The lookup records thumbprints with jose's `calculateJwkThumbprint`; a test checks both agree.
  */
 import { createHash } from 'node:crypto';
-import { PUBLIC_JWK_MEMBERS } from './jwk-members';
+import { PUBLIC_JWK_MEMBERS } from '../core/jwk';
 
 /**
  * RFC 7638 SHA-256 thumbprint (base64url, no padding) of a public JWK: SHA-256 of the JSON object

@@ -7,7 +7,7 @@
  */
 import { LookupErrorCode, lookupError } from './errors';
 import { jwkThumbprint } from './jwk-thumbprint';
-import type { LockFile } from './lock-types';
+import type { LockFile } from '../core/issuer-facts';
 
 /**
  * Re-derives the RFC 7638 SHA-256 thumbprint of every recorded JWK and compares it

@@ -14,7 +14,7 @@ import { LookupErrorCode } from '../../lookups/errors';
 import { defaultLockPath, readLockFile, validateLock } from '../../lookups/lock-file';
 import { jwkThumbprint } from '../../lookups/jwk-thumbprint';
 import { verifyLockIntegrity } from '../../lookups/lock-integrity';
-import type { LockFile } from '../../lookups/lock-types';
+import type { LockFile } from '../../core/issuer-facts';
 import { SILENT_LOGGER, prepareLookups } from '../../lookups/prepare';
 import { TEST_JWK } from '../util';
 

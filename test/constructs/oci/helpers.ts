@@ -1,7 +1,7 @@
 import { TerraformStack, Testing } from 'cdktf';
 import { IssuerLookup, M2mAuthorizationServer, OciApiGateway, OciJwtApiDeployment, SecurityChecks } from '../../../constructs';
 import type { IOciApiGateway, M2mAuthorizationServerProps, OciJwtApiDeploymentProps } from '../../../constructs';
-import type { IssuerFacts } from '../../../lookups/lock-types';
+import type { IssuerFacts } from '../../../core/issuer-facts';
 import { OciProvider } from '../../../.gen/providers/oci/provider';
 import { TEST_FACTS, testLock } from '../../util';
 
