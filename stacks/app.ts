@@ -3,6 +3,7 @@ import type { TerraformStack } from 'cdktf';
 import type { EnvironmentConfig } from '../config/environment';
 import type { LockFile } from '../core/issuer-facts';
 import { IssuerLookup, SecurityChecks } from '../constructs';
+import { ApigStack } from './apig-stack';
 import { FederationStack } from './federation-stack';
 import { GatewayStack } from './gateway-stack';
 
@@ -28,7 +29,8 @@ export interface BuildAppOptions {
 
 /**
  * Composes the app: per environment a gateway stack and a federation stack
- * (`gateway-<env>`, `federation-<env>`), each with the security checks attached
+ * (`gateway-<env>`, `federation-<env>`), plus `apig-<env>` when the environment configures
+ * cloud-native API Gateway, each with the security checks attached
  * (production environments get the production rules).
  */
 export function buildApp(options: BuildAppOptions): App {
@@ -39,6 +41,7 @@ export function buildApp(options: BuildAppOptions): App {
       new GatewayStack(app, `gateway-${env.name}`, env, { localStateDir: options.localStateDir }),
       new FederationStack(app, `federation-${env.name}`, env, { localStateDir: options.localStateDir }),
     ];
+    if (env.apig) stacks.push(new ApigStack(app, `apig-${env.name}`, { ...env, apig: env.apig }, { localStateDir: options.localStateDir }));
     for (const stack of stacks) SecurityChecks.attach(stack, { production: env.production });
   }
   return app;

@@ -8,7 +8,7 @@ import { ENVIRONMENTS } from '../../config';
 const ROOT = join(__dirname, '..', '..');
 const LOCK = join(ROOT, 'lookups.lock.json');
 /** The stacks the user's config/ yields (never a fixed list: adding an environment keeps this green). */
-const STACKS = ENVIRONMENTS.flatMap((env) => [`gateway-${env.name}`, `federation-${env.name}`]).sort();
+const STACKS = ENVIRONMENTS.flatMap((env) => [`gateway-${env.name}`, `federation-${env.name}`, ...(env.apig ? [`apig-${env.name}`] : [])]).sort();
 
 function run(command: string, args: string[], env: Record<string, string>) {
   return spawnSync(command, args, {
