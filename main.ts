@@ -14,16 +14,18 @@ import { ENVIRONMENTS, issuerRequests, validateEnvironments } from './config';
 import { prepareLookups } from './lookups/prepare';
 import { buildApp } from './stacks/app';
 
-const HELP = `Usage: npm run synth [-- --ca-bundle <pem>] [--json]   (or: npx cdktf synth)
+const HELP = `Usage: npm run synth [-- --ca-bundle <pem>] [--lock <file>] [--json]   (or: npx cdktf synth)
 
 Synthesizes every environment's gateway-<env> and federation-<env> stacks into
 cdktf.out/stacks/<stack>/cdk.tf.json, after checking the environment config (config/), the
-synth-time lookups (lookups.lock.json: issuers missing from it are looked up and recorded; with
-CI=true that is an error), the security rules and the pinned provider schemas. Nothing is
+synth-time lookups (lookups.lock.json: every recorded key's thumbprint is re-derived; issuers
+missing from it are looked up and recorded, which in CI mode - CI set to anything but empty,
+false or 0 - is an error), the security rules and the pinned provider schemas. Nothing is
 written unless everything passes.
 
 Options:
   --ca-bundle <pem>  Extra trusted CA certificates, for looking up issuers missing from the lock.
+  --lock <file>      Lock file to use (default: lookups.lock.json in the project root).
   --json             Print the summary as JSON on stdout (stacks, counts, warnings, not validated).
   --stack-traces     Keep the stack trace cdktf records for every token and annotation (to find
                      where a token that fails to resolve was created; slower, more memory).
@@ -35,9 +37,9 @@ Colour only on a terminal; NO_COLOR turns it off.
 
 async function main(): Promise<number> {
   const started = Date.now();
-  let values: { help?: boolean; 'ca-bundle'?: string; json?: boolean; 'stack-traces'?: boolean };
+  let values: { help?: boolean; 'ca-bundle'?: string; lock?: string; json?: boolean; 'stack-traces'?: boolean };
   try {
-    ({ values } = parseArgs({ options: { help: { type: 'boolean' }, 'ca-bundle': { type: 'string' }, json: { type: 'boolean' }, 'stack-traces': { type: 'boolean' } }, allowPositionals: false }));
+    ({ values } = parseArgs({ options: { help: { type: 'boolean' }, 'ca-bundle': { type: 'string' }, lock: { type: 'string' }, json: { type: 'boolean' }, 'stack-traces': { type: 'boolean' } }, allowPositionals: false }));
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n\n${HELP}`);
     return 2;
@@ -47,7 +49,7 @@ async function main(): Promise<number> {
     return 0;
   }
   validateEnvironments(ENVIRONMENTS);
-  const { lock } = await prepareLookups({ issuers: issuerRequests(ENVIRONMENTS), caBundlePath: values['ca-bundle'] });
+  const { lock } = await prepareLookups({ issuers: issuerRequests(ENVIRONMENTS), caBundlePath: values['ca-bundle'], lockPath: values.lock });
   const stackTraces = values['stack-traces'] ?? false;
   return runSynth((outdir) => buildApp({ outdir, environments: ENVIRONMENTS, lock, stackTraces }), { startedAt: started, stackTraces, json: values.json });
 }

@@ -1,6 +1,6 @@
 import type { App } from 'cdktf';
-import type { SynthReport } from '../stacks/summary';
-import { printSynthSummary, synthReport } from '../stacks/summary';
+import type { SynthReport } from './summary';
+import { printSynthSummary, synthReport } from './summary';
 import { synthAndValidate } from '../validation';
 import type { AppFactory } from '../validation';
 

@@ -8,11 +8,12 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import { stackIdsOf } from '../../stacks/app';
 import { ENVIRONMENTS, issuerRequests } from '../../config';
 import { colorEnabled } from '../../core/terminal';
 
 const ROOT = join(__dirname, '..', '..');
-const STACKS = ENVIRONMENTS.flatMap((env) => [`gateway-${env.name}`, `federation-${env.name}`]).sort();
+const STACKS = ENVIRONMENTS.flatMap(stackIdsOf).sort();
 const ESC = '\u001b[';
 const work = mkdtempSync(join(tmpdir(), 'cli-conventions-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));

@@ -1,9 +1,40 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import Table from 'cli-table3';
 import type { App } from 'cdktf';
 import { annotationsByLevel } from '../constructs';
 import { colors } from '../core/terminal';
 import type { ConstructAnnotation } from '../constructs';
+import { type TerraformResources, buildBindingIndex } from '../core/binding-index';
 import type { SynthSummary } from '../validation';
+
+/** How many API × stage publications have both a jwtAuth and an accessControl plugin in effect. */
+export interface GatewayCoverage {
+  /** Publications (API × stage it is published to) with both plugins in effect. */
+  readonly guarded: number;
+  /** Every publication. */
+  readonly published: number;
+}
+
+/**
+ * Counts, from a synthesized stack's bindings (the one binding index, API-level over
+ * group-level), the publications that have a JWT and an access-control plugin in effect.
+ * @returns `undefined` for a stack without API Gateway APIs
+ */
+export function gatewayCoverage(stackJson: { readonly resource?: unknown }): GatewayCoverage | undefined {
+  const index = buildBindingIndex((stackJson.resource ?? {}) as TerraformResources);
+  if (index.apis.length === 0) return undefined;
+  let guarded = 0;
+  let published = 0;
+  for (const api of index.apis) {
+    for (const stage of api.stages) {
+      published++;
+      const types = new Set(index.pluginsInEffect(api, stage).plugins.map((p) => p.plugin.pluginType));
+      if (types.has('jwtAuth') && types.has('accessControl')) guarded++;
+    }
+  }
+  return { guarded, published };
+}
 
 /** What a synth produced, per stack: the machine-readable form of the summary (`--json`). */
 export interface SynthReport {
@@ -19,6 +50,8 @@ export interface SynthReport {
     readonly resources: number;
     readonly dataSources: number;
     readonly providers: number;
+    /** API × stage publications with JWT and access control in effect; absent without APIs. */
+    readonly gatewayCoverage?: GatewayCoverage;
     /** Security warnings, `[construct path] message`. */
     readonly warnings: readonly string[];
     /** Suppressed findings (info annotations), `[construct path] message`. */
@@ -36,8 +69,10 @@ export function synthReport(summary: SynthSummary, app: App | undefined, elapsed
     elapsedMs,
     stacks: summary.stacks.map((s) => {
       const notes = app ? annotationsOf(app, s.stack) : { warnings: [], infos: [] };
+      const coverage = gatewayCoverage(JSON.parse(readFileSync(path.join(summary.outdir, 'stacks', s.stack, 'cdk.tf.json'), 'utf8')));
       return {
         stack: s.stack, resources: s.resources, dataSources: s.dataSources, providers: s.providers,
+        ...(coverage ? { gatewayCoverage: coverage } : {}),
         warnings: notes.warnings, suppressed: notes.infos, notValidated: s.notValidated.map((n) => n.message),
       };
     }),
@@ -46,15 +81,18 @@ export function synthReport(summary: SynthSummary, app: App | undefined, elapsed
 
 /**
  * Prints what a synth produced: one row per stack with resource counts and security findings
- * (warnings and suppressions; errors never reach here because they fail the synth), then the
- * warnings themselves and the blocks that were not validated. Colour only on a terminal
- * (core/terminal).
+ * (warnings and suppressions; errors never reach here because they fail the synth) and how many
+ * API × stage publications have JWT and access control in effect, then the warnings themselves
+ * and the blocks that were not validated. Colour only on a terminal (core/terminal).
  */
 export function printSynthSummary(summary: SynthSummary, app: App | undefined, elapsedMs: number, write: (text: string) => void = (t) => process.stdout.write(t)): void {
   const pc = colors();
   const report = synthReport(summary, app, elapsedMs);
-  const table = new Table({ head: ['stack', 'resources', 'data sources', 'warnings', 'suppressed'], style: { head: [], border: [] } });
-  for (const s of report.stacks) table.push([s.stack, s.resources, s.dataSources, s.warnings.length, s.suppressed.length]);
+  const table = new Table({ head: ['stack', 'resources', 'data sources', 'API stages guarded', 'warnings', 'suppressed'], style: { head: [], border: [] } });
+  for (const s of report.stacks) {
+    const coverage = s.gatewayCoverage ? `${s.gatewayCoverage.guarded}/${s.gatewayCoverage.published}` : '-';
+    table.push([s.stack, s.resources, s.dataSources, coverage, s.warnings.length, s.suppressed.length]);
+  }
   write(`${table.toString()}\n`);
   for (const w of report.stacks.flatMap((s) => s.warnings)) write(`${pc.yellow('warning')} ${w}\n`);
   for (const n of report.stacks.flatMap((s) => s.notValidated)) write(`${pc.cyan('info')} ${n}\n`);
