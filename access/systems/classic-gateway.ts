@@ -5,7 +5,7 @@
  * decide them.
  */
 import { parsePluginData, isTrue } from '../../constructs/apigateway/plugin-script';
-import { jwkThumbprint } from '../jwk-thumbprint';
+import { jwkThumbprint } from '../../lookups/jwk-thumbprint';
 import type { AccessChange, AccessSystem, Effect, MermaidBuilder } from '../model';
 import type { SynthesizedStack } from '../synth-output';
 import { type ProbedCaller, probeAccessControl } from './access-control-probe';
