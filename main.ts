@@ -9,7 +9,8 @@
  */
 import { parseArgs } from 'node:util';
 import { runSynth } from './commands/synth';
-import { ENVIRONMENTS, issuerRequests, validateEnvironments } from './config';
+import { issuerRequests } from './commands/issuers';
+import { ENVIRONMENTS, validateEnvironments } from './config';
 import { prepareLookups } from './lookups/prepare';
 import { buildApp } from './stacks/app';
 
