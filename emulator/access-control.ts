@@ -11,7 +11,7 @@
  *
  * @see https://www.alibabacloud.com/help/en/api-gateway/traditional-api-gateway/user-guide/use-parameters-and-conditional-expressions
  */
-import { ExpressionError, type ParameterValues, evaluateCondition } from '../constructs/apigateway/access-control-expression';
+import { ExpressionError, type ParameterValues, evaluateCondition } from '../constructs';
 import { EmulatorUnsupportedError } from './errors';
 
 /** A rule action. */

@@ -4,7 +4,7 @@
  * bypass, key) and who gets through: clients, audiences and scopes as the access-control rules
  * decide them.
  */
-import { parsePluginData, isTrue } from '../../constructs/apigateway/plugin-script';
+import { parsePluginData, isTrue } from '../../core/plugin-data';
 import { jwkThumbprint } from '../../lookups/jwk-thumbprint';
 import type { AccessChange, AccessSystem, Effect, MermaidBuilder } from '../model';
 import type { SynthesizedStack } from '../synth-output';
