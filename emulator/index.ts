@@ -3,6 +3,7 @@
  * plugins of a synthesized stack so requests with real tokens can be checked before deploying.
  */
 export * from './access-control';
+export * from './condition';
 export * from './apig';
 export * from './apig-server';
 export * from './errors';

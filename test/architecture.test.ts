@@ -4,7 +4,7 @@
  * on synthetic file lists first, so a wrong arrow is known to be caught.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, test } from 'vitest';
@@ -152,5 +152,43 @@ describe('the project', () => {
       .filter((f) => /alicloud_api_gateway_(group_)?plugin_attachment/.test(f.source))
       .map((f) => f.path);
     expect(readers).toEqual([]);
+  });
+});
+
+/** Project files reachable through imports from `entries` (paths relative to the root). */
+function reachableFrom(entries: readonly string[]): Set<string> {
+  const seen = new Set<string>();
+  const resolve = (from: string, specifier: string): string | undefined => {
+    const base = path.posix.normalize(path.posix.join(path.posix.dirname(from), specifier)).replace(/\.js$/, '');
+    return [`${base}.ts`, `${base}/index.ts`, base].find((c) => c.endsWith('.ts') && existsSync(path.join(ROOT, c)));
+  };
+  const queue = [...entries];
+  while (queue.length > 0) {
+    const file = queue.pop() as string;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    for (const specifier of importsOf({ path: file, source: readFileSync(path.join(ROOT, file), 'utf8') })) {
+      const target = resolve(file, specifier);
+      if (target && !target.startsWith(`${GEN}/`)) queue.push(target);
+    }
+  }
+  return seen;
+}
+
+describe('the published package', () => {
+  test('its public exports contain no emulator code', async () => {
+    // GIVEN every entry point package.json publishes
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, { 'm2m-guard-source'?: string }> };
+    const entries = Object.values(pkg.exports).flatMap((e) => (typeof e === 'object' && e['m2m-guard-source'] ? [e['m2m-guard-source'].replace(/^\.\//, '')] : []))
+      .filter((e) => !e.startsWith(`${GEN}/`));
+    // WHEN
+    const reachable = reachableFrom(entries);
+    // THEN
+    expect(entries).toContain('constructs/index.ts');
+    expect(reachable).toContain('constructs/apigateway/access-control-expression.ts');
+    expect([...reachable].filter((f) => f.startsWith('emulator/'))).toEqual([]);
+    const lib = await import('m2m-guard');
+    expect(Object.keys(lib)).not.toEqual(expect.arrayContaining(['evaluateCondition']));
+    expect(Object.keys(lib).filter((k) => /evaluate|likeMatches|tokenize|Emulator/.test(k))).toEqual([]);
   });
 });
