@@ -1,6 +1,5 @@
 export * from './apig';
 export * from './environment';
 export * from './environments';
-export * from './issuers';
 export * from './validate';
 export * from './client-auth';

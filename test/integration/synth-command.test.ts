@@ -3,12 +3,13 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { stackIdsOf } from '../../stacks/app';
 import { ENVIRONMENTS } from '../../config';
 
 const ROOT = join(__dirname, '..', '..');
 const LOCK = join(ROOT, 'lookups.lock.json');
 /** The stacks the user's config/ yields (never a fixed list: adding an environment keeps this green). */
-const STACKS = ENVIRONMENTS.flatMap((env) => [`gateway-${env.name}`, `federation-${env.name}`, ...(env.apig ? [`apig-${env.name}`] : [])]).sort();
+const STACKS = ENVIRONMENTS.flatMap(stackIdsOf).sort();
 
 function run(command: string, args: string[], env: Record<string, string>) {
   return spawnSync(command, args, {

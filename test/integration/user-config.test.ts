@@ -9,11 +9,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ENVIRONMENTS, issuerRequests, validateEnvironments } from '../../config';
+import { issuerRequests } from '../../commands/issuers';
+import { ENVIRONMENTS, validateEnvironments } from '../../config';
 import { defaultLockPath } from '../../lookups/lock-file';
 import { SILENT_LOGGER, prepareLookups } from '../../lookups/prepare';
 import type { LockFile } from '../../core/issuer-facts';
-import { buildApp } from '../../stacks/app';
+import { buildApp, stackIdsOf } from '../../stacks/app';
 import { synthAndValidate } from '../../validation';
 import type { SynthSummary } from '../../validation';
 import type { SynthesizedStack } from '../util';
@@ -38,7 +39,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('the actual config/ (invariants only)', () => {
   test('every environment yields its gateway and federation stacks (and apig when configured), all schema-valid', () => {
-    const expected = ENVIRONMENTS.flatMap((env) => [`gateway-${env.name}`, `federation-${env.name}`, ...(env.apig ? [`apig-${env.name}`] : [])]).sort();
+    const expected = ENVIRONMENTS.flatMap(stackIdsOf).sort();
     expect(summary.stacks.map((s) => s.stack).sort()).toEqual(expected);
   });
 

@@ -11,13 +11,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { DemoIssuer } from './demo-issuer';
-import { type ExampleDemoClient, EXAMPLE_ENVIRONMENT, exampleDemoClients, startExampleDemoIssuer } from './example';
-import { DEMO_FIXED_PORT } from './fixtures';
-import { ChainShape } from './pki';
+import { DEV } from '../config/environments';
+import type { DemoIssuer } from '../demo-issuer/demo-issuer';
+import { type ExampleDemoClient, exampleDemoClients, startExampleDemoIssuer } from '../demo-issuer/example';
+import { DEMO_FIXED_PORT } from '../demo-issuer/fixtures';
+import { ChainShape } from '../demo-issuer/pki';
+
+/** The environment whose M2M server and clients the demo serves: the example's dev environment. */
+const EXAMPLE_ENVIRONMENT = DEV;
 
 /** Where the CA bundle is written unless `--ca-out` says otherwise. */
-export const DEFAULT_CA_OUT = path.join(__dirname, '.run', 'ca.pem');
+export const DEFAULT_CA_OUT = path.join(__dirname, '..', 'demo-issuer', '.run', 'ca.pem');
 
 /** A shell-quoted argument (single quotes). */
 function sh(arg: string): string {
@@ -36,25 +40,44 @@ function tokenCurl(demo: DemoIssuer, client: ExampleDemoClient, caFile: string):
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      port: { type: 'string', default: String(DEMO_FIXED_PORT) },
-      'ca-out': { type: 'string', default: DEFAULT_CA_OUT },
-      chain: { type: 'string', default: ChainShape.LEAF_AND_INTERMEDIATE },
-      help: { type: 'boolean', default: false },
-    },
-  });
+  const usageLine = `Usage: npm run demo-issuer [-- --port ${DEMO_FIXED_PORT}] [--ca-out <file>] [--chain ${Object.values(ChainShape).join('|')}]\n`;
+  const usage = (message: string): void => {
+    process.stderr.write(`${message}\n\n${usageLine}`);
+    process.exitCode = 2;
+  };
+  let values: { port: string; 'ca-out': string; chain: string; help: boolean };
+  try {
+    ({ values } = parseArgs({
+      options: {
+        port: { type: 'string', default: String(DEMO_FIXED_PORT) },
+        'ca-out': { type: 'string', default: DEFAULT_CA_OUT },
+        chain: { type: 'string', default: ChainShape.LEAF_AND_INTERMEDIATE },
+        help: { type: 'boolean', default: false },
+      },
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    usage((error as Error).message);
+    return;
+  }
   if (values.help) {
-    process.stdout.write(`Usage: npm run demo-issuer [-- --port ${DEMO_FIXED_PORT}] [--ca-out <file>] [--chain ${Object.values(ChainShape).join('|')}]\n`);
+    process.stdout.write(usageLine);
     return;
   }
   const chainShape = Object.values(ChainShape).find((s) => s === values.chain);
-  if (!chainShape) throw new Error(`--chain must be one of ${Object.values(ChainShape).join(', ')}, got ${values.chain}`);
-  const demo = await startExampleDemoIssuer({ port: Number(values.port), chainShape });
+  if (!chainShape) {
+    usage(`--chain must be one of ${Object.values(ChainShape).join(', ')}, got ${values.chain}`);
+    return;
+  }
+  if (!/^\d+$/.test(values.port) || Number(values.port) > 65535) {
+    usage(`--port must be a port number, got ${values.port}`);
+    return;
+  }
+  const demo = await startExampleDemoIssuer(EXAMPLE_ENVIRONMENT, { port: Number(values.port), chainShape });
   const caOut = path.relative(process.cwd(), path.resolve(values['ca-out'])) || values['ca-out'];
   mkdirSync(path.dirname(values['ca-out']), { recursive: true });
   writeFileSync(values['ca-out'], demo.caPem);
-  const clients = exampleDemoClients();
+  const clients = exampleDemoClients(EXAMPLE_ENVIRONMENT);
   const idWidth = Math.max(...clients.map((c) => c.clientId.length));
   const secretWidth = Math.max(...clients.map((c) => c.clientSecret.length));
   process.stdout.write(

@@ -1,9 +1,0 @@
-/**
- * Serves a synthesized stack through the gateway emulator:
- * `npx tsx emulator/serve.ts --stack cdktf.out/stacks/gateway-dev/cdk.tf.json --stage TEST --port 8080`
- * (`--help` for every option).
- */
-import { serveUntilStopped } from './loopback';
-import { runEmulatorCli } from './cli';
-
-serveUntilStopped(runEmulatorCli(process.argv.slice(2)));
