@@ -9,6 +9,7 @@ import { RAM_ROLE_SESSION_SECONDS } from '../core/ranges';
 import { MIN_DURATION_SECONDS } from '../emulator/sts';
 import { defaultLockPath, readLockFile } from '../lookups/lock-file';
 import type { LockFile } from '../core/issuer-facts';
+import type { DemoExample } from '../demo-issuer';
 import { startLocalStack } from './local';
 import { OutputsError, type StackOutputs, readOutputsArgument } from './outputs';
 import { StackFileError, planVerification } from './plan';
@@ -74,6 +75,11 @@ export interface VerifyCliContext {
    * @default process.env
    */
   readonly environmentVariables?: Readonly<Record<string, string | undefined>>;
+  /**
+   * What the demo issuer serves with `--local` (audience, scopes, clients and their grants).
+   * @default - the committed example's `dev` environment
+   */
+  readonly localWorld?: DemoExample;
   /**
    * Report and help.
    * @default process.stdout
@@ -151,7 +157,7 @@ export async function runVerifyCli(argv: readonly string[], context: VerifyCliCo
     if (!lock) throw new Error(`missing lock ${lockPath}: run \`npm run lookups\` first`);
     let rows;
     if (values.local) {
-      const local = await startLocalStack(plan, lock);
+      const local = await startLocalStack(plan, lock, context.localWorld);
       try {
         rows = await runVerification(plan, local.targets, { durationSeconds: duration });
       } finally {

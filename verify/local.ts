@@ -13,7 +13,7 @@
  */
 import type { EnvironmentConfig } from '../config';
 import { DEV } from '../config/environments';
-import { type DemoIssuer, DEMO_FIXED_ISSUER, DEMO_FIXED_PORT, exampleDemoIssuerOptions, startDemoIssuer } from '../demo-issuer';
+import { type DemoExample, type DemoIssuer, DEMO_FIXED_ISSUER, DEMO_FIXED_PORT, exampleDemoIssuerOptions, startDemoIssuer } from '../demo-issuer';
 import {
   ApigEmulator, type EmulatorServer, GatewayEmulator, type StsEmulatorServer, StsEmulator, issuerFactsFromLock, startApigEmulatorServer, startEmulatorServer,
   startStsEmulatorServer,
@@ -35,9 +35,10 @@ export interface LocalStack {
 
 /**
  * Starts the local stack for `plan`.
+ * @param world - what the demo issuer serves (audience, scopes, clients and their grants)
  * @throws when the environment does not trust the demo issuer
  */
-export async function startLocalStack(plan: VerifyPlan, lock: LockFile): Promise<LocalStack> {
+export async function startLocalStack(plan: VerifyPlan, lock: LockFile, world: DemoExample = EXAMPLE_WORLD): Promise<LocalStack> {
   const env: EnvironmentConfig = plan.env;
   if (env.m2mServer.issuer !== DEMO_FIXED_ISSUER) {
     throw new Error(`--local needs an environment that trusts the demo issuer ${DEMO_FIXED_ISSUER}; environment ${env.name} trusts ${env.m2mServer.issuer}. Verify it deployed instead (without --local).`);
@@ -47,7 +48,7 @@ export async function startLocalStack(plan: VerifyPlan, lock: LockFile): Promise
     for (const c of closers.reverse()) await c();
   };
   try {
-    const demo: DemoIssuer = await startDemoIssuer({ ...exampleDemoIssuerOptions(EXAMPLE_WORLD), port: 0, issuerPort: DEMO_FIXED_PORT });
+    const demo: DemoIssuer = await startDemoIssuer({ ...exampleDemoIssuerOptions(world), port: 0, issuerPort: DEMO_FIXED_PORT });
     closers.push(() => demo.close());
     const gateway: EmulatorServer = await startEmulatorServer(GatewayEmulator.fromFile(plan.stackFiles.gateway));
     closers.push(() => gateway.close());

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { OTHER_CLIENT_ID, fixtureEnv, synthEnvironments } from './support';
@@ -10,9 +10,9 @@ const ROOT = join(__dirname, '..', '..');
 // tsx's loader by absolute URL, so that commands can run with another working directory.
 const TSX = pathToFileURL(require.resolve('tsx', { paths: [ROOT] })).href;
 
-function tsx(script: string, args: string[], cwd = ROOT) {
+function tsx(script: string, args: string[], cwd = ROOT, env: Record<string, string> = {}) {
   return spawnSync(process.execPath, ['--import', TSX, join(ROOT, script), ...args], {
-    cwd, encoding: 'utf8', timeout: 120_000, env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+    cwd, encoding: 'utf8', timeout: 120_000, env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...env },
   });
 }
 
@@ -63,21 +63,30 @@ describe('npm run review', () => {
     cpSync(synthEnvironments([BASE]).dir, join(repo, 'fixture-out'), { recursive: true });
     writeFileSync(join(repo, 'package.json'), JSON.stringify({
       name: 'fixture', private: true,
-      scripts: { synth: 'node -e "require(\'fs\').cpSync(\'fixture-out\', process.env.CDKTF_OUTDIR, { recursive: true })"' },
+      // The synth also records where it was asked to write (RECORD_OUTDIR), to show where the base worktree lived
+      scripts: { synth: 'node -e "const fs = require(\'fs\'); fs.cpSync(\'fixture-out\', process.env.CDKTF_OUTDIR, { recursive: true }); fs.writeFileSync(process.env.RECORD_OUTDIR, process.env.CDKTF_OUTDIR)"' },
     }));
     const git = (...args: string[]) => spawnSync('git', ['-C', repo, ...args], { encoding: 'utf8' });
     git('init', '-q');
     git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'add', '.');
     git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-qm', 'base');
     const head = synthEnvironments([WIDER]).dir;
+    // A temporary directory of this test's own (os.tmpdir() honours TMPDIR), so a concurrent review cannot touch it
+    const ownTmp = mkdtempSync(join(tmpdir(), 'review-tmp-'));
     // WHEN
-    const r = tsx('commands/review.ts', ['--base', 'HEAD', '--head', head, '--json'], repo);
+    const record = join(ownTmp, 'outdir.txt');
+    const r = tsx('commands/review.ts', ['--base', 'HEAD', '--head', head, '--json'], repo, { TMPDIR: ownTmp, RECORD_OUTDIR: record });
     // THEN
     expect(r.stderr).toMatch(/synthesizing HEAD \(/);
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ base: expect.stringMatching(/^HEAD \([0-9a-f]{7}\)$/), counts: { widens: 1 } });
     expect(git('worktree', 'list').stdout.trim().split('\n')).toHaveLength(1);
-    expect(readdirSync(tmpdir()).filter((d) => d.startsWith('m2m-review-base-')).filter((d) => existsSync(join(tmpdir(), d, 'src')))).toEqual([]);
+    const baseDir = dirname(readFileSync(record, 'utf8'));
+    expect(dirname(baseDir)).toBe(ownTmp);
+    expect(basename(baseDir)).toMatch(/^m2m-review-base-/);
+    expect(readdirSync(ownTmp).filter((d) => d.startsWith('m2m-review-'))).toEqual([]);
+    rmSync(ownTmp, { recursive: true, force: true });
+    rmSync(repo, { recursive: true, force: true });
   });
 });
 

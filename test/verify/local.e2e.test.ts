@@ -2,92 +2,142 @@
  * `npm run verify -- --local --env dev` on the example: the dev environment synthesized with the
  * COMMITTED lock into a temp outdir, then the verify CLI starts the demo issuer (the example's
  * M2M server, on a free port under its recorded issuer URL), the gateway emulator, the APIG
- * emulator (the example configures APIG) and the STS emulator in-process and runs every check
- * with real tokens.
+ * emulator (when the example configures APIG) and the STS emulator in-process and runs every
+ * check with real tokens. What the example must pass is derived from `DEV` itself, so adding an
+ * environment, an API, a client or a scope to `config/environments.ts` keeps this test meaningful.
  *
- * A fixture config (never the example) shows the failure: provisioning no longer holds
- * `user:read:one` (and `hello` no longer allows it, so the config stays valid), while the world
- * — the demo issuer's grants and the synthesized stacks — still gives it. The rows that disagree
- * are named and the exit code is 1.
+ * The failure is shown on a fixture environment this test owns (never the example): the demo
+ * issuer serves the fixture's world (its stacks synthesized too), while the verified config says
+ * provisioning no longer holds `user:read:one` (and `hello` no longer allows it, so the config
+ * stays valid). The rows that disagree are named and the exit code is 1.
  */
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DEV, type EnvironmentConfig, validateEnvironments } from '../../config';
+import { DEMO_FIXED_ISSUER } from '../../demo-issuer';
 import { LOCK_FILE_NAME, readLockFile } from '../../lookups/lock-file';
 import { buildApp } from '../../stacks/app';
 import { VERIFY_HELP, type VerifyReport, runVerifyCli } from '../../verify';
+import { FIXTURE_DEV } from '../fixtures/environments';
 import { tempDir } from '../support/pki';
 
 const ROOT = path.resolve(__dirname, '../..');
 const LOCK = path.join(ROOT, LOCK_FILE_NAME);
 const tmp = tempDir('verify-local-');
 let outdir: string;
+let fixtureOutdir: string;
+
+/** The test's own world: the fixture environment, trusting the demo issuer the committed lock covers. */
+const WORLD = {
+  ...FIXTURE_DEV,
+  name: 'fx',
+  m2mServer: { ...FIXTURE_DEV.m2mServer, issuer: DEMO_FIXED_ISSUER },
+} satisfies EnvironmentConfig;
+
+/** The fixture with provisioning's `user:read:one` grant taken away (the world still grants it). */
+const LOST_SCOPE: EnvironmentConfig = {
+  ...WORLD,
+  clients: WORLD.clients.map((c) => (c.name === 'provisioning' ? { ...c, grantedScopes: ['user:write:one'] } : c)),
+  gateway: { ...WORLD.gateway, apis: WORLD.gateway.apis.map((a) => (a.name === 'hello' ? { ...a, allowedClients: ['reporting'] } : a)) },
+};
 
 beforeAll(() => {
   validateEnvironments([DEV]);
+  validateEnvironments([WORLD]);
   const lock = readLockFile(LOCK);
   if (!lock) throw new Error(`${LOCK} is missing`);
   outdir = tmp.file('cdktf.out');
   buildApp({ outdir, environments: [DEV], lock }).synth();
+  fixtureOutdir = tmp.file('fixture.out');
+  buildApp({ outdir: fixtureOutdir, environments: [WORLD], lock }).synth();
 });
 afterAll(() => tmp.cleanup());
 
-async function verify(argv: string[], environments: readonly EnvironmentConfig[] = [DEV]) {
+async function verify(argv: string[], environments: readonly EnvironmentConfig[] = [DEV], localWorld?: EnvironmentConfig) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runVerifyCli(argv, { environments, environmentVariables: {}, write: (t) => void out.push(t), writeError: (t) => void err.push(t) });
+  const code = await runVerifyCli(argv, {
+    environments, environmentVariables: {}, ...(localWorld ? { localWorld } : {}), write: (t) => void out.push(t), writeError: (t) => void err.push(t),
+  });
   return { code, out: out.join(''), err: err.join('') };
 }
 
-/** The example with provisioning's `user:read:one` grant taken away. */
-const LOST_SCOPE: EnvironmentConfig = {
-  ...DEV,
-  clients: DEV.clients.map((c) => (c.name === 'provisioning' ? { ...c, grantedScopes: ['user:write:one'] } : c)),
-  gateway: { ...DEV.gateway, apis: DEV.gateway.apis.map((a) => (a.name === 'hello' ? { ...a, allowedClients: ['reporting'] } : a)) },
-};
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Rows the example must have, derived from `env`: one pattern per row (`kind` names its pattern check). */
+function requiredRows(env: EnvironmentConfig): { pattern: RegExp; kind: 'token' | 'apig' | 'allowed' | 'denied' | 'no-token' | 'credentials' | 'refused' }[] {
+  const rows: ReturnType<typeof requiredRows> = [];
+  for (const c of env.clients) rows.push({ pattern: new RegExp(`^token for ${escape(c.name)} \\(`), kind: 'token' });
+  for (const api of env.gateway.apis) {
+    // Path parameters (`[id]`) are filled in by verify.
+    const call = `${api.method} ${escape(api.path).replace(/\\\[[^\]]+\\\]/g, '[^/ ]+')}`;
+    const without = env.clients.find((c) => !api.allowedClients.includes(c.name) || (api.requiredScopes ?? []).some((s) => !c.grantedScopes.includes(s)));
+    for (const stage of api.stages ?? env.stages) {
+      const at = `^${call} \\[${stage}\\] `;
+      for (const name of api.allowedClients) rows.push({ pattern: new RegExp(`${at}as ${escape(name)}$`), kind: 'allowed' });
+      if (without) rows.push({ pattern: new RegExp(`${at}as ${escape(without.name)}$`), kind: 'denied' });
+      rows.push({ pattern: new RegExp(`${at}without token$`), kind: 'no-token' });
+    }
+  }
+  if (env.apig) {
+    const at = `^APIG \\S+ \\S+ \\[${escape(`${env.apig.gatewayId}/${env.apig.environmentId}`)}\\] `;
+    for (const c of env.clients) rows.push({ pattern: new RegExp(`${at}as ${escape(c.name)}$`), kind: 'apig' });
+    rows.push({ pattern: new RegExp(`${at}without token$`), kind: 'no-token' });
+  }
+  for (const role of env.federation.roles) {
+    for (const c of env.clients) {
+      const allowed = role.subjects.includes(c.clientId);
+      rows.push({ pattern: new RegExp(`^AssumeRoleWithOIDC ${escape(role.name)} as ${escape(c.name)}$`), kind: allowed ? 'credentials' : 'refused' });
+    }
+  }
+  return rows;
+}
 
 describe('npm run verify -- --local', () => {
-  test('passes on the example: tokens, every API on TEST with and without the right token, the STS exchange', async () => {
+  test('passes on the example: every client\'s token, every API and stage with and without the right token, every STS exchange', async () => {
     // WHEN
-    const res = await verify(['--env', 'dev', '--local', '--outdir', outdir, '--lock', LOCK, '--json']);
+    const res = await verify(['--env', DEV.name, '--local', '--outdir', outdir, '--lock', LOCK, '--json']);
 
     // THEN
     expect(res.err).not.toContain('verify failed');
     expect(res.code).toBe(0);
     const report = JSON.parse(res.out) as VerifyReport;
-    expect(report).toMatchObject({ environment: 'dev', mode: 'local', ok: true });
-    const rows = Object.fromEntries(report.rows.map((r) => [r.what, r]));
-    expect(Object.keys(rows)).toEqual([
-      'token for reporting (client_secret_post)',
-      'token for provisioning (client_secret_basic)',
-      'GET /hello [TEST] as reporting',
-      'GET /hello [TEST] as provisioning',
-      'GET /hello [TEST] without token',
-      'PUT /users [TEST] as reporting',
-      'PUT /users [TEST] as provisioning',
-      'PUT /users [TEST] without token',
-      'APIG GET / [gw-demodev0000000000000001/env-demodev000000000000001] as reporting',
-      'APIG GET / [gw-demodev0000000000000001/env-demodev000000000000001] as provisioning',
-      'APIG GET / [gw-demodev0000000000000001/env-demodev000000000000001] without token',
-      'AssumeRoleWithOIDC m2m-reporting-dev as reporting',
-      'AssumeRoleWithOIDC m2m-reporting-dev as provisioning',
-    ]);
-    expect(rows['PUT /users [TEST] as reporting'].got).toMatch(/^403 No permission by client id/);
-    expect(rows['GET /hello [TEST] without token'].got).toMatch(/^401/);
-    expect(rows['APIG GET / [gw-demodev0000000000000001/env-demodev000000000000001] as provisioning']).toMatchObject({ expected: '401 (sub is not reporting)', got: expect.stringMatching(/^401/) });
-    expect(rows['AssumeRoleWithOIDC m2m-reporting-dev as reporting'].got).toMatch(/^credentials, expire \S+Z \(in (89\d|900) s\)$/);
-    expect(rows['AssumeRoleWithOIDC m2m-reporting-dev as provisioning'].got).toMatch(/^refused: AuthenticationFail\.NoPermission/);
+    expect(report).toMatchObject({ environment: DEV.name, mode: 'local', ok: true });
+    expect(report.rows.filter((r) => !r.ok)).toEqual([]);
+    const names = report.rows.map((r) => r.what);
+    expect(new Set(names).size).toBe(names.length);
+    for (const { pattern, kind } of requiredRows(DEV)) {
+      const row = report.rows.find((r) => pattern.test(r.what));
+      expect(row, `a row matching ${pattern}`).toBeDefined();
+      if (!row) continue;
+      if (kind === 'allowed') expect(row, row.what).toMatchObject({ expected: expect.stringMatching(/^2xx/), got: expect.stringMatching(/^2\d\d/) });
+      if (kind === 'denied') expect(row, row.what).toMatchObject({ expected: expect.stringMatching(/^403/), got: expect.stringMatching(/^403/) });
+      if (kind === 'no-token') expect(row.got, row.what).toMatch(/^401/);
+      if (kind === 'credentials') expect(row.got, row.what).toMatch(/^credentials, expire \S+Z \(in (89\d|900) s\)$/);
+      if (kind === 'refused') expect(row.got, row.what).toMatch(/^refused: AuthenticationFail\.NoPermission/);
+    }
+    expect(requiredRows(DEV).filter((r) => r.kind === 'credentials').length).toBeGreaterThan(0);
   });
 
   test('prints a table, and never a token or a secret', async () => {
     // WHEN
-    const res = await verify(['--env', 'dev', '--local', '--outdir', outdir, '--lock', LOCK]);
+    const res = await verify(['--env', DEV.name, '--local', '--outdir', outdir, '--lock', LOCK]);
 
     // THEN
     expect(res.code).toBe(0);
-    expect(res.out).toContain('13 checks passed (dev, local)');
+    expect(res.out).toMatch(new RegExp(`\\b\\d+ checks passed \\(${DEV.name}, local\\)`));
     expect(res.out).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}/);
     expect(res.out).not.toContain('demo-secret');
+  });
+
+  test('passes on the fixture world it was synthesized from', async () => {
+    // WHEN
+    const res = await verify(['--env', 'fx', '--local', '--outdir', fixtureOutdir, '--lock', LOCK], [WORLD], WORLD);
+
+    // THEN
+    expect(res.err).toBe('');
+    expect(res.code).toBe(0);
+    expect(res.out).toContain('10 checks passed (fx, local)');
   });
 
   test('fails with exit 1 naming the rows when a client lost a scope the world still gives it (fixture config)', async () => {
@@ -95,38 +145,38 @@ describe('npm run verify -- --local', () => {
     validateEnvironments([LOST_SCOPE]);
 
     // WHEN
-    const res = await verify(['--env', 'dev', '--local', '--outdir', outdir, '--lock', LOCK, '--json'], [LOST_SCOPE]);
+    const res = await verify(['--env', 'fx', '--local', '--outdir', fixtureOutdir, '--lock', LOCK, '--json'], [LOST_SCOPE], WORLD);
 
     // THEN
     expect(res.code).toBe(1);
     const report = JSON.parse(res.out) as VerifyReport;
     const failed = report.rows.filter((r) => !r.ok);
-    expect(failed.map((r) => r.what)).toEqual(['token for provisioning (client_secret_basic)', 'GET /hello [TEST] as provisioning']);
-    expect(failed[0]).toMatchObject({ expected: 'issued to app_provisioning_demo, scope user:write:one' });
+    expect(failed.map((r) => r.what)).toEqual(['token for provisioning (client_secret_post)', 'GET /hello [TEST] as provisioning']);
+    expect(failed[0]).toMatchObject({ expected: 'issued to app_provisioning_fixture, scope user:write:one' });
     expect(failed[0].got).toContain('scope user:read:one user:write:one');
     expect(failed[1]).toMatchObject({ expected: '403 (not an allowed client)', got: '200' });
   });
 
   test('names the failed rows in the table summary', async () => {
     // WHEN
-    const res = await verify(['--env', 'dev', '--local', '--outdir', outdir, '--lock', LOCK], [LOST_SCOPE]);
+    const res = await verify(['--env', 'fx', '--local', '--outdir', fixtureOutdir, '--lock', LOCK], [LOST_SCOPE], WORLD);
 
     // THEN
     expect(res.code).toBe(1);
-    expect(res.out).toContain('2 of 13 checks failed (dev, local)');
+    expect(res.out).toContain('2 of 10 checks failed (fx, local)');
     expect(res.out).toContain('  - GET /hello [TEST] as provisioning: expected 403 (not an allowed client), got 200');
   });
 
   test('fails with exit 1 when the environment does not trust the demo issuer', async () => {
     // GIVEN
-    const elsewhere: EnvironmentConfig = { ...DEV, m2mServer: { ...DEV.m2mServer, issuer: 'https://idp.example.com/oauth2' } };
+    const elsewhere: EnvironmentConfig = { ...WORLD, m2mServer: { ...WORLD.m2mServer, issuer: 'https://idp.example.com/oauth2' } };
 
     // WHEN
-    const res = await verify(['--env', 'dev', '--local', '--outdir', outdir, '--lock', LOCK], [elsewhere]);
+    const res = await verify(['--env', 'fx', '--local', '--outdir', fixtureOutdir, '--lock', LOCK], [elsewhere], WORLD);
 
     // THEN
     expect(res.code).toBe(1);
-    expect(res.err).toContain('--local needs an environment that trusts the demo issuer https://localhost:8443/demo; environment dev trusts https://idp.example.com/oauth2');
+    expect(res.err).toContain('--local needs an environment that trusts the demo issuer https://localhost:8443/demo; environment fx trusts https://idp.example.com/oauth2');
   });
 
   test('fails with exit 1 naming the file and the fix when the stacks were not synthesized', async () => {
