@@ -19,3 +19,29 @@ export function validateOcid(scope: IConstruct, prop: string, value: string, res
     throw invalidProp(scope, prop, `must be the OCID of a ${resourceTypes.join(' or ')}`, value, `Its second segment is "${match[1]}"; use the OCID of the right resource.`);
   }
 }
+
+/** SCIM schema of an identity domain application. */
+export const IDENTITY_DOMAIN_APP_SCHEMA = 'urn:ietf:params:scim:schemas:oracle:idcs:App';
+/** Template of confidential OAuth applications (clients and resource servers). */
+export const CONFIDENTIAL_APP_TEMPLATE = 'CustomWebAppTemplateId';
+
+/** Smallest accepted opt-out reason, as for suppressions. */
+const MIN_REASON_LENGTH = 10;
+
+/**
+ * Validates the `reason` of an opt-out (`{ reason }`) and returns it trimmed.
+ * @param what what the opt-out allows, for the message
+ */
+export function validateOptOutReason(scope: IConstruct, prop: string, reason: unknown, what: string): string {
+  if (typeof reason !== 'string' || reason.trim().length < MIN_REASON_LENGTH) {
+    throw invalidProp(scope, `${prop}.reason`, `must explain in at least ${MIN_REASON_LENGTH} characters why ${what}`, reason,
+      'Give the reviewed reason (e.g. a ticket); it is recorded as the suppression of the rule this opt-out triggers.');
+  }
+  return reason.trim();
+}
+
+/** Validates a display name: a non-empty string (tokens pass). */
+export function validateDisplayName(scope: IConstruct, value: string, fix: string): void {
+  if (Token.isUnresolved(value)) return;
+  if (typeof value !== 'string' || value.trim() === '') throw invalidProp(scope, 'displayName', 'must not be empty', value, fix);
+}
