@@ -7,6 +7,8 @@ export * from './cli';
 export * from './errors';
 export * from './gateway';
 export * from './jwt-auth';
+export * from './oci-gateway';
+export * from './oci-stack';
 export * from './references';
 export * from './server';
 export * from './stack';
