@@ -43,7 +43,7 @@ interface RawBlock {
 }
 
 const PROVIDER_DIR = path.join(__dirname, '..', '.gen', 'providers', 'alicloud');
-const SCHEMA_FILE = path.join(__dirname, '..', 'provider-schemas', 'alicloud-1.289.0.schema.json');
+const SCHEMA_FILE = path.join(__dirname, '..', 'provider-schemas', 'alicloud-1.292.0.schema.json');
 const PROVIDER_SOURCE = 'registry.terraform.io/aliyun/alicloud';
 
 /** A generated resource class: `new ApiGatewayApi(scope, id, config)`. */

@@ -157,8 +157,9 @@ export interface OssStateConfig {
 /** Where Terraform state is kept. */
 export interface StateConfig {
   /**
-   * Remote state in OSS with TableStore locking, for teams.
-   * @default - local state files under `terraform.<stack>.tfstate` (fine for the example only)
+   * Remote state in OSS with TableStore locking, for teams. Required when `production` is true.
+   * @default - one local state file per stack, `state/<stack>.tfstate` (outside `cdktf.out/`,
+   *   git-ignored; fine for trying the example, not for production)
    */
   readonly oss?: OssStateConfig;
 }

@@ -180,7 +180,12 @@ function checkFederation(env: EnvironmentConfig, problem: Report): void {
 
 function checkState(env: EnvironmentConfig, problem: Report): void {
   const oss = env.state?.oss;
-  if (!oss) return;
+  if (!oss) {
+    if (env.production === true) {
+      problem('state.oss', 'is required in a production environment: local state lives on one machine, has no lock and holds secrets in plain text. Configure OSS state with TableStore locking (bucket, region, prefix, tablestoreEndpoint, tablestoreTable).');
+    }
+    return;
+  }
   for (const key of ['bucket', 'region', 'prefix', 'tablestoreEndpoint', 'tablestoreTable'] as const) {
     if (!oss[key]) problem(`state.oss.${key}`, 'is missing: OSS state needs bucket, region, prefix and TableStore locking (endpoint and table).');
   }

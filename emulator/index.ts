@@ -13,3 +13,8 @@ export * from './references';
 export * from './server';
 export * from './stack';
 export * from './traffic-control';
+export * from './sts';
+export * from './sts-cli';
+export * from './sts-server';
+export * from './sts-stack';
+export * from './trust-policy';

@@ -37,7 +37,7 @@ const stampFile = join(genDir, '.inputs-sha256');
 function snapshotFor(constraint) {
   const match = /^([a-z0-9-]+)\/([a-z0-9-]+)@(\d+\.\d+\.\d+)$/.exec(constraint);
   if (!match) {
-    fail(`cdktf.json terraformProviders entry ${JSON.stringify(constraint)} must pin an exact version, e.g. "aliyun/alicloud@1.289.0".`);
+    fail(`cdktf.json terraformProviders entry ${JSON.stringify(constraint)} must pin an exact version, e.g. "aliyun/alicloud@1.292.0".`);
   }
   const [, namespace, name, version] = match;
   const file = join(root, 'provider-schemas', `${name}-${version}.schema.json`);

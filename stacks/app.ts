@@ -14,6 +14,11 @@ export interface BuildAppOptions {
   readonly environments: readonly EnvironmentConfig[];
   /** Synth-time lookup facts (the lock after `prepareLookups`). */
   readonly lock: LockFile;
+  /**
+   * Directory of the local state files of environments without remote state.
+   * @default - `state/` under the current directory (never under the output directory)
+   */
+  readonly localStateDir?: string;
 }
 
 /**
@@ -26,8 +31,8 @@ export function buildApp(options: BuildAppOptions): App {
   IssuerLookup.attach(app, options.lock);
   for (const env of options.environments) {
     const stacks: TerraformStack[] = [
-      new GatewayStack(app, `gateway-${env.name}`, env),
-      new FederationStack(app, `federation-${env.name}`, env),
+      new GatewayStack(app, `gateway-${env.name}`, env, { localStateDir: options.localStateDir }),
+      new FederationStack(app, `federation-${env.name}`, env, { localStateDir: options.localStateDir }),
     ];
     for (const stack of stacks) Aspects.of(stack).add(new SecurityChecks({ production: env.production }));
   }

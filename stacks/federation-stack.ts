@@ -4,6 +4,7 @@ import { M2mAuthorizationServer, OidcProvider, OidcRole } from '../constructs';
 import type { EnvironmentConfig } from '../config/environment';
 import { alicloudProvider } from './providers';
 import { configureStateBackend } from './state-backend';
+import type { EnvironmentStackOptions } from './state-backend';
 
 /**
  * The federation side of an environment: a RAM OIDC identity provider for the M2M server and
@@ -18,9 +19,9 @@ export class FederationStack extends TerraformStack {
   /** The roles, by configured name. */
   public readonly roles: ReadonlyMap<string, OidcRole>;
 
-  public constructor(scope: Construct, id: string, env: EnvironmentConfig) {
+  public constructor(scope: Construct, id: string, env: EnvironmentConfig, options: EnvironmentStackOptions = {}) {
     super(scope, id);
-    configureStateBackend(this, id, env.state);
+    configureStateBackend(this, id, env.state, options.localStateDir);
     alicloudProvider(this, env);
     const server = new M2mAuthorizationServer(this, 'M2mServer', env.m2mServer);
     this.oidcProvider = OidcProvider.forM2mServer(this, 'OidcProvider', server, {

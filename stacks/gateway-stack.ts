@@ -7,6 +7,7 @@ import type { M2mClient } from '../constructs';
 import type { EnvironmentConfig } from '../config/environment';
 import { alicloudProvider } from './providers';
 import { configureStateBackend } from './state-backend';
+import type { EnvironmentStackOptions } from './state-backend';
 
 /**
  * The gateway side of an environment: one API group, its HTTP backend and APIs, protected by the
@@ -23,9 +24,9 @@ export class GatewayStack extends TerraformStack {
   /** The protection pattern (plugins and bindings). */
   public readonly protection: M2mProtectedApis;
 
-  public constructor(scope: Construct, id: string, env: EnvironmentConfig) {
+  public constructor(scope: Construct, id: string, env: EnvironmentConfig, options: EnvironmentStackOptions = {}) {
     super(scope, id);
-    configureStateBackend(this, id, env.state);
+    configureStateBackend(this, id, env.state, options.localStateDir);
     alicloudProvider(this, env);
     const gw = env.gateway;
     const server = new M2mAuthorizationServer(this, 'M2mServer', env.m2mServer);

@@ -42,7 +42,7 @@ export class ProviderSchema {
 
   /**
    * @param source normalized provider source (`registry.terraform.io/aliyun/alicloud`)
-   * @param version provider version the schema was exported from (`1.289.0`)
+   * @param version provider version the schema was exported from (`1.292.0`)
    * @param raw the provider's entry in `provider_schemas`
    * @param annotations the parsed `*.annotations.json` (`"resource/<type>"` → table)
    */
@@ -116,7 +116,7 @@ export interface SchemaRegistryOptions {
 /**
  * Loads pinned provider schemas on first use and keeps them for the life of the process.
  *
- * Files are matched to a provider source by name (`alicloud-1.289.0.schema.json` serves
+ * Files are matched to a provider source by name (`alicloud-1.292.0.schema.json` serves
  * `*\/alicloud`) and then verified against the source keys inside the file, so each file is
  * read and parsed at most once, and only when a stack uses that provider.
  */

@@ -56,7 +56,7 @@ export interface ApiGroupAttributes {
  * Defines an API Gateway (classic) API group: the unit that owns a second-level domain,
  * APIs and group-wide plugin bindings.
  *
- * @see https://registry.terraform.io/providers/aliyun/alicloud/1.289.0/docs/resources/api_gateway_group
+ * @see https://registry.terraform.io/providers/aliyun/alicloud/1.292.0/docs/resources/api_gateway_group
  * @see https://www.alibabacloud.com/help/en/idaas/eiam/user-guide/configure-api-gateway
  * @example
  * const group = new ApiGroup(stack, 'Group', { description: 'M2M protected APIs' });

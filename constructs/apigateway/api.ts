@@ -278,7 +278,7 @@ const PARAMETER_NAME = /^[A-Za-z0-9_.-]+$/;
  * use {@link M2mProtectedApis} which does that for you.
  *
  * @see https://www.alibabacloud.com/help/doc-detail/29478.htm
- * @see https://registry.terraform.io/providers/aliyun/alicloud/1.289.0/docs/resources/api_gateway_api
+ * @see https://registry.terraform.io/providers/aliyun/alicloud/1.292.0/docs/resources/api_gateway_api
  * @example
  * const api = new Api(stack, 'Hello', {
  *   group, backend, path: '/hello', backendPath: '/v1/hello',

@@ -43,13 +43,13 @@ export interface BackendAttributes {
 /**
  * Defines an HTTP backend service (the seed's "Backend Services > Create Backend Service").
  *
- * The alicloud provider 1.289.0 schema this project pins has no per-stage backend address
+ * The alicloud provider 1.292.0 schema this project pins has no per-stage backend address
  * resource (`alicloud_api_gateway_backend_model`, which the provider documents since v1.279.0,
  * is not in the pinned schema subset), so the backend service itself carries no address in
  * Terraform. This construct therefore also carries the {@link Backend.address} that each
  * {@link Api} writes into its own `http_service_config.address`; every stage uses that address.
  *
- * @see https://registry.terraform.io/providers/aliyun/alicloud/1.289.0/docs/resources/api_gateway_backend
+ * @see https://registry.terraform.io/providers/aliyun/alicloud/1.292.0/docs/resources/api_gateway_backend
  * @see https://www.alibabacloud.com/help/en/idaas/eiam/user-guide/configure-api-gateway
  * @example
  * const backend = new Backend(stack, 'Users', { address: 'https://users.internal.example.com' });

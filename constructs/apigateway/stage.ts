@@ -5,7 +5,7 @@ import { invalidProp } from '../private/errors';
 /**
  * An API Gateway environment (stage) that APIs are published to and plugins are bound on.
  *
- * @see https://registry.terraform.io/providers/aliyun/alicloud/1.289.0/docs/resources/api_gateway_api
+ * @see https://registry.terraform.io/providers/aliyun/alicloud/1.292.0/docs/resources/api_gateway_api
  * @see https://www.alibabacloud.com/help/en/idaas/eiam/user-guide/configure-api-gateway
  */
 export enum Stage {

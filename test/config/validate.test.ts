@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { ConfigError, DEV, ENVIRONMENTS, PROD, validateEnvironments } from '../../config';
+import { ConfigError, ENVIRONMENTS, validateEnvironments } from '../../config';
 import type { EnvironmentConfig } from '../../config';
+import { FIXTURE_DEV as DEV, FIXTURE_ENVIRONMENTS, FIXTURE_PROD as PROD } from '../fixtures/environments';
 
 /** Validates one environment and returns the error message ('' when valid). */
 function problemsOf(env: EnvironmentConfig): string {
@@ -14,8 +15,21 @@ function problemsOf(env: EnvironmentConfig): string {
 }
 
 describe('validateEnvironments', () => {
-  test('accepts the example environments', () => {
+  test('accepts the fixture environments', () => {
+    expect(() => validateEnvironments(FIXTURE_ENVIRONMENTS)).not.toThrow();
+  });
+
+  test('accepts the actual config/ (whatever it holds)', () => {
     expect(() => validateEnvironments(ENVIRONMENTS)).not.toThrow();
+  });
+
+  test('fails when a production environment keeps local state', () => {
+    const env: EnvironmentConfig = { ...PROD, state: {} };
+    expect(problemsOf(env)).toMatch(/environment 'prod', field 'state\.oss': is required in a production environment/);
+  });
+
+  test('a non-production environment may keep local state', () => {
+    expect(problemsOf({ ...DEV, state: {} })).toBe('');
   });
 
   test('fails when the issuer is missing, naming environment and field', () => {

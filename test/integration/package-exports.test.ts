@@ -48,7 +48,7 @@ function expectOrdersStack(outdir: string): void {
   const synth = JSON.parse(readFileSync(join(outdir, 'stacks', 'orders', 'cdk.tf.json'), 'utf8')) as TfJson;
   const exampleLock = JSON.parse(readFileSync(join(EXAMPLE, 'lookups.lock.json'), 'utf8')) as { issuers: Record<string, { fingerprints: string[] }> };
   const [issuer, facts] = Object.entries(exampleLock.issuers)[0];
-  expect(synth.terraform.required_providers.alicloud).toEqual({ source: 'aliyun/alicloud', version: '1.289.0' });
+  expect(synth.terraform.required_providers.alicloud).toEqual({ source: 'aliyun/alicloud', version: '1.292.0' });
   const plugins = Object.values(synth.resource.alicloud_api_gateway_plugin);
   const jwt = plugins.find((p) => p.plugin_type === 'jwtAuth');
   expect(jwt).toBeDefined();
@@ -150,8 +150,8 @@ describe('built package (npm run build → npm pack → installed by a consumer)
       expect(existsSync(join(ROOT, target[SOURCE_CONDITION])), `${entry} source`).toBe(true);
       for (const condition of ['types', 'default']) expect(packedFiles, `${entry} ${condition}`).toContain(target[condition].replace(/^\.\//, ''));
     }
-    expect(packedFiles).toContain('provider-schemas/alicloud-1.289.0.schema.json');
-    expect(packedFiles).toContain('provider-schemas/alicloud-1.289.0.annotations.json');
+    expect(packedFiles).toContain('provider-schemas/alicloud-1.292.0.schema.json');
+    expect(packedFiles).toContain('provider-schemas/alicloud-1.292.0.annotations.json');
     expect(packedFiles.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
     expect(packedFiles.filter((f) => !f.startsWith('dist/') && !f.startsWith('provider-schemas/'))).toEqual(['package.json']);
   });

@@ -1,21 +1,27 @@
+/**
+ * The app composed from config, on the tests' own environments (test/fixtures/environments.ts)
+ * and lock: editing `config/environments.ts` never changes these results. The user's actual
+ * config is checked by invariants only, in example-config.test.ts.
+ */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdktf';
 import type { TerraformStack } from 'cdktf';
 import { describe, expect, test } from 'vitest';
-import { DEV, ENVIRONMENTS, PROD } from '../../config';
 import type { EnvironmentConfig } from '../../config';
-import { defaultLockPath, readLockFile } from '../../lookups/lock-file';
 import type { LockFile } from '../../lookups/lock-types';
 import { buildApp } from '../../stacks/app';
 import { validateApp } from '../../validation';
-import { annotations } from '../util';
+import { FIXTURE_DEV as DEV, FIXTURE_ENVIRONMENTS as ENVIRONMENTS, FIXTURE_PROD as PROD } from '../fixtures/environments';
+import { TEST_FACTS, TEST_ISSUER, annotations, testLock } from '../util';
 
-const LOCK = readLockFile(defaultLockPath()) as LockFile;
+const LOCK = testLock();
 
-function build(environments: readonly EnvironmentConfig[]) {
-  return buildApp({ outdir: mkdtempSync(join(tmpdir(), 'app-test-')), environments, lock: LOCK });
+/** Builds the app into `<tmp>/cdktf.out`, local state in `<tmp>/state`. */
+function build(environments: readonly EnvironmentConfig[], lock: LockFile = LOCK) {
+  const root = mkdtempSync(join(tmpdir(), 'app-test-'));
+  return buildApp({ outdir: join(root, 'cdktf.out'), localStateDir: join(root, 'state'), environments, lock });
 }
 
 function synthOf(app: ReturnType<typeof build>, stackId: string): Record<string, any> {
@@ -52,9 +58,9 @@ describe('buildApp', () => {
     expect(annotations(app).warnings).toEqual([]);
   });
 
-  test('pins the alicloud provider to aliyun/alicloud 1.289.0', () => {
+  test('pins the alicloud provider to aliyun/alicloud 1.292.0', () => {
     const synth = synthOf(build([DEV]), 'gateway-dev');
-    expect(synth.terraform.required_providers.alicloud).toEqual({ source: 'aliyun/alicloud', version: '1.289.0' });
+    expect(synth.terraform.required_providers.alicloud).toEqual({ source: 'aliyun/alicloud', version: '1.292.0' });
   });
 
   test('an environment that differs only in name synthesizes the same stacks, renamed', () => {
@@ -121,11 +127,12 @@ describe('buildApp', () => {
     expect(synth.output.oidc_provider_arn.value).toMatch(/^\$\{alicloud_ims_oidc_provider\..+\.arn\}$/);
   });
 
-  test('prod keeps state in OSS with TableStore locking, dev locally', () => {
+  test('prod keeps state in OSS with TableStore locking, dev in a local file outside the output directory', () => {
     const app = build(ENVIRONMENTS);
-    expect(synthOf(app, 'gateway-dev').terraform.backend).toEqual({ local: { path: 'terraform.gateway-dev.tfstate' } });
+    // relative to the stack's working directory <outdir>/stacks/gateway-dev: <outdir>/../state/gateway-dev.tfstate
+    expect(synthOf(app, 'gateway-dev').terraform.backend).toEqual({ local: { path: '../../../state/gateway-dev.tfstate' } });
     expect(synthOf(app, 'federation-prod').terraform.backend.oss).toMatchObject({
-      bucket: 'example-terraform-state-prod', key: 'federation-prod.tfstate', prefix: 'm2m-guard', encrypt: true,
+      bucket: 'fixture-terraform-state-prod', key: 'federation-prod.tfstate', prefix: 'm2m-guard', encrypt: true,
       tablestore_endpoint: 'https://tf-lock.cn-shanghai.ots.aliyuncs.com', tablestore_table: 'terraform_state_lock',
     });
   });
@@ -139,20 +146,25 @@ describe('buildApp', () => {
   });
 
   test('the configured signing key id selects the JWT plugin key from the lock', () => {
-    // GIVEN
-    const env: EnvironmentConfig = { ...DEV, m2mServer: { ...DEV.m2mServer, signingKeyId: 'demo-fixture-rs256' } };
+    // GIVEN a lock whose JWKS holds two keys (a rotation)
+    const [key] = TEST_FACTS.keys;
+    const lock: LockFile = { version: 1, issuers: { [TEST_ISSUER]: { ...TEST_FACTS, keys: [key, { ...key, kid: 'rotated-in' }] } } };
+    const env: EnvironmentConfig = { ...DEV, m2mServer: { ...DEV.m2mServer, signingKeyId: 'rotated-in' } };
     // WHEN
-    const synth = synthOf(build([env]), 'gateway-dev');
+    const synth = synthOf(build([env], lock), 'gateway-dev');
     // THEN
     const jwt = Object.values(synth.resource.alicloud_api_gateway_plugin).find((p: any) => p.plugin_type === 'jwtAuth') as any;
-    expect(jwt.plugin_data).toMatch(/kid: demo-fixture-rs256/);
+    expect(jwt.plugin_data).toMatch(/kid: rotated-in/);
   });
 
   test('fails when the configured signing key id is not in the lock', () => {
     const env: EnvironmentConfig = { ...DEV, m2mServer: { ...DEV.m2mServer, signingKeyId: 'rotated-away' } };
-    expect(() => build([env])).toThrow(/'keyId' is not a signing key of https:\/\/localhost:8443\/demo in lookups.lock.json/);
+    expect(() => build([env])).toThrow(/'keyId' is not a signing key of https:\/\/eiam-test\.aliyunidaas\.com\/api\/v2\/iauths_system\/oauth2 in lookups.lock.json/);
   });
 
+  // Snapshots of the fixture environments only (never of config/). After an intended change to
+  // what the stacks synthesize, review the diff and update with:
+  //   npx vitest run test/stacks/app.test.ts -u
   test('whole stacks match the reviewed snapshot (change detector)', () => {
     const app = build(ENVIRONMENTS);
     expect(synthOf(app, 'gateway-dev')).toMatchSnapshot();

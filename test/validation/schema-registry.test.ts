@@ -12,7 +12,7 @@ describe('SchemaRegistry', () => {
     const alicloud = registry.get('aliyun/alicloud');
     const oci = registry.get(OCI_PROVIDER_SOURCE);
     // THEN
-    expect(alicloud).toMatchObject({ source: ALICLOUD_PROVIDER_SOURCE, version: '1.289.0' });
+    expect(alicloud).toMatchObject({ source: ALICLOUD_PROVIDER_SOURCE, version: '1.292.0' });
     expect(oci).toMatchObject({ source: OCI_PROVIDER_SOURCE, version: '8.28.0' });
     expect(alicloud?.resource('alicloud_ram_role')?.attributes.get('arn')?.computedOnly).toBe(true);
   });
