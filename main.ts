@@ -15,7 +15,8 @@ import { buildApp } from './stacks/app';
 
 const HELP = `Usage: npm run synth [-- --ca-bundle <pem>]   (or: npx cdktf synth)
 
-Synthesizes every environment's gateway-<env> and federation-<env> stacks into
+Synthesizes every environment's gateway-<env> and federation-<env> stacks (and oci-<env>
+for an environment with an oci section) into
 cdktf.out/stacks/<stack>/cdk.tf.json, after checking the environment config (config/), the
 synth-time lookups (lookups.lock.json: issuers missing from it are looked up and recorded; with
 CI=true that is an error), the security rules and the pinned provider schemas. Nothing is

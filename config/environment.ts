@@ -6,6 +6,7 @@
  * config: provider credentials come from the environment or from assume-role-with-OIDC settings
  * (see README, "Credentials").
  */
+import type { OciConfig } from './oci';
 
 /** API Gateway stage names. */
 export type StageName = 'TEST' | 'PRE' | 'RELEASE';
@@ -186,4 +187,10 @@ export interface EnvironmentConfig {
   readonly federation: FederationConfig;
   /** Terraform state. */
   readonly state: StateConfig;
+  /**
+   * The OCI side (seed 002): identity domain apps, API Gateway and token-protected deployments,
+   * synthesized as the `oci-<env>` stack.
+   * @default - no OCI stack
+   */
+  readonly oci?: OciConfig;
 }

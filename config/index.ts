@@ -1,4 +1,5 @@
 export * from './environment';
 export * from './environments';
 export * from './issuers';
+export * from './oci';
 export * from './validate';

@@ -1,5 +1,6 @@
 import { checkHttpsUrl } from '../lookups/issuer-url';
 import type { EnvironmentConfig } from './environment';
+import { checkOciConfig } from './oci';
 
 const STAGES = new Set(['TEST', 'PRE', 'RELEASE']);
 const METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS']);
@@ -58,6 +59,7 @@ function checkEnvironment(env: EnvironmentConfig, problem: Report): void {
   checkGateway(env, scopes, clients, problem);
   checkFederation(env, problem);
   checkState(env, problem);
+  if (env.oci !== undefined) checkOciConfig(env.oci, problem);
 }
 
 function checkStages(stages: readonly string[] | undefined, field: string, problem: Report): void {

@@ -5,6 +5,7 @@ import type { LockFile } from '../lookups/lock-types';
 import { IssuerLookup, SecurityChecks } from '../constructs';
 import { FederationStack } from './federation-stack';
 import { GatewayStack } from './gateway-stack';
+import { OciStack } from './oci-stack';
 
 /** Options for {@link buildApp}. */
 export interface BuildAppOptions {
@@ -23,7 +24,7 @@ export interface BuildAppOptions {
 
 /**
  * Composes the app: per environment a gateway stack and a federation stack
- * (`gateway-<env>`, `federation-<env>`), each with the security checks attached
+ * (`gateway-<env>`, `federation-<env>`), plus `oci-<env>` when the environment has an `oci` section, each with the security checks attached
  * (production environments get the production rules).
  */
 export function buildApp(options: BuildAppOptions): App {
@@ -34,6 +35,7 @@ export function buildApp(options: BuildAppOptions): App {
       new GatewayStack(app, `gateway-${env.name}`, env, { localStateDir: options.localStateDir }),
       new FederationStack(app, `federation-${env.name}`, env, { localStateDir: options.localStateDir }),
     ];
+    if (env.oci) stacks.push(new OciStack(app, `oci-${env.name}`, { ...env, oci: env.oci }, { localStateDir: options.localStateDir }));
     for (const stack of stacks) Aspects.of(stack).add(new SecurityChecks({ production: env.production }));
   }
   return app;
