@@ -4,8 +4,11 @@
  * Serves a synthesized stack through the gateway emulator.
  */
 import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
 import { GatewayEmulator } from './gateway';
-import { type EmulatorServer, startEmulatorServer } from './server';
+import { OciGatewayEmulator } from './oci-gateway';
+import { hasOciDeployments } from './oci-stack';
+import { type EmulatorServer, type RequestEmulator, startEmulatorServer } from './server';
 import { STAGES } from './stack';
 
 /** Help text of the CLI. */
@@ -22,7 +25,13 @@ Options:
   --port <port>    Port to listen on (0 picks a free one). Default: 8080.
   --host <addr>    Address to listen on. Default: 127.0.0.1.
   --group <name>   API group to route in when several groups have the same route.
+  --ca-bundle <pem>  Extra trusted CA certificates for fetching an OCI deployment's JWKS
+                   (e.g. demo-issuer/.run/ca.pem). Default: the system trust store.
   --help           Show this help.
+
+A stack with OCI API Gateway deployments (oci_apigateway_deployment, e.g. oci-dev) is served
+by the OCI emulator: routes by path prefix and path, token authentication with the remote
+JWKS, per-route scopes (--stage and --group do not apply).
 
 Example:
   curl -i "http://127.0.0.1:8080/hello?id_token=$TOKEN" -H 'X-Ca-Stage: TEST'
@@ -51,7 +60,7 @@ const DEFAULT_OUTPUT: EmulatorCliOutput = {
  * @param argv - arguments after the script name
  */
 export async function runEmulatorCli(argv: readonly string[], output: EmulatorCliOutput = DEFAULT_OUTPUT): Promise<EmulatorCliResult> {
-  let values: { stack?: string; stage?: string; port?: string; host?: string; group?: string; help?: boolean };
+  let values: { stack?: string; stage?: string; port?: string; host?: string; group?: string; 'ca-bundle'?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -61,6 +70,7 @@ export async function runEmulatorCli(argv: readonly string[], output: EmulatorCl
         port: { type: 'string', default: '8080' },
         host: { type: 'string', default: '127.0.0.1' },
         group: { type: 'string' },
+        'ca-bundle': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -84,16 +94,24 @@ export async function runEmulatorCli(argv: readonly string[], output: EmulatorCl
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) return usage(`--port must be a port number, got ${values.port}`);
 
-  let emulator: GatewayEmulator;
+  let emulator: RequestEmulator;
+  let apis: string[];
   try {
-    emulator = GatewayEmulator.fromFile(values.stack);
+    const oci = loadOciEmulator(values.stack, values['ca-bundle']);
+    if (oci) {
+      emulator = oci;
+      apis = oci.deployments.flatMap((d) => d.routes.map((r) => `  ${r.methods.join(',').padEnd(6)} ${d.pathPrefix.replace(/\/+$/, '')}${r.path}  (${d.name}; ${r.authorization?.type ?? 'AUTHENTICATION_ONLY'})`));
+    } else {
+      const gateway = GatewayEmulator.fromFile(values.stack);
+      for (const warning of gateway.model.warnings) output.writeError(`warning: ${warning}\n`);
+      emulator = gateway;
+      apis = gateway.model.apis.map((a) => `  ${a.method.padEnd(6)} ${a.path}  (${a.name}; ${a.stages.join(', ') || 'not published'})`);
+    }
   } catch (error) {
     output.writeError(`${(error as Error).message}\n`);
     return { code: 1 };
   }
-  for (const warning of emulator.model.warnings) output.writeError(`warning: ${warning}\n`);
   const server = await startEmulatorServer(emulator, { port, host: values.host, defaultStage: stage, group: values.group });
-  const apis = emulator.model.apis.map((a) => `  ${a.method.padEnd(6)} ${a.path}  (${a.name}; ${a.stages.join(', ') || 'not published'})`);
   output.write([
     `gateway emulator: ${server.url} (default stage ${stage}; X-Ca-Stage overrides)`,
     `stack:            ${values.stack}`,
@@ -103,4 +121,24 @@ export async function runEmulatorCli(argv: readonly string[], output: EmulatorCl
     '',
   ].join('\n'));
   return { server };
+}
+
+/** The OCI emulator when the stack holds OCI deployments, else `undefined`. */
+function loadOciEmulator(file: string, caBundle: string | undefined): OciGatewayEmulator | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`cannot read the synthesized stack ${file}: ${(error as Error).message}`);
+  }
+  if (!hasOciDeployments(json)) return undefined;
+  let caPem: string | undefined;
+  if (caBundle !== undefined) {
+    try {
+      caPem = readFileSync(caBundle, 'utf8');
+    } catch (error) {
+      throw new Error(`cannot read --ca-bundle ${caBundle}: ${(error as Error).message}`);
+    }
+  }
+  return OciGatewayEmulator.fromStack(json, { caPem });
 }

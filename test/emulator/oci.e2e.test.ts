@@ -19,7 +19,8 @@ import { OciProvider } from '../../.gen/providers/oci/provider';
 import { type DemoIssuer, startDemoIssuer } from '../../demo-issuer/demo-issuer';
 import { generateDemoPki } from '../../demo-issuer/pki';
 import { DemoSigningAlgorithm, generateSigningKey } from '../../demo-issuer/signing-keys';
-import { type EmulatorServer, OciGatewayEmulator, startEmulatorServer } from '../../emulator';
+import { writeFileSync } from 'node:fs';
+import { type EmulatorServer, OciGatewayEmulator, runEmulatorCli, startEmulatorServer } from '../../emulator';
 import { SILENT_LOGGER, prepareLookups } from '../../lookups/prepare';
 import { validateStack } from '../../validation';
 import { tempDir, writeCaBundle } from '../support/pki';
@@ -244,5 +245,41 @@ describe('OCI emulator, token checks', () => {
     } finally {
       await untrusting.close();
     }
+  });
+});
+
+describe('emulator CLI with an OCI stack', () => {
+  function captured(): { out: string[]; err: string[]; write(t: string): void; writeError(t: string): void } {
+    const out: string[] = [];
+    const err: string[] = [];
+    return { out, err, write: (t) => out.push(t), writeError: (t) => err.push(t) };
+  }
+
+  test('serves the OCI deployments with --ca-bundle and lists the routes', async () => {
+    // GIVEN
+    const stackFile = tmp.file('oci.cdk.tf.json');
+    writeFileSync(stackFile, JSON.stringify(synth));
+    const output = captured();
+    // WHEN
+    const result = await runEmulatorCli(['--stack', stackFile, '--port', '0', '--ca-bundle', writeCaBundle(tmp.file('cli-ca.pem'), demo.caPem)], output);
+    try {
+      // THEN
+      expect(result.server).toBeDefined();
+      expect(output.out.join('')).toMatch(/GET +\/test\/1 +\(.*UseCase1.*; ANY_OF\)/);
+      const res = await fetch(`${result.server!.url}/test/1`, { headers: bearer(await token('technical-read', READ)) });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-emulator-decision')).toBe('ALLOW');
+    } finally {
+      await result.server?.close();
+    }
+  });
+
+  test('exits 1 naming the file when --ca-bundle cannot be read', async () => {
+    const stackFile = tmp.file('oci.cdk.tf.json');
+    writeFileSync(stackFile, JSON.stringify(synth));
+    const output = captured();
+    const result = await runEmulatorCli(['--stack', stackFile, '--ca-bundle', tmp.file('missing.pem')], output);
+    expect(result.code).toBe(1);
+    expect(output.err.join('')).toMatch(/cannot read --ca-bundle .*missing\.pem/);
   });
 });
