@@ -1,3 +1,4 @@
+export * from './apig';
 export * from './apigateway';
 export * from './m2m';
 export * from './oci';

@@ -81,10 +81,16 @@ function report(resource: IConstruct, rule: SecurityRule, outcome: RuleOutcome):
     if (suppression) {
       annotate(resource, 'info', `${label}: suppressed: ${suppression.reason}`);
     } else {
-      annotate(resource, rule.level === RuleLevel.ERROR ? 'error' : 'warning', `${label}: ${rule.info} ${rule.explanation}`);
+      annotate(resource, LEVELS[rule.level], `${label}: ${rule.info} ${rule.explanation}`);
     }
   }
 }
+
+const LEVELS: Readonly<Record<RuleLevel, 'error' | 'warning' | 'info'>> = {
+  [RuleLevel.ERROR]: 'error',
+  [RuleLevel.WARNING]: 'warning',
+  [RuleLevel.INFO]: 'info',
+};
 
 /** Adds an annotation once, so re-running the aspect (every synth) does not repeat it. */
 function annotate(node: IConstruct, level: 'error' | 'warning' | 'info', message: string): void {

@@ -2,4 +2,4 @@ export * from './rule';
 export * from './checks';
 export * from './suppressions';
 export * from './annotations';
-export { ALL_RULES, APIGATEWAY_RULES, OCI_RULES, RAM_RULES } from './rules';
+export { ALL_RULES, APIG_RULES, APIGATEWAY_RULES, OCI_RULES, RAM_RULES } from './rules';

@@ -18,6 +18,8 @@ export enum RuleLevel {
   ERROR = 'ERROR',
   /** Reported, does not fail the synth. */
   WARNING = 'WARNING',
+  /** Informational: recorded as an info annotation, never fails the synth. */
+  INFO = 'INFO',
 }
 
 /**

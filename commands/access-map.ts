@@ -1,0 +1,44 @@
+/**
+ * `npm run access-map -- [--dir cdktf.out] [--json]`
+ *
+ * Prints who can call or assume what, read from the synthesized stacks: Markdown with a Mermaid
+ * diagram, or JSON.
+ */
+import { parseArgs } from 'node:util';
+import { buildAccessMap, readSynthesizedApp, renderAccessMapMarkdown } from '../access';
+
+const HELP = `Usage: npm run access-map -- [--dir <cdktf.out>] [--json]
+
+Reads the synthesized stacks (run 'npm run synth' first) and prints the effective access model:
+API Gateway clients, scopes, APIs, stages and JWT settings; RAM issuer, OIDC provider, role trust
+conditions and policies. Markdown with a Mermaid diagram by default.
+
+Options:
+  --dir <path>  cdktf output directory to read (default: cdktf.out)
+  --json        Print the model as JSON instead of Markdown.
+  --help        Show this help.
+`;
+
+function main(argv: string[]): number {
+  let values: { dir?: string; json?: boolean; help?: boolean };
+  try {
+    ({ values } = parseArgs({ args: argv, options: { dir: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } }, allowPositionals: false }));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const map = buildAccessMap(readSynthesizedApp(values.dir ?? 'cdktf.out'));
+  process.stdout.write(values.json ? `${JSON.stringify(map, null, 2)}\n` : renderAccessMapMarkdown(map));
+  return 0;
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(`access-map failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+}
