@@ -5,6 +5,7 @@
  * constructs.
  */
 import { checkHttpsUrl } from '../lookups/issuer-url';
+import { ocidResourceType } from '../validation/ocid';
 
 /** HTTP methods an OCI route can match. */
 export type OciMethodName = 'ANY' | 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
@@ -125,7 +126,6 @@ export interface OciConfig {
 
 type Report = (field: string, message: string) => void;
 
-const OCID = /^ocid1\.([a-z0-9]+)\.[a-z0-9-]+\.[a-z0-9-]*\.[a-zA-Z0-9._-]+$/;
 const OCI_REGION = /^[a-z]{2}-[a-z]+-\d+$/;
 const METHODS = new Set<string>(['ANY', 'GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 const CONFIG_KEYS = ['region', 'compartmentId', 'identityDomain', 'gateway', 'clients', 'deployments'];
@@ -203,8 +203,8 @@ export function checkOciConfig(oci: OciConfig, problem: Report): void {
 }
 
 function ocid(p: Report, field: string, value: unknown, types: readonly string[]): void {
-  const match = typeof value === 'string' ? OCID.exec(value) : null;
-  if (!match || !types.includes(match[1])) p(field, `must be the OCID of a ${types.join(' or ')}, got ${show(value)}.`);
+  const type = ocidResourceType(value);
+  if (type === undefined || !types.includes(type)) p(field, `must be the OCID of a ${types.join(' or ')}, got ${show(value)}.`);
 }
 
 function show(value: unknown): string {
