@@ -13,7 +13,7 @@ import { Aspects, TerraformStack, Testing } from 'cdktf';
 import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
-  IssuerLookup, M2mAuthorizationServer, OciApiGateway, OciHttpMethod, OciIdentityDomainConfidentialApp, OciJwtApiDeployment, SecurityChecks,
+  IssuerLookup, M2mAuthorizationServer, OciApiGateway, OciAuthenticationType, OciHttpMethod, OciIdentityDomainConfidentialApp, OciJwtApiDeployment, SecurityChecks,
 } from '../../constructs';
 import { OciProvider } from '../../.gen/providers/oci/provider';
 import { type DemoIssuer, startDemoIssuer } from '../../demo-issuer/demo-issuer';
@@ -95,6 +95,11 @@ beforeAll(async () => {
   new OciJwtApiDeployment(stack, 'OtherAudience', {
     gateway, compartmentId: COMPARTMENT_ID, pathPrefix: '/test3', server: identityDomain, audiences: ['https://idcs-9f7xxx.identity.oraclecloud.com'],
     maxClockSkewSeconds: 0, routes: [{ path: '/1', backendUrl: 'https://backend.example.com/3', anyOfScopes: [READ] }],
+  });
+  // JWT_AUTHENTICATION, kept for existing deployments
+  new OciJwtApiDeployment(stack, 'Legacy', {
+    gateway, compartmentId: COMPARTMENT_ID, pathPrefix: '/legacy', server: identityDomain, authenticationType: OciAuthenticationType.JWT_AUTHENTICATION,
+    routes: [{ path: '/1', backendUrl: 'https://backend.example.com/legacy', anyOfScopes: [READ] }],
   });
   synth = JSON.parse(Testing.synth(stack, true)) as Record<string, any>;
   emulator = OciGatewayEmulator.fromStack(synth, { caPem: demo.caPem });
@@ -208,6 +213,14 @@ describe('OCI emulator, use case 2 (end user, custom claim, exact match)', () =>
 
   test('no token → 401', async () => {
     expect(await call('GET', '/test2/1')).toMatchObject({ status: 401, decision: 'DENY' });
+  });
+});
+
+describe('OCI emulator, JWT_AUTHENTICATION deployment', () => {
+  test('right scope → 200, other scope → 403, no token → 401', async () => {
+    expect(await call('GET', '/legacy/1', bearer(await token('technical-read', READ)))).toMatchObject({ status: 200, decision: 'ALLOW' });
+    expect(await call('GET', '/legacy/1', bearer(await token('technical-write', WRITE)))).toMatchObject({ status: 403, decision: 'DENY' });
+    expect(await call('GET', '/legacy/1')).toMatchObject({ status: 401, decision: 'DENY' });
   });
 });
 
