@@ -13,7 +13,7 @@
  * Resources: 1 group + 1 backend + 1 JWT plugin + 6 access-control plugins + n APIs
  * + 6n plugin attachments = 7n + 9 (fewer ACL plugins below n = 6).
  */
-import { App, Aspects, TerraformStack } from 'cdktf';
+import { App, TerraformStack } from 'cdktf';
 import { AlicloudProvider } from '../.gen/providers/alicloud/provider';
 import { DEMO_ISSUER } from '../config/environments';
 import {
@@ -43,7 +43,7 @@ export function buildScaleApp(outdir: string, n: number, lock: LockFile): App {
   IssuerLookup.attach(app, lock);
   const stack = new TerraformStack(app, scaleStackName(n));
   new AlicloudProvider(stack, 'alicloud', { region: SCALE_REGION });
-  Aspects.of(stack).add(new SecurityChecks({ production: true }));
+  SecurityChecks.attach(stack, { production: true });
 
   const scopes = FAMILIES.flatMap((f) => [`${f}:read`, `${f}:write`]);
   const server = new M2mAuthorizationServer(stack, 'M2mServer', {

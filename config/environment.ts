@@ -5,7 +5,16 @@
  * lives here, nothing environment-specific lives in constructs or stacks. No secrets belong in
  * config: provider credentials come from the environment or from assume-role-with-OIDC settings
  * (see README, "Credentials").
+ *
+ * Config is strict: an unknown key (a typo such as `expectedFingerprint`) is an error, both for
+ * `tsc` (the example config is typed, so object literals get excess-property checks) and at run
+ * time (`validateEnvironments`, through the zod schemas in `config/schema.ts`, naming the field
+ * path). To add an optional section (e.g. `apig`): put its interface and its schema in their own
+ * file under `config/` (`export const apigConfigSchema = exactSchema<ApigConfig>()(z.strictObject({...}))`),
+ * add one optional field here and one line `apig: apigConfigSchema.optional(),` to
+ * `environmentConfigSchema`. `tsc` fails until the interface and the schema agree.
  */
+import type { CredentialsConfig } from './credentials';
 import type { OciConfig } from './oci';
 
 /** API Gateway stage names. */
@@ -171,8 +180,16 @@ export interface EnvironmentConfig {
   readonly name: string;
   /** Alibaba Cloud region, e.g. `cn-hangzhou`. */
   readonly region: string;
-  /** Alibaba Cloud account id (UID) the stacks deploy into. */
+  /**
+   * Alibaba Cloud account id (UID) the stacks deploy into. Every stack fails at plan time when
+   * the credentials belong to another account.
+   */
   readonly accountId: string;
+  /**
+   * How the provider authenticates (a profile or a role to assume; never secrets).
+   * @default - the provider's default credential chain (environment variables, profile, ECS role)
+   */
+  readonly credentials?: CredentialsConfig;
   /** Production environments get the strictest checks (e.g. jti replay protection). */
   readonly production: boolean;
   /** Stages APIs are published to by default. */

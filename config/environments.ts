@@ -1,5 +1,8 @@
-import type { EnvironmentConfig } from './environment';
+import type { EnvironmentConfig, M2mClientConfig, M2mServerConfig } from './environment';
 import type { OciConfig } from './oci';
+
+// Every value below is typed (`: EnvironmentConfig`, `satisfies ...`), so a misspelled key is a
+// type error in the editor and in `npm test`, and `validateEnvironments` rejects it at run time too.
 
 /**
  * Issuer of the example environments: the loopback demo issuer the project can start
@@ -17,13 +20,13 @@ const demoServer = {
   issuer: DEMO_ISSUER,
   audience: DEMO_AUDIENCE,
   scopes: ['user:read:one', 'user:write:one'],
-};
+} satisfies M2mServerConfig;
 
 /** The seed's client (granted `user:read:one`) and a second, read/write client. */
 const demoClients = [
   { name: 'reporting', clientId: 'app_m7hfgn66xkyyxlhpkiw5kjenhy', grantedScopes: ['user:read:one'] },
   { name: 'provisioning', clientId: 'app_provisioning_demo', grantedScopes: ['user:read:one', 'user:write:one'] },
-];
+] satisfies M2mClientConfig[];
 
 /**
  * The example's OCI side (seed 002), trusting the same demo issuer (its facts are in the lock).

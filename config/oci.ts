@@ -4,8 +4,10 @@
  * or imported) and token-protected deployments. Data plus its validation; stacks map it to
  * constructs.
  */
+import { z } from 'zod';
 import { checkHttpsUrl } from '../lookups/issuer-url';
 import { ocidResourceType } from '../validation/ocid';
+import { exactSchema } from './schema';
 
 /** HTTP methods an OCI route can match. */
 export type OciMethodName = 'ANY' | 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
@@ -126,14 +128,67 @@ export interface OciConfig {
 
 type Report = (field: string, message: string) => void;
 
+const show = (value: unknown): string => (value === undefined ? 'nothing' : JSON.stringify(value));
+const strings = z.array(z.string()).readonly();
+/** Methods an OCI route can match. */
+export const OCI_METHODS = ['ANY', 'GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const satisfies readonly OciMethodName[];
+const ociMethod = z.enum(OCI_METHODS, { error: (issue) => `must be an HTTP method or ANY (${OCI_METHODS.join(', ')}), got ${show(issue.input)}.` });
+
+export const ociIdentityDomainConfigSchema = exactSchema<OciIdentityDomainConfig>()(z.strictObject({
+  url: z.string(),
+  issuer: z.string(),
+  audience: z.string(),
+  scopes: strings,
+}));
+
+export const ociGatewayConfigSchema = exactSchema<OciGatewayConfig>()(z.strictObject({
+  gatewayId: z.string().optional(),
+  subnetId: z.string().optional(),
+  endpointType: z.enum(['PUBLIC', 'PRIVATE'], { error: (issue) => `must be "PUBLIC" or "PRIVATE", got ${show(issue.input)}.` }).optional(),
+}));
+
+export const ociClientConfigSchema = exactSchema<OciClientConfig>()(z.strictObject({
+  name: z.string(),
+  clientId: z.string().optional(),
+  grantedScopes: strings,
+}));
+
+export const ociClaimConfigSchema = exactSchema<OciClaimConfig>()(z.strictObject({
+  name: z.string(),
+  anyOfValues: strings,
+}));
+
+export const ociRouteConfigSchema = exactSchema<OciRouteConfig>()(z.strictObject({
+  path: z.string(),
+  methods: z.array(ociMethod).readonly().optional(),
+  backendUrl: z.string(),
+  anyOfScopes: strings.optional(),
+}));
+
+export const ociDeploymentConfigSchema = exactSchema<OciDeploymentConfig>()(z.strictObject({
+  name: z.string(),
+  pathPrefix: z.string(),
+  allowedClients: strings.optional(),
+  audiences: strings.optional(),
+  requiredClaims: z.array(ociClaimConfigSchema).readonly().optional(),
+  routes: z.array(ociRouteConfigSchema).readonly(),
+}));
+
+/** The runtime shape of {@link OciConfig} (strict: unknown keys are errors). */
+export const ociConfigSchema = exactSchema<OciConfig>()(z.strictObject({
+  region: z.string(),
+  compartmentId: z.string(),
+  identityDomain: ociIdentityDomainConfigSchema,
+  gateway: ociGatewayConfigSchema,
+  clients: z.array(ociClientConfigSchema).readonly(),
+  deployments: z.array(ociDeploymentConfigSchema).readonly(),
+}));
+
 const OCI_REGION = /^[a-z]{2}-[a-z]+-\d+$/;
-const METHODS = new Set<string>(['ANY', 'GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
-const CONFIG_KEYS = ['region', 'compartmentId', 'identityDomain', 'gateway', 'clients', 'deployments'];
 
 /** Checks an environment's `oci` section; every problem is reported with its field path under `oci.`. */
 export function checkOciConfig(oci: OciConfig, problem: Report): void {
   const p: Report = (field, message) => problem(`oci.${field}`, message);
-  for (const key of Object.keys(oci)) if (!CONFIG_KEYS.includes(key)) p(key, `is not a field of the OCI config. Known: ${CONFIG_KEYS.join(', ')}.`);
   if (!OCI_REGION.test(oci.region ?? '')) p('region', `must be an OCI region identifier such as "eu-frankfurt-1", got ${show(oci.region)}.`);
   ocid(p, 'compartmentId', oci.compartmentId, ['compartment', 'tenancy']);
   const domain = oci.identityDomain;
@@ -153,7 +208,6 @@ export function checkOciConfig(oci: OciConfig, problem: Report): void {
   } else {
     if (gw.gatewayId !== undefined) ocid(p, 'gateway.gatewayId', gw.gatewayId, ['apigateway']);
     if (gw.subnetId !== undefined) ocid(p, 'gateway.subnetId', gw.subnetId, ['subnet']);
-    if (gw.endpointType !== undefined && gw.endpointType !== 'PUBLIC' && gw.endpointType !== 'PRIVATE') p('gateway.endpointType', `must be "PUBLIC" or "PRIVATE", got ${show(gw.endpointType)}.`);
   }
   const clients = new Map<string, OciClientConfig>();
   (oci.clients ?? []).forEach((c, i) => {
@@ -187,9 +241,6 @@ export function checkOciConfig(oci: OciConfig, problem: Report): void {
     (d.routes ?? []).forEach((r, j) => {
       const rf = `${f}.routes[${j}]`;
       if (!r.path?.startsWith('/')) p(`${rf}.path`, `must start with "/", got ${show(r.path)}.`);
-      (r.methods ?? []).forEach((m, k) => {
-        if (!METHODS.has(m)) p(`${rf}.methods[${k}]`, `must be an HTTP method or ANY, got ${show(m)}.`);
-      });
       if (!/^https:\/\/[^\s]+$/.test(r.backendUrl ?? '')) p(`${rf}.backendUrl`, `must be an https URL, got ${show(r.backendUrl)}.`);
       if (r.anyOfScopes === undefined && !d.requiredClaims?.length) {
         p(`${rf}.anyOfScopes`, 'is required unless the deployment has requiredClaims: a route without scopes would admit every token of the domain.');
@@ -207,6 +258,3 @@ function ocid(p: Report, field: string, value: unknown, types: readonly string[]
   if (type === undefined || !types.includes(type)) p(field, `must be the OCID of a ${types.join(' or ')}, got ${show(value)}.`);
 }
 
-function show(value: unknown): string {
-  return value === undefined ? 'nothing' : JSON.stringify(value);
-}

@@ -1,9 +1,10 @@
+import type { z } from 'zod';
 import { checkHttpsUrl } from '../lookups/issuer-url';
+import { closestMatch } from '../validation/suggest';
 import type { EnvironmentConfig } from './environment';
 import { checkOciConfig } from './oci';
+import { environmentConfigSchema } from './schema';
 
-const STAGES = new Set(['TEST', 'PRE', 'RELEASE']);
-const METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS']);
 const ENV_NAME = /^[a-z][a-z0-9-]{0,19}$/;
 const ACCOUNT_ID = /^\d{16}$/;
 const REGION = /^[a-z]{2}(-[a-z0-9]+)+$/;
@@ -42,9 +43,85 @@ export function validateEnvironments(environments: readonly EnvironmentConfig[])
     if (!ENV_NAME.test(env.name ?? '')) problem('name', `must be lowercase letters, digits and dashes (max 20), starting with a letter, got ${show(env.name)}.`);
     if (names.has(env.name)) problem('name', `is used by two environments, got ${show(env.name)}. Stack ids must be unique.`);
     names.add(env.name);
+    // Shape first (unknown keys, types, value sets); the rules below assume a well-formed config.
+    const shape = environmentConfigSchema.safeParse(env, { reportInput: true });
+    if (!shape.success) {
+      for (const issue of shape.error.issues) shapeProblems(issue, problem);
+      return;
+    }
     checkEnvironment(env, problem);
   });
+  if (problems.length === 0) checkSharedAccounts(environments, problems);
   if (problems.length > 0) throw new ConfigError(problems);
+}
+
+/** Turns one zod issue into problems naming the field path (one per unknown key). */
+function shapeProblems(issue: z.core.$ZodIssue, problem: Report): void {
+  const base = fieldPath(issue.path);
+  if (issue.code === 'unrecognized_keys') {
+    const known = Object.keys(schemaAt(issue.path)?.shape ?? {});
+    for (const key of issue.keys) {
+      const guess = closestMatch(key, known);
+      const hint = guess ? ` Did you mean '${guess}'?` : ` Known fields: ${known.join(', ')}.`;
+      problem(base ? `${base}.${key}` : key, `is not a known field, so it would be ignored.${hint}`);
+    }
+    return;
+  }
+  const input = (issue as { input?: unknown }).input;
+  if (issue.code === 'invalid_type') {
+    problem(base, input === undefined ? `is missing (expected ${issue.expected}).` : `must be ${issue.expected === 'array' ? 'an' : 'a'} ${issue.expected}, got ${show(input)}.`);
+    return;
+  }
+  problem(base, issue.message);
+}
+
+/** `['gateway', 'apis', 1, 'path']` → `gateway.apis[1].path`. */
+function fieldPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
+}
+
+/** The object schema at a config path, for listing the fields it knows. */
+function schemaAt(path: readonly PropertyKey[]): { shape: Record<string, unknown> } | undefined {
+  let schema: z.core.$ZodType | undefined = environmentConfigSchema;
+  const unwrap = (s: z.core.$ZodType): z.core.$ZodType => {
+    const def = s._zod.def as { type: string; innerType?: z.core.$ZodType; getter?: () => z.core.$ZodType };
+    if (def.type === 'lazy' && def.getter) return unwrap(def.getter());
+    return (def.type === 'optional' || def.type === 'readonly') && def.innerType ? unwrap(def.innerType) : s;
+  };
+  for (const key of path) {
+    if (!schema) return undefined;
+    const def = unwrap(schema)._zod.def as { type: string; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType };
+    schema = typeof key === 'number' ? def.element : def.shape?.[String(key)];
+  }
+  const def = schema ? (unwrap(schema)._zod.def as { shape?: Record<string, unknown> }) : undefined;
+  return def?.shape ? { shape: def.shape } : undefined;
+}
+
+/**
+ * RAM is account-wide: two environments in one account would define the same OIDC provider
+ * (its name, and its issuer URL, which must be unique per account) or the same role names, and
+ * the second deploy would fail or, worse, take the first one's objects over.
+ */
+function checkSharedAccounts(environments: readonly EnvironmentConfig[], problems: ConfigProblem[]): void {
+  const claims = new Map<string, string>(); // "<account>|<kind>|<value>" → environment name
+  const claim = (env: EnvironmentConfig, field: string, kind: string, value: string) => {
+    const key = `${env.accountId}|${kind}|${value}`;
+    const owner = claims.get(key);
+    if (owner === undefined) {
+      claims.set(key, env.name);
+      return;
+    }
+    problems.push({
+      environment: env.name,
+      field,
+      message: `${kind} ${show(value)} is also defined by environment '${owner}' in the same account ${env.accountId}. RAM is account-wide: use another account or a distinct name${kind === 'OIDC provider issuer URL' ? ' (one OIDC provider per issuer URL per account: share it through one environment)' : ''}.`,
+    });
+  };
+  for (const env of environments) {
+    claim(env, 'federation.providerName', 'OIDC provider name', env.federation.providerName);
+    claim(env, 'm2mServer.issuer', 'OIDC provider issuer URL', env.m2mServer.issuer);
+    env.federation.roles.forEach((role, i) => claim(env, `federation.roles[${i}].name`, 'RAM role name', role.name));
+  }
 }
 
 type Report = (field: string, message: string) => void;
@@ -52,7 +129,6 @@ type Report = (field: string, message: string) => void;
 function checkEnvironment(env: EnvironmentConfig, problem: Report): void {
   if (!REGION.test(env.region ?? '')) problem('region', `must be an Alibaba Cloud region id such as "cn-hangzhou", got ${show(env.region)}.`);
   if (!ACCOUNT_ID.test(env.accountId ?? '')) problem('accountId', `must be the 16-digit Alibaba Cloud account UID, got ${show(env.accountId)}.`);
-  if (typeof env.production !== 'boolean') problem('production', `must be true or false, got ${show(env.production)}.`);
   checkStages(env.stages, 'stages', problem);
   const scopes = checkServer(env, problem);
   const clients = checkClients(env, scopes, problem);
@@ -60,6 +136,27 @@ function checkEnvironment(env: EnvironmentConfig, problem: Report): void {
   checkFederation(env, problem);
   checkState(env, problem);
   if (env.oci !== undefined) checkOciConfig(env.oci, problem);
+  checkCredentials(env, problem);
+}
+
+function checkCredentials(env: EnvironmentConfig, problem: Report): void {
+  const c = env.credentials;
+  if (!c) return;
+  const set = (['profile', 'assumeRole', 'assumeRoleWithOidc'] as const).filter((k) => c[k] !== undefined);
+  if (set.length > 1) problem('credentials', `sets ${set.join(' and ')}; set at most one.`);
+  if (c.profile !== undefined && !c.profile) problem('credentials.profile', 'must not be empty.');
+  const role = (field: string, arn: string) => {
+    const m = /^acs:ram::(\d{16}):role\/[A-Za-z0-9.@_-]{1,64}$/.exec(arn);
+    if (!m) problem(field, `must be a RAM role ARN "acs:ram::<accountId>:role/<name>", got ${show(arn)}.`);
+    else if (m[1] !== env.accountId) problem(field, `is a role in account ${m[1]}, but the environment deploys into accountId ${env.accountId}. Assume a role in the environment's own account.`);
+  };
+  if (c.assumeRole) role('credentials.assumeRole.roleArn', c.assumeRole.roleArn);
+  if (c.assumeRoleWithOidc) {
+    role('credentials.assumeRoleWithOidc.roleArn', c.assumeRoleWithOidc.roleArn);
+    if (!/^acs:ram::\d{16}:oidc-provider\/[A-Za-z0-9._-]+$/.test(c.assumeRoleWithOidc.oidcProviderArn)) {
+      problem('credentials.assumeRoleWithOidc.oidcProviderArn', `must be an OIDC provider ARN "acs:ram::<accountId>:oidc-provider/<name>", got ${show(c.assumeRoleWithOidc.oidcProviderArn)}.`);
+    }
+  }
 }
 
 function checkStages(stages: readonly string[] | undefined, field: string, problem: Report): void {
@@ -67,9 +164,6 @@ function checkStages(stages: readonly string[] | undefined, field: string, probl
     problem(field, 'must list at least one stage of TEST, PRE, RELEASE.');
     return;
   }
-  stages.forEach((s, i) => {
-    if (!STAGES.has(s)) problem(`${field}[${i}]`, `is not a stage, got ${show(s)}. Use TEST, PRE or RELEASE.`);
-  });
   if (new Set(stages).size !== stages.length) problem(field, `lists a stage twice, got ${show(stages)}.`);
 }
 
@@ -122,7 +216,6 @@ function checkGateway(env: EnvironmentConfig, scopes: Set<string>, clients: Set<
   if (!gw.groupName) problem('gateway.groupName', 'is missing.');
   if (!gw.backendName) problem('gateway.backendName', 'is missing.');
   if (!/^https?:\/\/[^\s]+$/.test(gw.backendAddress ?? '')) problem('gateway.backendAddress', `must be an http(s) URL, got ${show(gw.backendAddress)}.`);
-  if (gw.tokenLocation !== 'query' && gw.tokenLocation !== 'bearer') problem('gateway.tokenLocation', `must be "query" or "bearer", got ${show(gw.tokenLocation)}.`);
   if (env.production && gw.preventJtiReplay === false) {
     problem('gateway.preventJtiReplay', 'must not be false in a production environment: without jti replay protection a captured token can be replayed until it expires. Remove the setting (default true).');
   }
@@ -138,8 +231,6 @@ function checkGateway(env: EnvironmentConfig, scopes: Set<string>, clients: Set<
     if (names.has(api.name)) problem(`${f}.name`, `is used by two APIs, got ${show(api.name)}.`);
     names.add(api.name);
     if (!api.path?.startsWith('/')) problem(`${f}.path`, `must start with "/", got ${show(api.path)}.`);
-    if (!METHODS.has(api.method)) problem(`${f}.method`, `must be an HTTP method, got ${show(api.method)}.`);
-    if (api.backendMethod !== undefined && !METHODS.has(api.backendMethod)) problem(`${f}.backendMethod`, `must be an HTTP method, got ${show(api.backendMethod)}.`);
     const route = `${api.method} ${api.path}`;
     if (routes.has(route)) problem(`${f}.path`, `duplicates another API's method and path, got ${show(route)}.`);
     routes.add(route);

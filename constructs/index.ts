@@ -1,3 +1,4 @@
+export * from './account';
 export * from './apig';
 export * from './apigateway';
 export * from './m2m';

@@ -1,4 +1,4 @@
-import { App, Aspects } from 'cdktf';
+import { App } from 'cdktf';
 import type { TerraformStack } from 'cdktf';
 import type { EnvironmentConfig } from '../config/environment';
 import type { LockFile } from '../lookups/lock-types';
@@ -36,7 +36,7 @@ export function buildApp(options: BuildAppOptions): App {
       new FederationStack(app, `federation-${env.name}`, env, { localStateDir: options.localStateDir }),
     ];
     if (env.oci) stacks.push(new OciStack(app, `oci-${env.name}`, { ...env, oci: env.oci }, { localStateDir: options.localStateDir }));
-    for (const stack of stacks) Aspects.of(stack).add(new SecurityChecks({ production: env.production }));
+    for (const stack of stacks) SecurityChecks.attach(stack, { production: env.production });
   }
   return app;
 }

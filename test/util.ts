@@ -1,4 +1,4 @@
-import { App, Aspects, TerraformStack, Testing } from 'cdktf';
+import { App, TerraformStack, Testing } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { IssuerLookup, M2mAuthorizationServer, SecurityChecks, annotationsByLevel } from '../constructs';
 import type { ConstructAnnotation, M2mAuthorizationServerProps } from '../constructs';
@@ -62,7 +62,7 @@ export function testStack(options: TestStackOptions = {}): TerraformStack {
   const stack = new TerraformStack(app, 'test');
   new AlicloudProvider(stack, 'alicloud', { region: 'cn-hangzhou' });
   if (options.securityChecks ?? true) {
-    Aspects.of(stack).add(new SecurityChecks({ production: options.production ?? false }));
+    SecurityChecks.attach(stack, { production: options.production ?? false });
   }
   return stack;
 }
@@ -104,9 +104,13 @@ export function annotations(scope: IConstruct): { errors: string[]; warnings: st
   return { errors: messages(found.errors), warnings: messages(found.warnings), infos: messages(found.infos) };
 }
 
-/** Runs aspects without failing on error annotations, then returns the annotations. */
+/**
+ * Runs aspects and the stack's security checks on its synthesized JSON without failing on errors
+ * (and without construct validations), then returns the stack's annotations.
+ */
 export function checkStack(stack: TerraformStack): { errors: string[]; warnings: string[]; infos: string[] } {
   Testing.synth(stack);
+  SecurityChecks.of(stack)?.check(stack, stack.toTerraform());
   return annotations(stack);
 }
 

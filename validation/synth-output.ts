@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { AnnotationMetadataEntryType } from 'cdktf';
 import { isPlainObject } from './cty-type';
 import type { Finding } from './finding';
 import { type ValidationOptions, validateStack } from './validate-stack';
@@ -70,4 +71,35 @@ export function readStackFile(file: string): object {
   const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
   if (!isPlainObject(parsed)) throw new Error(`'${file}' is not a Terraform JSON configuration (expected a JSON object).`);
   return parsed;
+}
+
+/** An error annotation cdktf recorded for a stack in `manifest.json`. */
+export interface ManifestError {
+  /** Stack name. */
+  readonly stack: string;
+  /** Construct path, e.g. `gateway-dev/Hello/Resource`. */
+  readonly constructPath: string;
+  /** The message. */
+  readonly message: string;
+}
+
+/**
+ * The error annotations of every stack in `<outdir>/manifest.json` (construct validations,
+ * security findings, ...). cdktf records them there even when
+ * `CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS` told it not to fail (the cdktf CLI always sets it).
+ */
+export function manifestErrors(outdir: string): ManifestError[] {
+  const manifestPath = path.join(outdir, 'manifest.json');
+  if (!fs.existsSync(manifestPath)) return [];
+  const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as { stacks?: unknown };
+  const errors: ManifestError[] = [];
+  for (const [stack, entry] of Object.entries(isPlainObject(manifest.stacks) ? manifest.stacks : {})) {
+    const annotations = isPlainObject(entry) && Array.isArray(entry.annotations) ? entry.annotations : [];
+    for (const a of annotations) {
+      if (isPlainObject(a) && a.level === AnnotationMetadataEntryType.ERROR) {
+        errors.push({ stack, constructPath: String(a.constructPath), message: String(a.message) });
+      }
+    }
+  }
+  return errors;
 }

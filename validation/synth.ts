@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { App } from 'cdktf';
 import { isPlainObject } from './cty-type';
 import { SchemaValidationError } from './schema-validation-error';
-import { listSynthesizedStacks, readStackFile, type StackFindings } from './synth-output';
+import { listSynthesizedStacks, manifestErrors, readStackFile, type StackFindings } from './synth-output';
 import { type ValidationOptions, validateStack } from './validate-stack';
 
 /**
@@ -48,7 +48,8 @@ export interface SynthSummary {
  * Synthesizes an app into a temporary directory next to `outdir`, validates every stack against
  * the pinned provider schemas, and only when there are no findings replaces `outdir` with it.
  *
- * On a finding, a synth error (e.g. a construct validation) or an invalid factory, the temporary
+ * On a finding, a synth error (e.g. a construct validation), an error annotation recorded in the
+ * manifest (even when `CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS` let cdktf go on) or an invalid factory, the temporary
  * directory is removed, `outdir` is left exactly as it was, and the error is thrown
  * ({@link SchemaValidationError} for findings, listing every one). Uncaught, it ends the process
  * with a non-zero exit code.
@@ -89,6 +90,12 @@ export function synthAndValidate(createApp: AppFactory, options: SynthAndValidat
     }
     if (app.hclOutput) throw new Error('synthAndValidate: schema validation needs JSON output; do not set hclOutput / SYNTH_HCL_OUTPUT.');
     app.synth();
+    const errors = manifestErrors(tmp);
+    if (errors.length > 0) {
+      // Final whatever CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS says: an error annotation (a
+      // construct's or a security rule's) never becomes a written, "validated" output.
+      throw new Error(`${errors.length} error annotation${errors.length === 1 ? '' : 's'} in the synthesized app:\n${errors.map((e) => `  [${e.constructPath}] ${e.message}`).join('\n')}`);
+    }
     const results: StackFindings[] = [];
     stacks = [];
     for (const { stack, file } of listSynthesizedStacks(tmp)) {

@@ -1,10 +1,12 @@
-import { AnnotationMetadataEntryType, Annotations, DefaultTokenResolver, StringConcat, TerraformResource, TerraformStack, Tokenization } from 'cdktf';
-import type { IAspect } from 'cdktf';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { AnnotationMetadataEntryType, Annotations, Aspects, TerraformStack } from 'cdktf';
+import type { IAspect, IStackSynthesizer, ISynthesisSession, StackAnnotation } from 'cdktf';
 import type { IConstruct } from 'constructs';
-import { parseReference } from '../../validation/expressions';
+import { evaluateSynthesizedStack } from './evaluate';
+import type { FindingLevel, SecurityFinding, SuppressionSite } from './evaluate';
 import { ALL_RULES } from './rules';
-import { RuleLevel, RuleResult } from './rule';
-import type { ResourceView, RuleContext, RuleOutcome, SecurityRule } from './rule';
+import type { SecurityRule, SynthesizedStackJson } from './rule';
 import { Suppressions } from './suppressions';
 
 /** Properties for {@link SecurityChecks}. */
@@ -16,86 +18,120 @@ export interface SecurityChecksProps {
    */
   readonly production?: boolean;
   /**
-   * The rules to apply.
+   * The rules to apply. Add your own rules next to the library's: `[...ALL_RULES, myRule]`.
    * @default - every rule of the library ({@link ALL_RULES})
    */
   readonly rules?: readonly SecurityRule[];
 }
 
-const RESOLVER = new DefaultTokenResolver(new StringConcat());
+/** What {@link SecurityChecks.check} found in one stack. */
+export interface SecurityReport {
+  /** Stack name. */
+  readonly stack: string;
+  /** Every finding: errors, warnings (incl. `UNRESOLVED` and unused suppressions), suppressed findings as infos. */
+  readonly findings: readonly SecurityFinding[];
+  /** The findings of level `error` (non-empty means the stack must not be deployed). */
+  readonly errors: readonly SecurityFinding[];
+}
+
+/** Thrown by a synth of a stack the security checks found errors in. */
+export class SecurityCheckError extends Error {
+  public constructor(public readonly report: SecurityReport) {
+    super(`Security checks failed for stack '${report.stack}' (${report.errors.length} error${report.errors.length === 1 ? '' : 's'}):\n${report.errors.map((f) => `  [${f.path}] ${f.message}`).join('\n')}`);
+    this.name = 'SecurityCheckError';
+  }
+}
 
 /**
- * Applies the security rule packs to every resource of a stack (cdk-nag model).
+ * Applies the security rule packs to a stack's synthesized Terraform JSON (cdk-nag model).
  *
- * Non-compliant findings become error or warning annotations `<id>[<finding>]: <info> <explanation>`;
- * error annotations fail the synth. Suppressed findings are logged as info. A rule that
- * cannot decide because its input is unknown until apply is reported as an `UNRESOLVED`
- * warning, never as a silent pass. The aspect is read-only and idempotent.
+ * The rules read each resource exactly as cdktf writes it to `cdk.tf.json` (overrides included),
+ * so nothing is resolved a second time. Non-compliant findings are reported against the
+ * resource's construct path (cdktf's `//` metadata) as error or warning annotations
+ * `<id>[<finding>]: <info> <explanation>`. Suppressed findings are logged as info. A rule that
+ * cannot decide because its input is unknown until apply reports an `UNRESOLVED` warning, never a
+ * silent pass; a suppression can accept it. Errors fail the synth whatever
+ * `CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS` says.
  *
- * Attach it to each `TerraformStack` (cdktf does not apply aspects added to the App).
+ * Attach the checks to each `TerraformStack` before synthesizing:
  *
  * @example
- * Aspects.of(stack).add(new SecurityChecks({ production: true }));
+ * SecurityChecks.attach(stack, { production: true });
+ * SecurityChecks.attach(stack, { rules: [...ALL_RULES, myRule] });   // with your own rules
+ *
+ * Adding an instance as a cdktf aspect (`Aspects.of(stack).add(new SecurityChecks())`) still
+ * works, but evaluates a second rendering of the stack and reports errors as annotations only,
+ * which `CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS` lets through: prefer {@link SecurityChecks.attach}.
  */
 export class SecurityChecks implements IAspect {
-  private readonly rules: readonly SecurityRule[];
-  private readonly production: boolean;
-  private readonly contexts = new WeakMap<TerraformStack, StackIndex>();
+  /**
+   * Attaches the checks to `stack`: every synth of the stack (`app.synth()`, `cdktf synth`,
+   * `Testing.fullSynth`) evaluates the rules on the JSON it has just written and fails with a
+   * {@link SecurityCheckError} (removing that stack's file) when a rule reports an error.
+   * Attaching again replaces the previous checks.
+   */
+  public static attach(stack: TerraformStack, props: SecurityChecksProps = {}): SecurityChecks {
+    const checks = new SecurityChecks(props);
+    const current = stack.synthesizer;
+    const inner = current instanceof CheckingSynthesizer ? current.inner : current;
+    stack.synthesizer = new CheckingSynthesizer(stack, inner, checks);
+    return checks;
+  }
+
+  /** The checks attached to `stack` (by {@link SecurityChecks.attach}, or as an aspect), if any. */
+  public static of(stack: TerraformStack): SecurityChecks | undefined {
+    if (stack.synthesizer instanceof CheckingSynthesizer) return stack.synthesizer.checks;
+    return Aspects.of(stack).all.find((a): a is SecurityChecks => a instanceof SecurityChecks);
+  }
+
+  /** The rules these checks run. */
+  public readonly rules: readonly SecurityRule[];
+  /** Whether production rules apply. */
+  public readonly production: boolean;
 
   public constructor(props: SecurityChecksProps = {}) {
     this.rules = props.rules ?? ALL_RULES;
     this.production = props.production ?? false;
   }
 
-  /** Called by cdktf for every construct under the stack the aspect is attached to. */
+  /**
+   * Evaluates the rules on `synthesized`, the stack's Terraform JSON as written to
+   * `cdk.tf.json` (with cdktf's `//` metadata, which maps resources to construct paths), adds the
+   * findings as annotations on the constructs (once, however often it runs) and returns them.
+   * Does not throw on errors: the caller decides (the attached synthesizer does).
+   */
+  public check(stack: TerraformStack, synthesized: SynthesizedStackJson): SecurityReport {
+    const nodes = new Map<string, IConstruct>();
+    const suppressions: SuppressionSite[] = [];
+    for (const node of stack.node.findAll()) {
+      const nodePath = node.node.path;
+      nodes.set(nodePath, node);
+      for (const suppression of Suppressions.of(node)) suppressions.push({ path: nodePath, suppression });
+    }
+    const findings = evaluateSynthesizedStack(synthesized, { stackName: stack.node.path, production: this.production, rules: this.rules, suppressions });
+    for (const f of findings) annotate(nodes.get(f.path) ?? stack, f.level, f.message);
+    return { stack: stack.node.id, findings, errors: findings.filter((f) => f.level === 'error') };
+  }
+
+  /**
+   * Aspect form (kept for existing apps): checks the stack when cdktf visits it. Does nothing for
+   * a stack the checks are attached to with {@link SecurityChecks.attach}.
+   */
   public visit(node: IConstruct): void {
-    if (node instanceof TerraformStack) {
-      // A new synth pass starts at the stack: forget what the previous pass indexed.
-      this.contexts.set(node, new StackIndex(node, this.production));
-      return;
-    }
-    if (!TerraformResource.isTerraformResource(node)) return;
-    const stack = TerraformStack.of(node);
-    let index = this.contexts.get(stack);
-    if (!index) {
-      index = new StackIndex(stack, this.production);
-      this.contexts.set(stack, index);
-    }
-    const view = index.viewOf(node as TerraformResource);
-    for (const rule of this.rules) {
-      report(node, rule, rule.check(view, index));
-    }
+    if (!(node instanceof TerraformStack) || node.synthesizer instanceof CheckingSynthesizer) return;
+    this.check(node, node.toTerraform());
   }
 }
 
-function report(resource: IConstruct, rule: SecurityRule, outcome: RuleOutcome): void {
-  if (outcome === RuleResult.COMPLIANT || outcome === RuleResult.NOT_APPLICABLE) return;
-  if (outcome === RuleResult.UNRESOLVED) {
-    annotate(resource, 'warning', `${rule.id}: UNRESOLVED: the input is unknown until apply, so this rule could not be evaluated. ${rule.info}`);
-    return;
-  }
-  const findings: readonly (string | undefined)[] = outcome === RuleResult.NON_COMPLIANT ? [undefined] : outcome;
-  for (const finding of findings) {
-    const label = finding === undefined ? rule.id : `${rule.id}[${finding}]`;
-    const suppression = Suppressions.find(resource, rule.id, finding);
-    if (suppression) {
-      annotate(resource, 'info', `${label}: suppressed: ${suppression.reason}`);
-    } else {
-      annotate(resource, LEVELS[rule.level], `${label}: ${rule.info} ${rule.explanation}`);
-    }
-  }
-}
-
-const LEVELS: Readonly<Record<RuleLevel, 'error' | 'warning' | 'info'>> = {
-  [RuleLevel.ERROR]: 'error',
-  [RuleLevel.WARNING]: 'warning',
-  [RuleLevel.INFO]: 'info',
+const ANNOTATION_TYPE: Record<FindingLevel, string> = {
+  error: AnnotationMetadataEntryType.ERROR,
+  warning: AnnotationMetadataEntryType.WARN,
+  info: AnnotationMetadataEntryType.INFO,
 };
 
-/** Adds an annotation once, so re-running the aspect (every synth) does not repeat it. */
-function annotate(node: IConstruct, level: 'error' | 'warning' | 'info', message: string): void {
-  const type = level === 'error' ? AnnotationMetadataEntryType.ERROR
-    : level === 'warning' ? AnnotationMetadataEntryType.WARN : AnnotationMetadataEntryType.INFO;
+/** Adds an annotation once, so checking again (every synth) does not repeat it. */
+function annotate(node: IConstruct, level: FindingLevel, message: string): void {
+  const type = ANNOTATION_TYPE[level];
   if (node.node.metadata.some((m) => m.type === type && m.data === message)) return;
   const annotations = Annotations.of(node);
   if (level === 'error') annotations.addError(message);
@@ -103,76 +139,31 @@ function annotate(node: IConstruct, level: 'error' | 'warning' | 'info', message
   else annotations.addInfo(message);
 }
 
-/** Lazily built, per-synth-pass index of a stack's resources for rules that look across resources. */
-class StackIndex implements RuleContext {
-  private views = new Map<TerraformResource, ResourceView>();
-  private byType: Map<string, ResourceView[]> | undefined;
-  private byAddress: Map<string, ResourceView> | undefined;
-  private readonly referencingIndex = new Map<string, Map<string, ResourceView[]>>();
-  private readonly attributeIndex = new Map<string, Map<string, ResourceView[]>>();
+/**
+ * Wraps a stack's synthesizer: cdktf synthesizes the stack as usual (aspects, validations,
+ * annotations, `cdk.tf.json`), then the checks read that file and fail the synth on errors.
+ */
+class CheckingSynthesizer implements IStackSynthesizer {
+  public constructor(private readonly stack: TerraformStack, public readonly inner: IStackSynthesizer, public readonly checks: SecurityChecks) {}
 
-  public constructor(public readonly stack: TerraformStack, public readonly production: boolean) {}
-
-  public viewOf(resource: TerraformResource): ResourceView {
-    let view = this.views.get(resource);
-    if (!view) {
-      const type = resource.terraformResourceType;
-      const rendered = Tokenization.resolve(resource.toTerraform(), { scope: this.stack, resolver: RESOLVER, preparing: false }) as { resource?: Record<string, Record<string, Record<string, unknown>>> };
-      const config = rendered.resource?.[type]?.[resource.friendlyUniqueId] ?? {};
-      view = { resource, type, address: `${type}.${resource.friendlyUniqueId}`, config };
-      this.views.set(resource, view);
-    }
-    return view;
-  }
-
-  public resourcesOfType(type: string): readonly ResourceView[] {
-    return this.index().byType.get(type) ?? [];
-  }
-
-  public referencedResource(reference: unknown): ResourceView | undefined {
-    const parsed = parseReference(reference);
-    return parsed ? this.index().byAddress.get(parsed.address) : undefined;
-  }
-
-  public resourcesReferencing(type: string, attribute: string, target: ResourceView): readonly ResourceView[] {
-    return this.grouped(this.referencingIndex, type, attribute, (value) => this.referencedResource(value)?.address).get(target.address) ?? [];
-  }
-
-  public resourcesWithAttribute(type: string, attribute: string, value: string): readonly ResourceView[] {
-    return this.grouped(this.attributeIndex, type, attribute, (v) => (typeof v === 'string' ? v : undefined)).get(value) ?? [];
-  }
-
-  /** Resources of `type` grouped by a key derived from `attribute`, built once per synth pass. */
-  private grouped(cache: Map<string, Map<string, ResourceView[]>>, type: string, attribute: string, keyOf: (value: unknown) => string | undefined): Map<string, ResourceView[]> {
-    const cacheKey = `${type}\u0000${attribute}`;
-    let groups = cache.get(cacheKey);
-    if (!groups) {
-      groups = new Map();
-      for (const view of this.resourcesOfType(type)) {
-        const key = keyOf(view.config[attribute]);
-        if (key === undefined) continue;
-        const list = groups.get(key) ?? [];
-        list.push(view);
-        groups.set(key, list);
-      }
-      cache.set(cacheKey, groups);
-    }
-    return groups;
-  }
-
-  private index(): { byType: Map<string, ResourceView[]>; byAddress: Map<string, ResourceView> } {
-    if (!this.byType || !this.byAddress) {
-      this.byType = new Map();
-      this.byAddress = new Map();
-      for (const node of this.stack.node.findAll()) {
-        if (!TerraformResource.isTerraformResource(node)) continue;
-        const view = this.viewOf(node as TerraformResource);
-        this.byAddress.set(view.address, view);
-        const list = this.byType.get(view.type) ?? [];
-        list.push(view);
-        this.byType.set(view.type, list);
+  public synthesize(session: ISynthesisSession): void {
+    this.inner.synthesize(session);
+    const manifest = session.manifest.forStack(this.stack);
+    const file = path.join(session.outdir, manifest.synthesizedStackPath);
+    const synthesized = file.endsWith('.json')
+      ? (JSON.parse(fs.readFileSync(file, 'utf8')) as SynthesizedStackJson)
+      : (this.stack.toTerraform() as SynthesizedStackJson); // HCL output: render once more for the checks
+    const report = this.checks.check(this.stack, synthesized);
+    const recorded = manifest.annotations as StackAnnotation[];
+    for (const f of report.findings) {
+      const level = ANNOTATION_TYPE[f.level] as StackAnnotation['level'];
+      if (!recorded.some((a) => a.constructPath === f.path && a.message === f.message && a.level === level)) {
+        recorded.push({ constructPath: f.path, level, message: f.message });
       }
     }
-    return { byType: this.byType, byAddress: this.byAddress };
+    if (report.errors.length > 0) {
+      fs.rmSync(file, { force: true });
+      throw new SecurityCheckError(report);
+    }
   }
 }

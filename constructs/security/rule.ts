@@ -1,5 +1,3 @@
-import type { TerraformResource, TerraformStack } from 'cdktf';
-
 /** Outcome of one rule on one resource when it has no granular findings. */
 export enum RuleResult {
   /** The resource satisfies the rule. */
@@ -29,27 +27,35 @@ export enum RuleLevel {
 export type RuleOutcome = RuleResult | readonly string[];
 
 /**
- * A resource as rules see it: its Terraform type, address and final configuration
- * (including `addOverride` escape hatches), with references rendered as `${...}` strings.
+ * One resource of a synthesized stack as rules see it: its Terraform type, address, construct
+ * path and final configuration exactly as written to `cdk.tf.json` (including `addOverride`
+ * escape hatches; references rendered as `${...}` strings; cdktf's `//` metadata removed).
  */
 export interface ResourceView {
-  /** The L1 construct. */
-  readonly resource: TerraformResource;
   /** Terraform resource type, e.g. `alicloud_ram_role`. */
   readonly type: string;
+  /** Resource name in the stack, e.g. `CiRole_Resource_1A2B3C4D`. */
+  readonly name: string;
   /** Terraform address, e.g. `alicloud_ram_role.CiRole_Resource_1A2B3C4D`. */
   readonly address: string;
-  /** Final resolved configuration as written to `cdk.tf.json`. */
+  /** Path of the construct that defined it, e.g. `federation-dev/CiRole/Resource` (from cdktf's `//` metadata). */
+  readonly path: string;
+  /** Final configuration as written to `cdk.tf.json`. */
   readonly config: Readonly<Record<string, unknown>>;
 }
 
-/** Facts about the whole stack that rules may consult (read-only). */
+/** A synthesized stack (`cdk.tf.json`), loosely typed. */
+export type SynthesizedStackJson = Readonly<Record<string, unknown>>;
+
+/** Facts about the whole synthesized stack that rules may consult (read-only). */
 export interface RuleContext {
-  /** The stack being checked. */
-  readonly stack: TerraformStack;
+  /** Name of the stack being checked, e.g. `gateway-dev`. */
+  readonly stackName: string;
   /** Whether the stack is marked as a production environment. */
   readonly production: boolean;
-  /** Every resource of a Terraform type in the stack. */
+  /** The whole synthesized stack, as written to `cdk.tf.json` (for indexes over several resource types). */
+  readonly synthesized: SynthesizedStackJson;
+  /** Every resource of a Terraform type in the stack, in file order. */
   resourcesOfType(type: string): readonly ResourceView[];
   /** The resource a `${type.name.attr}` reference points at, if it is in this stack. */
   referencedResource(reference: unknown): ResourceView | undefined;
@@ -60,6 +66,12 @@ export interface RuleContext {
   resourcesReferencing(type: string, attribute: string, target: ResourceView): readonly ResourceView[];
   /** Resources of `type` whose `attribute` is exactly the string `value`. Indexed. */
   resourcesWithAttribute(type: string, attribute: string, value: string): readonly ResourceView[];
+  /**
+   * A value computed once per checked stack and shared by every rule and resource, e.g. an index
+   * over the stack: `context.memo(buildIndex, () => buildIndex(context.synthesized))`.
+   * @param key identifies the value (use the builder function itself, or a module-level symbol)
+   */
+  memo<T>(key: object, build: () => T): T;
 }
 
 /**

@@ -1,41 +1,54 @@
 import type { IConstruct } from 'constructs';
-import { ALL_RULES } from './rules';
 
 const METADATA_TYPE = 'm2m-guard:suppressions';
 const MIN_REASON_LENGTH = 10;
 
+/**
+ * The finding name a suppression lists in `appliesTo` to clear a rule's `UNRESOLVED` outcome
+ * (the rule could not decide because its input is unknown until apply).
+ */
+export const UNRESOLVED_FINDING = 'UNRESOLVED';
+
+/** A rule id: letters and digits in parts joined by `-`, `_` or `.`; no wildcards. */
+const RULE_ID = /^[A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*$/;
+
 /** One justified suppression of a security rule. */
 export interface Suppression {
-  /** The rule id, e.g. `APIGW-JWT2`. Wildcards are not accepted. */
+  /**
+   * The rule id, e.g. `APIGW-JWT2`: any rule the security checks run, including rules you add
+   * through `SecurityChecks`' `rules`. Wildcards are not accepted.
+   */
   readonly id: string;
   /** Why this is acceptable here (at least 10 characters), e.g. a ticket reference. */
   readonly reason: string;
   /**
-   * Granular findings this suppression covers, e.g. `['stage:TEST']`.
-   * @default - every finding of the rule on the scope and its children
+   * Granular findings this suppression covers, e.g. `['stage:TEST']`, or `['UNRESOLVED']` to
+   * accept that the rule cannot be evaluated before apply.
+   * @default - every finding of the rule on the scope and its children, `UNRESOLVED` included
    */
   readonly appliesTo?: readonly string[];
 }
 
 /**
- * Adds and looks up suppressions of security rules.
+ * Adds and reads suppressions of security rules.
  *
- * Suppressions are stored as construct metadata on the scope and inherited by its
- * children. They are rejected when the rule id is unknown or the reason is too short.
+ * Suppressions are stored as construct metadata on the scope and inherited by its children.
+ * A wildcard or malformed id, a reason that is too short or an empty `appliesTo` is rejected when
+ * it is added; an id that names no rule the checks run fails the synth, and a suppression that
+ * covers no finding is reported as a warning (see `SecurityChecks`).
  */
 export class Suppressions {
   /**
    * Suppresses rules on `scope` and everything below it.
    *
    * @example
-   * Suppressions.add(healthApi, [{ id: 'APIGW-1', reason: 'Public health check, no data returned (#42)' }]);
+   * Suppressions.add(healthApi, [{ id: 'APIGW-AUTH1', reason: 'Public health check, no data returned (#42)', appliesTo: ['stage:TEST'] }]);
    */
   public static add(scope: IConstruct, suppressions: readonly Suppression[]): void {
     suppressions.forEach((s, index) => {
       const where = `[${scope.node.path}] 'suppressions[${index}]`;
-      if (!ALL_RULES.some((rule) => rule.id === s.id)) {
-        const known = ALL_RULES.map((rule) => rule.id).sort().join(', ');
-        throw new Error(`${where}.id' is not a known security rule id, got ${JSON.stringify(s.id)}. Use one of: ${known}.`);
+      if (typeof s.id !== 'string' || !RULE_ID.test(s.id)) {
+        throw new Error(`${where}.id' must be the id of one security rule (no wildcards), got ${JSON.stringify(s.id)}. Use the id printed with the finding, e.g. 'APIGW-AUTH1'.`);
       }
       if (typeof s.reason !== 'string' || s.reason.trim().length < MIN_REASON_LENGTH) {
         throw new Error(`${where}.reason' must explain the suppression in at least ${MIN_REASON_LENGTH} characters, got ${JSON.stringify(s.reason)}. Say why this is acceptable (e.g. a ticket).`);
@@ -43,23 +56,27 @@ export class Suppressions {
       if (s.appliesTo !== undefined && s.appliesTo.length === 0) {
         throw new Error(`${where}.appliesTo' must not be empty when given, got []. Omit it to suppress every finding of ${s.id}.`);
       }
-      scope.node.addMetadata(METADATA_TYPE, { id: s.id, reason: s.reason.trim(), appliesTo: s.appliesTo ? [...s.appliesTo] : undefined });
+      const entry: Suppression = { id: s.id, reason: s.reason.trim(), ...(s.appliesTo ? { appliesTo: [...s.appliesTo] } : {}) };
+      scope.node.addMetadata(METADATA_TYPE, entry);
     });
   }
 
+  /** The suppressions added directly on `scope` (not its ancestors), in the order they were added. */
+  public static of(scope: IConstruct): readonly Suppression[] {
+    return scope.node.metadata.filter((m) => m.type === METADATA_TYPE).map((m) => m.data as Suppression);
+  }
+
   /**
-   * The suppression that covers `ruleId` (and `finding`, when granular) on `scope`,
-   * looking at the scope and its ancestors.
+   * Whether `suppression` covers a finding of `ruleId`.
+   * @param finding the granular finding, {@link UNRESOLVED_FINDING}, or `undefined` for a plain non-compliant result
    */
-  public static find(scope: IConstruct, ruleId: string, finding?: string): Suppression | undefined {
-    for (const node of [...scope.node.scopes].reverse()) {
-      for (const entry of node.node.metadata) {
-        if (entry.type !== METADATA_TYPE) continue;
-        const s = entry.data as Suppression;
-        if (s.id !== ruleId) continue;
-        if (s.appliesTo === undefined || (finding !== undefined && s.appliesTo.includes(finding))) return s;
-      }
-    }
-    return undefined;
+  public static covers(suppression: Suppression, ruleId: string, finding: string | undefined): boolean {
+    if (suppression.id !== ruleId) return false;
+    return suppression.appliesTo === undefined || (finding !== undefined && suppression.appliesTo.includes(finding));
+  }
+
+  /** A suppression as printed in messages: `APIGW-AUTH1` or `APIGW-AUTH1[stage:TEST,stage:PRE]`. */
+  public static label(suppression: Suppression): string {
+    return suppression.appliesTo ? `${suppression.id}[${suppression.appliesTo.join(',')}]` : suppression.id;
   }
 }

@@ -10,7 +10,7 @@
  * The issuer's synth-time facts come from this app's own lock file (./lookups.lock.json).
  */
 import * as path from 'node:path';
-import { App, Aspects, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
+import { App, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import {
   Api, ApiGroup, Backend, HttpMethod, IssuerLookup, M2mAuthorizationServer, M2mProtectedApis, OidcProvider, OidcRole,
@@ -88,7 +88,7 @@ export function buildOrdersApp(outdir: string, lock: LockFile): App {
   const app = new App({ outdir });
   IssuerLookup.attach(app, lock);
   const stack = new OrdersStack(app, 'orders', { region: 'cn-beijing', production: false });
-  Aspects.of(stack).add(new SecurityChecks({ production: false }));
+  SecurityChecks.attach(stack, { production: false });
   return app;
 }
 

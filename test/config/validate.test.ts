@@ -129,4 +129,66 @@ describe('validateEnvironments', () => {
     expect(message).toMatch(/field 'region'/);
     expect(message).toMatch(/field 'accountId'/);
   });
+
+  test('fails when an optional key is misspelled, naming the field path and the likely fix', () => {
+    // GIVEN the typo the issue reports: the pin would silently not apply
+    const env = { ...DEV, m2mServer: { ...DEV.m2mServer, expectedFingerprint: ['a'.repeat(40)] } } as unknown as EnvironmentConfig;
+    // WHEN / THEN
+    expect(problemsOf(env)).toMatch(/environment 'dev', field 'm2mServer\.expectedFingerprint': is not a known field, so it would be ignored\. Did you mean 'expectedFingerprints'\?/);
+  });
+
+  test('fails on unknown keys at any depth, with the array index in the path', () => {
+    const api = { ...DEV.gateway.apis[1], stage: ['TEST'] };
+    const env = { ...DEV, gateway: { ...DEV.gateway, apis: [DEV.gateway.apis[0], api] }, extra: true } as unknown as EnvironmentConfig;
+    const message = problemsOf(env);
+    expect(message).toMatch(/field 'gateway\.apis\[1\]\.stage': is not a known field.*Did you mean 'stages'\?/);
+    expect(message).toMatch(/field 'extra': is not a known field/);
+  });
+
+  test('fails when a field has the wrong type, naming the value', () => {
+    const env = { ...DEV, production: 'yes', gateway: { ...DEV.gateway, apis: 'hello' } } as unknown as EnvironmentConfig;
+    const message = problemsOf(env);
+    expect(message).toMatch(/field 'production': must be a boolean, got "yes"/);
+    expect(message).toMatch(/field 'gateway\.apis': must be an array, got "hello"/);
+  });
+
+  test('fails when a required field is missing', () => {
+    const { audience: _, ...server } = DEV.m2mServer;
+    expect(problemsOf({ ...DEV, m2mServer: server } as unknown as EnvironmentConfig)).toMatch(/field 'm2mServer\.audience': is missing/);
+  });
+
+  test('fails when two environments in one account would define the same RAM OIDC provider or roles', () => {
+    // GIVEN staging in dev's account, same issuer, new names
+    const staging: EnvironmentConfig = { ...DEV, name: 'staging' };
+    // WHEN
+    let message = '';
+    try { validateEnvironments([DEV, staging]); } catch (error) { message = (error as Error).message; }
+    // THEN
+    expect(message).toMatch(/environment 'staging', field 'federation\.providerName': OIDC provider name "m2m-fixture-dev" is also defined by environment 'dev' in the same account 1111111111111111/);
+    expect(message).toMatch(/environment 'staging', field 'm2mServer\.issuer': OIDC provider issuer URL ".*" is also defined by environment 'dev'/);
+    expect(message).toMatch(/environment 'staging', field 'federation\.roles\[0\]\.name': RAM role name "m2m-reporting-dev" is also defined/);
+  });
+
+  test('environments in different accounts may use the same issuer and names', () => {
+    const staging: EnvironmentConfig = { ...DEV, name: 'staging', accountId: '3333333333333333' };
+    expect(() => validateEnvironments([DEV, staging])).not.toThrow();
+  });
+
+  test('accepts credential settings: a profile, or a role in the environment\'s account', () => {
+    expect(problemsOf({ ...DEV, credentials: { profile: 'dev-admin' } })).toBe('');
+    expect(problemsOf({ ...DEV, credentials: { assumeRole: { roleArn: 'acs:ram::1111111111111111:role/terraform', sessionName: 'ci' } } })).toBe('');
+    expect(problemsOf({ ...DEV, credentials: { assumeRoleWithOidc: { roleArn: 'acs:ram::1111111111111111:role/terraform', oidcProviderArn: 'acs:ram::1111111111111111:oidc-provider/github' } } })).toBe('');
+  });
+
+  test('fails when the role to assume is in another account than accountId', () => {
+    const env: EnvironmentConfig = { ...DEV, credentials: { assumeRole: { roleArn: 'acs:ram::2222222222222222:role/terraform' } } };
+    expect(problemsOf(env)).toMatch(/field 'credentials\.assumeRole\.roleArn': is a role in account 2222222222222222, but the environment deploys into accountId 1111111111111111/);
+  });
+
+  test('fails when credentials carry a secret or set several kinds', () => {
+    const secret = { ...DEV, credentials: { accessKey: 'LTAI...', secretKey: 'x' } } as unknown as EnvironmentConfig;
+    expect(problemsOf(secret)).toMatch(/field 'credentials\.accessKey': is not a known field/);
+    const both: EnvironmentConfig = { ...DEV, credentials: { profile: 'p', assumeRole: { roleArn: 'acs:ram::1111111111111111:role/terraform' } } };
+    expect(problemsOf(both)).toMatch(/field 'credentials': sets profile and assumeRole; set at most one/);
+  });
 });

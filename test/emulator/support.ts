@@ -12,7 +12,7 @@
  *   `user:read:one-admin`, and a `user:read:one-admin` token on one requiring `user:read:one`.
  */
 import { writeFileSync } from 'node:fs';
-import { Aspects, TerraformStack, Testing } from 'cdktf';
+import { TerraformStack, Testing } from 'cdktf';
 import { decodeJwt } from 'jose';
 import {
   AccessControlPlugin, AccessParameter, Api, ApiGroup, Backend, Condition, HttpMethod, IssuerLookup, JwtAuthPlugin,
@@ -134,7 +134,7 @@ function buildStack(lock: LockFile, issuer: string): TerraformStack {
   IssuerLookup.attach(app, lock);
   const stack = new TerraformStack(app, 'gateway');
   new AlicloudProvider(stack, 'alicloud', { region: 'cn-hangzhou' });
-  Aspects.of(stack).add(new SecurityChecks({ production: false }));
+  SecurityChecks.attach(stack, { production: false });
 
   const server = new M2mAuthorizationServer(stack, 'Idaas', { issuer, audience: AUDIENCE, scopes: [...SCOPES] });
   const reporting = server.addClient('Reporting', { clientId: SEED_CLIENT_ID, grantedScopes: CLIENT_GRANTS[SEED_CLIENT_ID] });

@@ -1,15 +1,17 @@
 import { Aspects, TerraformStack, Testing } from 'cdktf';
-import { describe, expect, test } from 'vitest';
-import { RuleLevel, RuleResult, SecurityChecks, Suppressions } from '../../constructs';
-import type { SecurityRule } from '../../constructs';
+import { Construct } from 'constructs';
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import * as yaml from 'yaml';
+import { RuleLevel, RuleResult, SecurityCheckError, SecurityChecks, Suppressions } from '../../constructs';
+import type { ResourceView, SecurityRule } from '../../constructs';
 import { ApiGatewayGroup } from '../../.gen/providers/alicloud/api-gateway-group';
 import { AlicloudProvider } from '../../.gen/providers/alicloud/provider';
-import { annotations, testApp } from '../util';
+import { annotations, checkStack, testApp } from '../util';
 
 const NAMED_OPEN: SecurityRule = {
   id: 'TEST-1',
   info: 'The group is named "open".',
-  explanation: 'Used only to exercise the aspect.',
+  explanation: 'Used only to exercise the checks.',
   level: RuleLevel.ERROR,
   check: (res) => {
     if (res.type !== 'alicloud_api_gateway_group') return RuleResult.NOT_APPLICABLE;
@@ -19,66 +21,121 @@ const NAMED_OPEN: SecurityRule = {
   },
 };
 
-function stackWith(name: string, rule: SecurityRule = NAMED_OPEN): TerraformStack {
+function emptyStack(rule: SecurityRule = NAMED_OPEN): TerraformStack {
   const stack = new TerraformStack(testApp(), 'checks');
   new AlicloudProvider(stack, 'alicloud', { region: 'cn-hangzhou' });
-  new ApiGatewayGroup(stack, 'Group', { name });
-  Aspects.of(stack).add(new SecurityChecks({ rules: [rule] }));
+  SecurityChecks.attach(stack, { rules: [rule] });
   return stack;
 }
+
+function stackWith(name: string, rule: SecurityRule = NAMED_OPEN): TerraformStack {
+  const stack = emptyStack(rule);
+  new ApiGatewayGroup(stack, 'Group', { name });
+  return stack;
+}
+
+/** A stack whose group name is a reference: unknown until apply. */
+function unresolvedStack(): TerraformStack {
+  const stack = emptyStack();
+  const first = new ApiGatewayGroup(stack, 'First', { name: 'a' });
+  new ApiGatewayGroup(stack, 'Second', { name: first.name });
+  return stack;
+}
+
+// Counts YAML parses (the real parser still runs).
+vi.mock('yaml', async (importOriginal) => {
+  const real = await importOriginal<typeof import('yaml')>();
+  return { ...real, parse: vi.fn(real.parse) };
+});
+
+const CONTINUE = 'CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS';
+afterEach(() => {
+  delete process.env[CONTINUE];
+});
 
 describe('SecurityChecks', () => {
   test('reports a granular finding as an error annotation with id, finding, info and explanation', () => {
     // GIVEN
     const stack = stackWith('open');
     // WHEN
-    Testing.synth(stack);
+    const found = checkStack(stack);
     // THEN
-    expect(annotations(stack).errors).toEqual(['TEST-1[name:open]: The group is named "open". Used only to exercise the aspect.']);
+    expect(found.errors).toEqual(['TEST-1[name:open]: The group is named "open". Used only to exercise the checks.']);
+  });
+
+  test('reports the finding against the construct path cdktf records for the resource', () => {
+    // GIVEN
+    const stack = emptyStack();
+    const parent = new Construct(stack, 'Parent');
+    new ApiGatewayGroup(parent, 'Group', { name: 'open' });
+    // WHEN
+    const report = SecurityChecks.of(stack)!.check(stack, stack.toTerraform());
+    // THEN
+    expect(report.errors).toEqual([expect.objectContaining({ ruleId: 'TEST-1', finding: 'name:open', path: 'checks/Parent/Group', address: expect.stringMatching(/^alicloud_api_gateway_group\.Parent_Group_/) })]);
+    expect(annotations(parent).errors).toHaveLength(1);
+  });
+
+  test('rules see the resource exactly as synthesized, without cdktf metadata', () => {
+    // GIVEN
+    const seen: ResourceView[] = [];
+    const spy: SecurityRule = { ...NAMED_OPEN, check: (res) => (seen.push(res), RuleResult.COMPLIANT) };
+    const stack = stackWith('closed', spy);
+    // WHEN
+    Testing.fullSynth(stack);
+    // THEN
+    const group = seen.find((v) => v.type === 'alicloud_api_gateway_group')!;
+    expect(group.config).toEqual({ name: 'closed' });
+    expect(group.path).toBe('checks/Group');
   });
 
   test('is idempotent across repeated synths', () => {
     // GIVEN
     const stack = stackWith('open');
     // WHEN
-    Testing.synth(stack);
-    Testing.synth(stack);
+    checkStack(stack);
+    checkStack(stack);
     // THEN
     expect(annotations(stack).errors).toHaveLength(1);
   });
 
   test('reports a compliant resource with no annotation', () => {
-    const stack = stackWith('closed');
-    Testing.synth(stack);
-    expect(annotations(stack)).toEqual({ errors: [], warnings: [], infos: [] });
+    expect(checkStack(stackWith('closed'))).toEqual({ errors: [], warnings: [], infos: [] });
   });
 
   test('reports an unresolvable input as an UNRESOLVED warning, never a silent pass', () => {
-    // GIVEN
-    const stack = new TerraformStack(testApp(), 'checks');
-    const first = new ApiGatewayGroup(stack, 'First', { name: 'a' });
-    new ApiGatewayGroup(stack, 'Second', { name: first.name });
-    Aspects.of(stack).add(new SecurityChecks({ rules: [NAMED_OPEN] }));
-    // WHEN
-    Testing.synth(stack);
-    // THEN
-    expect(annotations(stack).warnings).toEqual([expect.stringMatching(/^TEST-1: UNRESOLVED/)]);
+    expect(checkStack(unresolvedStack()).warnings).toEqual([expect.stringMatching(/^TEST-1: UNRESOLVED/)]);
   });
 
   test('sees addOverride escape hatches', () => {
     // GIVEN
-    const stack = new TerraformStack(testApp(), 'checks');
+    const stack = emptyStack();
     const group = new ApiGatewayGroup(stack, 'Group', { name: 'closed' });
     group.addOverride('name', 'open');
-    Aspects.of(stack).add(new SecurityChecks({ rules: [NAMED_OPEN] }));
-    // WHEN
-    Testing.synth(stack);
-    // THEN
-    expect(annotations(stack).errors).toHaveLength(1);
+    // WHEN / THEN
+    expect(checkStack(stack).errors).toHaveLength(1);
   });
 
-  test('an error annotation fails the app synth', () => {
+  test('sees resources added as raw stack overrides, reported against the stack', () => {
     // GIVEN
+    const stack = emptyStack();
+    stack.addOverride('resource.alicloud_api_gateway_group.raw', { name: 'open' });
+    // WHEN
+    const report = SecurityChecks.of(stack)!.check(stack, stack.toTerraform());
+    // THEN
+    expect(report.errors).toEqual([expect.objectContaining({ address: 'alicloud_api_gateway_group.raw', path: 'checks' })]);
+  });
+
+  test('an error fails the app synth and leaves no stack file', () => {
+    // GIVEN
+    const stack = stackWith('open');
+    // WHEN / THEN
+    expect(() => Testing.fullSynth(stack)).toThrow(SecurityCheckError);
+    expect(() => Testing.fullSynth(stack)).toThrow(/\[checks\/Group\] TEST-1\[name:open\]/);
+  });
+
+  test('an error fails the synth even with CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS set', () => {
+    // GIVEN cdktf told to continue on error annotations (the cdktf CLI sets it for every app it runs)
+    process.env[CONTINUE] = 'true';
     const stack = stackWith('open');
     // WHEN / THEN
     expect(() => Testing.fullSynth(stack)).toThrow(/TEST-1\[name:open\]/);
@@ -89,16 +146,116 @@ describe('SecurityChecks', () => {
     expect(() => Testing.fullSynth(stack)).not.toThrow();
     expect(annotations(stack).warnings).toHaveLength(1);
   });
+
+  test('still works as a cdktf aspect', () => {
+    // GIVEN
+    const stack = new TerraformStack(testApp(), 'checks');
+    new ApiGatewayGroup(stack, 'Group', { name: 'open' });
+    Aspects.of(stack).add(new SecurityChecks({ rules: [NAMED_OPEN] }));
+    // WHEN
+    Testing.synth(stack);
+    // THEN
+    expect(annotations(stack).errors).toEqual([expect.stringMatching(/^TEST-1\[name:open\]/)]);
+  });
+
+  test('parses each plugin script once however many rules read it', () => {
+    // GIVEN a plugin that every APIGW rule reads
+    const stack = new TerraformStack(testApp(), 'checks');
+    stack.addOverride('resource.alicloud_api_gateway_plugin.jwt', { plugin_name: 'jwt', plugin_type: 'jwtAuth', plugin_data: '---\nbypassEmptyToken: true\n' });
+    SecurityChecks.attach(stack);
+    const parse = vi.mocked(yaml.parse);
+    parse.mockClear();
+    // WHEN
+    const report = SecurityChecks.of(stack)!.check(stack, stack.toTerraform());
+    // THEN
+    expect(parse).toHaveBeenCalledTimes(1);
+    expect(report.errors.map((f) => f.ruleId)).toEqual(['APIGW-JWT1']);
+  });
 });
 
 describe('Suppressions', () => {
-  test('fails when the rule id is unknown', () => {
-    const stack = new TerraformStack(testApp(), 's');
-    expect(() => Suppressions.add(stack, [{ id: 'NOPE-1', reason: 'a long enough reason' }])).toThrow(/'suppressions\[0\].id' is not a known security rule id, got "NOPE-1"/);
+  test('a user-added rule can be suppressed', () => {
+    // GIVEN
+    const stack = stackWith('open');
+    Suppressions.add(stack.node.findChild('Group'), [{ id: 'TEST-1', reason: 'Legacy group, renamed in #77' }]);
+    // WHEN / THEN
+    expect(() => Testing.fullSynth(stack)).not.toThrow();
+    expect(annotations(stack)).toEqual({ errors: [], warnings: [], infos: ['TEST-1[name:open]: suppressed: Legacy group, renamed in #77'] });
+  });
+
+  test('a suppression is inherited by children', () => {
+    const stack = stackWith('open');
+    Suppressions.add(stack, [{ id: 'TEST-1', reason: 'Whole stack is a sandbox (#5)', appliesTo: ['name:open'] }]);
+    expect(checkStack(stack).errors).toEqual([]);
+  });
+
+  test('clears UNRESOLVED when it lists it in appliesTo', () => {
+    // GIVEN
+    const stack = unresolvedStack();
+    Suppressions.add(stack.node.findChild('Second'), [{ id: 'TEST-1', reason: 'Name is checked by the naming service (#9)', appliesTo: ['UNRESOLVED'] }]);
+    // WHEN
+    const found = checkStack(stack);
+    // THEN
+    expect(found.warnings).toEqual([]);
+    expect(found.infos).toEqual(['TEST-1: UNRESOLVED: suppressed: Name is checked by the naming service (#9)']);
+  });
+
+  test('clears UNRESOLVED when it covers the whole rule', () => {
+    const stack = unresolvedStack();
+    Suppressions.add(stack, [{ id: 'TEST-1', reason: 'Name is checked by the naming service (#9)' }]);
+    expect(checkStack(stack).warnings).toEqual([]);
+  });
+
+  test('a granular suppression does not clear UNRESOLVED', () => {
+    const stack = unresolvedStack();
+    Suppressions.add(stack, [{ id: 'TEST-1', reason: 'Only the open name is accepted (#9)', appliesTo: ['name:open'] }]);
+    expect(checkStack(stack).warnings.sort()).toEqual([expect.stringMatching(/^TEST-1: UNRESOLVED/), expect.stringMatching(/^Unused suppression TEST-1\[name:open\]/)]);
+  });
+
+  test('reports a suppression that covers no finding', () => {
+    // GIVEN
+    const stack = stackWith('closed');
+    Suppressions.add(stack.node.findChild('Group'), [{ id: 'TEST-1', reason: 'Was open before #12 landed' }]);
+    // WHEN
+    const found = annotations(stack.node.findChild('Group'));
+    checkStack(stack);
+    // THEN
+    expect(found.warnings).toEqual([]);
+    expect(annotations(stack.node.findChild('Group')).warnings).toEqual([
+      'Unused suppression TEST-1: no finding of TEST-1 on this construct or below (reason given: "Was open before #12 landed"). Remove it, or fix its id / appliesTo.',
+    ]);
+  });
+
+  test('reports a suppression whose appliesTo matches no finding, and keeps the finding', () => {
+    const stack = stackWith('open');
+    Suppressions.add(stack, [{ id: 'TEST-1', reason: 'Only for the legacy name (#3)', appliesTo: ['name:legacy'] }]);
+    const found = checkStack(stack);
+    expect(found.errors).toEqual([expect.stringMatching(/^TEST-1\[name:open\]/)]);
+    expect(found.warnings).toEqual([expect.stringMatching(/^Unused suppression TEST-1\[name:legacy\]/)]);
+  });
+
+  test('fails the synth when the id names no rule the checks run', () => {
+    // GIVEN
+    const stack = stackWith('closed');
+    Suppressions.add(stack, [{ id: 'NOPE-1', reason: 'a long enough reason' }]);
+    // WHEN / THEN
+    expect(() => Testing.fullSynth(stack)).toThrow(/Suppression NOPE-1 names no rule the security checks run, got "NOPE-1". Use one of: TEST-1/);
+  });
+
+  test('a library rule the checks do not run is neither an error nor unused', () => {
+    const stack = stackWith('closed');
+    Suppressions.add(stack, [{ id: 'APIGW-JWT1', reason: 'Set by a library construct' }]);
+    expect(checkStack(stack)).toEqual({ errors: [], warnings: [], infos: [] });
   });
 
   test('fails when the id is a wildcard', () => {
     const stack = new TerraformStack(testApp(), 's');
-    expect(() => Suppressions.add(stack, [{ id: '*', reason: 'a long enough reason' }])).toThrow(/is not a known security rule id/);
+    expect(() => Suppressions.add(stack, [{ id: '*', reason: 'a long enough reason' }])).toThrow(/'suppressions\[0\].id' must be the id of one security rule \(no wildcards\), got "\*"/);
+    expect(() => Suppressions.add(stack, [{ id: 'APIGW-*', reason: 'a long enough reason' }])).toThrow(/no wildcards/);
+  });
+
+  test('fails when the reason is too short', () => {
+    const stack = new TerraformStack(testApp(), 's');
+    expect(() => Suppressions.add(stack, [{ id: 'TEST-1', reason: 'because' }])).toThrow(/'suppressions\[0\].reason' must explain the suppression in at least 10 characters/);
   });
 });

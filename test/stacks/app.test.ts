@@ -14,7 +14,7 @@ import type { LockFile } from '../../lookups/lock-types';
 import { buildApp } from '../../stacks/app';
 import { validateApp } from '../../validation';
 import { FIXTURE_DEV as DEV, FIXTURE_ENVIRONMENTS as ENVIRONMENTS, FIXTURE_PROD as PROD } from '../fixtures/environments';
-import { TEST_FACTS, TEST_ISSUER, annotations, testLock } from '../util';
+import { TEST_FACTS, TEST_ISSUER, annotations, checkStack, testLock } from '../util';
 
 const LOCK = testLock();
 
@@ -54,6 +54,7 @@ describe('buildApp', () => {
     // THEN
     expect(results.map((r) => r.stack).sort()).toEqual(['federation-dev', 'federation-prod', 'gateway-dev', 'gateway-prod']);
     expect(results.flatMap((r) => r.findings.map((f) => f.format()))).toEqual([]);
+    for (const stack of app.node.children) checkStack(stack as TerraformStack);
     expect(annotations(app).errors).toEqual([]);
     expect(annotations(app).warnings).toEqual([]);
   });
@@ -61,6 +62,32 @@ describe('buildApp', () => {
   test('pins the alicloud provider to aliyun/alicloud 1.292.0', () => {
     const synth = synthOf(build([DEV]), 'gateway-dev');
     expect(synth.terraform.required_providers.alicloud).toEqual({ source: 'aliyun/alicloud', version: '1.292.0' });
+  });
+
+  test('each stack checks at plan time that the caller is in the environment\'s account', () => {
+    const app = build(ENVIRONMENTS);
+    for (const env of ENVIRONMENTS) {
+      for (const side of ['gateway', 'federation']) {
+        const [identity] = Object.values(synthOf(app, `${side}-${env.name}`).data.alicloud_caller_identity) as any[];
+        expect(identity.lifecycle.postcondition[0].condition).toBe(`\${self.account_id == "${env.accountId}"}`);
+      }
+    }
+  });
+
+  test('the provider takes its credential settings from config, never secrets', () => {
+    // GIVEN
+    const role: EnvironmentConfig = { ...DEV, credentials: { assumeRole: { roleArn: 'acs:ram::1111111111111111:role/terraform', sessionName: 'm2m-guard' } } };
+    const oidc: EnvironmentConfig = { ...PROD, credentials: { assumeRoleWithOidc: { roleArn: 'acs:ram::2222222222222222:role/ci', oidcProviderArn: 'acs:ram::2222222222222222:oidc-provider/github', oidcTokenFile: '/run/oidc-token' } } };
+    // WHEN
+    const app = build([role, oidc, { ...DEV, name: 'plain', accountId: '3333333333333333' }]);
+    // THEN
+    expect(synthOf(app, 'gateway-dev').provider.alicloud).toEqual([{ region: 'cn-hangzhou', assume_role: { role_arn: 'acs:ram::1111111111111111:role/terraform', session_name: 'm2m-guard' } }]);
+    expect(synthOf(app, 'federation-prod').provider.alicloud).toEqual([{
+      region: 'cn-shanghai',
+      assume_role_with_oidc: { role_arn: 'acs:ram::2222222222222222:role/ci', oidc_provider_arn: 'acs:ram::2222222222222222:oidc-provider/github', oidc_token_file: '/run/oidc-token' },
+    }]);
+    expect(synthOf(app, 'gateway-plain').provider.alicloud).toEqual([{ region: 'cn-hangzhou' }]);
+    expect(validateApp(app).flatMap((r) => r.findings.map((f) => f.format()))).toEqual([]);
   });
 
   test('an environment that differs only in name synthesizes the same stacks, renamed', () => {
@@ -75,6 +102,7 @@ describe('buildApp', () => {
         .split(`-${env}.tfstate`).join('-ENV.tfstate')
         .split(`gateway_${env}_`).join('gateway_ENV_')
         .split(`for ${env}"`).join('for ENV"')
+        .split(`Environment '${env}'`).join("Environment 'ENV'")
         .replace(/_[0-9a-f]{8}"/g, '_HASH"');
       const dev = normalize(JSON.stringify(synthOf(app, `${side}-dev`)), 'dev');
       const other = normalize(JSON.stringify(synthOf(app, `${side}-stg`)), 'stg');
@@ -94,6 +122,7 @@ describe('buildApp', () => {
     // THEN every difference traces back to a config field that differs
     const explained: [RegExp, string][] = [
       [/^provider\.alicloud\.0\.region$/, 'region'],
+      [/^data\.alicloud_caller_identity\.[^.]+\.lifecycle\.postcondition\.0\.(condition|error_message)$/, 'accountId, name'],
       [/^terraform\.backend\./, 'state'],
       [/^resource\.alicloud_api_gateway_group\.Group\.(name|description)$/, 'gateway.groupName/description'],
       [/^resource\.alicloud_api_gateway_backend\.Backend\.backend_name$/, 'gateway.backendName'],
@@ -116,7 +145,7 @@ describe('buildApp', () => {
     const risky: EnvironmentConfig = { ...PROD, gateway: { ...PROD.gateway, preventJtiReplay: false } };
     // WHEN
     const app = build([risky]);
-    Testing.synth(app.node.findChild('gateway-prod') as TerraformStack);
+    checkStack(app.node.findChild('gateway-prod') as TerraformStack);
     // THEN
     expect(annotations(app).errors).toEqual([expect.stringMatching(/^APIGW-JWT2/)]);
   });

@@ -105,7 +105,8 @@ describe('oci config validation', () => {
   test('names the environment and field of each problem', () => {
     expect(invalid({ ...OCI, region: 'frankfurt' })).toThrow(/environment 'dev', field 'oci\.region': must be an OCI region identifier/);
     expect(invalid({ ...OCI, compartmentId: 'x' })).toThrow(/field 'oci\.compartmentId': must be the OCID of a compartment or tenancy/);
-    expect(invalid({ ...OCI, extra: 1 })).toThrow(/field 'oci\.extra': is not a field of the OCI config/);
+    expect(invalid({ ...OCI, extra: 1 })).toThrow(/field 'oci\.extra': is not a known field.*Known fields: region, compartmentId/);
+    expect(invalid({ ...OCI, gateway: { subnetId: OCI.gateway.subnetId, subnetID: 'x' } })).toThrow(/field 'oci\.gateway\.subnetID': is not a known field.*Did you mean 'subnetId'/);
     expect(invalid({ ...OCI, identityDomain: { ...OCI.identityDomain, url: 'http://idcs.example.com' } })).toThrow(/field 'oci\.identityDomain\.url': must be an https URL/);
     expect(invalid({ ...OCI, identityDomain: { ...OCI.identityDomain, issuer: 'https://x/?q' } })).toThrow(/field 'oci\.identityDomain\.issuer'/);
     expect(invalid({ ...OCI, identityDomain: { ...OCI.identityDomain, audience: '' } })).toThrow(/field 'oci\.identityDomain\.audience': is missing/);
@@ -129,7 +130,7 @@ describe('oci config validation', () => {
     expect(invalid({ ...OCI, deployments: [{ ...profile, requiredClaims: [{ name: 'APIGWMichael4', anyOfValues: [] }] }] })).toThrow(/requiredClaims\[0\]\.anyOfValues/);
     expect(invalid({ ...OCI, deployments: [{ ...users, routes: [] }] })).toThrow(/field 'oci\.deployments\[0\]\.routes': must list at least one route/);
     expect(invalid({ ...OCI, deployments: [{ ...users, routes: [{ ...route, path: 'hello' }] }] })).toThrow(/routes\[0\]\.path': must start with/);
-    expect(invalid({ ...OCI, deployments: [{ ...users, routes: [{ ...route, methods: ['FETCH'] }] }] })).toThrow(/routes\[0\]\.methods\[0\]': must be an HTTP method/);
+    expect(invalid({ ...OCI, deployments: [{ ...users, routes: [{ ...route, methods: ['FETCH'] }] }] })).toThrow(/routes\[0\]\.methods\[0\]': must be an HTTP method or ANY/);
     expect(invalid({ ...OCI, deployments: [{ ...users, routes: [{ ...route, backendUrl: 'http://users' }] }] })).toThrow(/routes\[0\]\.backendUrl': must be an https URL/);
     expect(invalid({ ...OCI, deployments: [{ ...users, routes: [{ ...route, anyOfScopes: undefined }] }] })).toThrow(/routes\[0\]\.anyOfScopes': is required unless the deployment has requiredClaims/);
     expect(invalid({ ...OCI, deployments: [{ ...users, routes: [{ ...route, anyOfScopes: ['admin'] }] }] })).toThrow(/routes\[0\]\.anyOfScopes\[0\]': is not a scope/);

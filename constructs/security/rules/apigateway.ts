@@ -13,13 +13,25 @@ const UNPARSEABLE = 'plugin_data:unparseable';
 
 type Parsed = Extract<ParsedScript, { kind: 'parsed' }>;
 
+const parsedScripts = new WeakMap<object, ParsedScript>();
+
+/** A plugin's `plugin_data`, parsed once per checked resource however many rules read it. */
+function parsedScriptOf(res: ResourceView): ParsedScript {
+  let parsed = parsedScripts.get(res.config);
+  if (!parsed) {
+    parsed = parsePluginData(res.config.plugin_data);
+    parsedScripts.set(res.config, parsed);
+  }
+  return parsed;
+}
+
 /** The parsed script of a plugin of `pluginType`, or the outcome to return instead. */
 function scriptOf(res: ResourceView, pluginType?: string): { readonly script: Parsed } | { readonly outcome: RuleOutcome } {
   if (res.type !== PLUGIN) return { outcome: RuleResult.NOT_APPLICABLE };
   const type = res.config.plugin_type;
   if (typeof type !== 'string' || isUnresolved(type)) return { outcome: RuleResult.UNRESOLVED };
   if (pluginType !== undefined && type !== pluginType) return { outcome: RuleResult.NOT_APPLICABLE };
-  const parsed = parsePluginData(res.config.plugin_data);
+  const parsed = parsedScriptOf(res);
   if (parsed.kind === 'unresolved') return { outcome: RuleResult.UNRESOLVED };
   if (parsed.kind === 'unparseable') return { outcome: [UNPARSEABLE] };
   return { script: parsed };

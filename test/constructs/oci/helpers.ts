@@ -1,4 +1,4 @@
-import { Aspects, TerraformStack, Testing } from 'cdktf';
+import { TerraformStack, Testing } from 'cdktf';
 import {
   IssuerLookup, M2mAuthorizationServer, OciApiGateway, OciIdentityDomainConfidentialApp, OciIdentityDomainResourceServer, OciJwtApiDeployment, SecurityChecks,
 } from '../../../constructs';
@@ -42,7 +42,7 @@ export function ociTestStack(options: OciTestStackOptions = {}): TerraformStack 
   IssuerLookup.attach(app, testLock([options.facts ?? OCI_FACTS]));
   const stack = new TerraformStack(app, 'oci-test');
   new OciProvider(stack, 'oci', { region: 'eu-frankfurt-1' });
-  if (options.securityChecks ?? true) Aspects.of(stack).add(new SecurityChecks());
+  if (options.securityChecks ?? true) SecurityChecks.attach(stack);
   return stack;
 }
 

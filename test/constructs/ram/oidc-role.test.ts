@@ -2,7 +2,7 @@ import { TerraformOutput, TerraformVariable, Testing } from 'cdktf';
 import { describe, expect, test } from 'vitest';
 import { OidcProvider, OidcRole, PolicyDocument } from '../../../constructs';
 import { validateTerraformStack } from '../../../validation';
-import { annotations, resourcesOfType, SEED_CLIENT_ID, synthJson, TEST_AUDIENCE, TEST_ISSUER, testServer, testStack } from '../../util';
+import { annotations, checkStack, resourcesOfType, SEED_CLIENT_ID, synthJson, TEST_AUDIENCE, TEST_ISSUER, testServer, testStack } from '../../util';
 import { addressOf, onlyResource, RECORDED_FINGERPRINT, testProvider, testRole } from './helpers';
 
 const ROLE = 'alicloud_ram_role';
@@ -73,8 +73,9 @@ describe('OidcRole', () => {
     expect(synth.output?.OidcProviderArn.value).toBe(`\${${idpAddress}.arn}`);
     expect(synth.output?.RoleArn.value).toBe(`\${${roleAddress}.arn}`);
     // THEN: no security findings, and the stack is valid against the pinned provider schema
-    expect(annotations(stack).errors).toEqual([]);
-    expect(annotations(stack).warnings).toEqual([]);
+    const checked = checkStack(stack);
+    expect(checked.errors).toEqual([]);
+    expect(checked.warnings).toEqual([]);
     expect(validateTerraformStack(stack).map(String)).toEqual([]);
   });
 
@@ -182,8 +183,9 @@ describe('OidcRole', () => {
       StringEquals: { 'oidc:aud': [TEST_AUDIENCE], 'oidc:iss': [TEST_ISSUER] },
       StringLike: { 'oidc:sub': ['app_reporting_*'] },
     });
-    expect(annotations(stack).warnings).toEqual([]);
-    expect(annotations(stack).infos).toEqual([expect.stringMatching(/^RAM-OIDC4\[Statement\[0\]\]: suppressed: subjectPatterns opt-in: Clients are rotated daily/)]);
+    const checked = checkStack(stack);
+    expect(checked.warnings).toEqual([]);
+    expect(checked.infos).toEqual([expect.stringMatching(/^RAM-OIDC4\[Statement\[0\]\]: suppressed: subjectPatterns opt-in: Clients are rotated daily/)]);
   });
 
   test('fails when the subject patterns have no reason', () => {
