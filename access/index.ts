@@ -7,3 +7,5 @@ export * from './synth-output';
 export * from './access-map';
 export { ACCESS_SYSTEMS } from './systems';
 export type * from './systems';
+export * from './review/review';
+export type { Replacement } from './review/replacements';

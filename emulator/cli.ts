@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
+import { serveApigStack } from './apig-cli';
 import { GatewayEmulator } from './gateway';
 import { OciGatewayEmulator } from './oci-gateway';
 import { hasOciDeployments } from './oci-stack';
@@ -17,6 +18,8 @@ export const EMULATOR_HELP = `Usage: npx tsx emulator/serve.ts --stack <cdk.tf.j
 Serves a synthesized stack through a local API Gateway emulator that enforces its jwtAuth,
 accessControl and trafficControl plugins (no backend is called). Each response has the
 emulated status, an x-emulator-decision header (ALLOW or DENY) and a JSON body with the reason.
+A cloud-native APIG stack (alicloud_apig_policy, e.g. cdktf.out/stacks/apig-dev/cdk.tf.json) is
+served with its JWTAuth policies instead: the Host header is the request domain.
 
 Options:
   --stack <file>   Synthesized stack, e.g. cdktf.out/stacks/gateway-dev/cdk.tf.json (required).
@@ -27,6 +30,10 @@ Options:
   --group <name>   API group to route in when several groups have the same route.
   --ca-bundle <pem>  Extra trusted CA certificates for fetching an OCI deployment's JWKS
                    (e.g. demo-issuer/.run/ca.pem). Default: the system trust store.
+  --gateway <id>   Cloud-native APIG stacks (alicloud_apig_policy): gateway for requests without
+                   an X-Apig-Gateway header. Default: the stack's only gateway.
+  --environment <id>  APIG environment for requests without X-Apig-Environment. Default: the
+                   gateway's only environment.
   --help           Show this help.
 
 A stack with OCI API Gateway deployments (oci_apigateway_deployment, e.g. oci-dev) is served
@@ -60,7 +67,7 @@ const DEFAULT_OUTPUT: EmulatorCliOutput = {
  * @param argv - arguments after the script name
  */
 export async function runEmulatorCli(argv: readonly string[], output: EmulatorCliOutput = DEFAULT_OUTPUT): Promise<EmulatorCliResult> {
-  let values: { stack?: string; stage?: string; port?: string; host?: string; group?: string; 'ca-bundle'?: string; help?: boolean };
+  let values: { stack?: string; stage?: string; port?: string; host?: string; group?: string; gateway?: string; environment?: string; 'ca-bundle'?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -70,6 +77,8 @@ export async function runEmulatorCli(argv: readonly string[], output: EmulatorCl
         port: { type: 'string', default: '8080' },
         host: { type: 'string', default: '127.0.0.1' },
         group: { type: 'string' },
+        gateway: { type: 'string' },
+        environment: { type: 'string' },
         'ca-bundle': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
@@ -94,6 +103,8 @@ export async function runEmulatorCli(argv: readonly string[], output: EmulatorCl
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) return usage(`--port must be a port number, got ${values.port}`);
 
+  const apig = await serveApigStack(values.stack, { port, host: values.host, gateway: values.gateway, environment: values.environment }, output);
+  if (apig) return apig;
   let emulator: RequestEmulator;
   let apis: string[];
   try {

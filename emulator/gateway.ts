@@ -262,7 +262,8 @@ function readToken(location: 'header' | 'query', parameter: string, query: Recor
   return parameter.toLowerCase() === 'authorization' ? value.replace(/^Bearer\s+/i, '').trim() : value.trim();
 }
 
-function normalize(values: MultiValues | undefined, lowerCase: boolean): Record<string, string[]> {
+/** Shared with the APIG emulator (`apig.ts`). */
+export function normalize(values: MultiValues | undefined, lowerCase: boolean): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const [name, value] of Object.entries(values ?? {})) {
     if (value === undefined) continue;
@@ -272,12 +273,14 @@ function normalize(values: MultiValues | undefined, lowerCase: boolean): Record<
   return out;
 }
 
-function splitPath(path: string): [string, string | undefined] {
+/** Shared with the APIG emulator (`apig.ts`). */
+export function splitPath(path: string): [string, string | undefined] {
   const q = path.indexOf('?');
   return q < 0 ? [path, undefined] : [path.slice(0, q), path.slice(q + 1)];
 }
 
-function mergeQuery(query: Record<string, string[]>, raw: string | undefined): Record<string, string[]> {
+/** Shared with the APIG emulator (`apig.ts`). */
+export function mergeQuery(query: Record<string, string[]>, raw: string | undefined): Record<string, string[]> {
   if (raw === undefined) return query;
   const out = { ...query };
   for (const [name, value] of new URLSearchParams(raw)) out[name] = [...(out[name] ?? []), value];

@@ -3,6 +3,9 @@
  * plugins of a synthesized stack so requests with real tokens can be checked before deploying.
  */
 export * from './access-control';
+export * from './apig';
+export * from './apig-cli';
+export * from './apig-server';
 export * from './cli';
 export * from './errors';
 export * from './gateway';

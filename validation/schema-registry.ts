@@ -69,6 +69,15 @@ export class ProviderSchema {
     return this.lookup(this.dataSources, this.raw.data_source_schemas, 'data', type);
   }
 
+  /**
+   * Attribute paths of a resource type whose change replaces the resource (`ForceNew` in the
+   * provider), relative to the resource, e.g. `['group_id']` or `['vpc', 'vpc.vpc_id']`.
+   */
+  public forceNewAttributes(type: string): string[] {
+    const table = this.annotations[`resource/${type}`] ?? {};
+    return Object.entries(table).filter(([, a]) => a.force_new === true).map(([key]) => key.slice(type.length + 1)).sort();
+  }
+
   /** Names of all resource types, sorted (for suggestions). */
   public resourceTypes(): string[] {
     return Object.keys(this.raw.resource_schemas ?? {}).sort();

@@ -10,6 +10,8 @@ export interface AttributeAnnotation {
   readonly max_items?: number;
   readonly min_items?: number;
   readonly default?: string;
+  /** Changing the attribute replaces the resource (the SDK's `ForceNew`). */
+  readonly force_new?: boolean;
 }
 
 /** Why a known value breaks a rule. */

@@ -1,0 +1,157 @@
+/**
+ * OCI API Gateway: per deployment, the JWT authentication (issuers, audiences, keys, anonymous
+ * access) and per route the methods and the authorization (`ANY_OF` scopes, authentication only,
+ * or anonymous).
+ */
+import type { AccessChange, AccessSystem, Effect, MermaidBuilder } from '../model';
+import type { SynthesizedStack } from '../synth-output';
+
+/** One route of a deployment. */
+export interface OciRouteAccess {
+  /** `<path prefix><path>`. */
+  readonly path: string;
+  /** Methods. */
+  readonly methods: readonly string[];
+  /** `ANY_OF`, `AUTHENTICATION_ONLY` or `ANONYMOUS` (`AUTHENTICATION_ONLY` when not set). */
+  readonly authorization: string;
+  /** Scopes of which a token needs one (`ANY_OF`). */
+  readonly scopes: readonly string[];
+}
+
+/** An `oci_apigateway_deployment`. */
+export interface OciDeploymentAccess {
+  /** Terraform address. */
+  readonly address: string;
+  /** `path_prefix`. */
+  readonly pathPrefix: string;
+  /** Authentication type, e.g. `JWT_AUTHENTICATION`; `none` without authentication. */
+  readonly authentication: string;
+  /** Requests without a token are let through. */
+  readonly anonymousAllowed: boolean;
+  /** Accepted issuers. */
+  readonly issuers: readonly string[];
+  /** Accepted audiences. */
+  readonly audiences: readonly string[];
+  /** Where keys come from, e.g. `REMOTE_JWKS https://…`. */
+  readonly keys: string;
+  /** Where the token is read. */
+  readonly token: string;
+  /** Routes. */
+  readonly routes: readonly OciRouteAccess[];
+}
+
+/** The OCI part of one stack. */
+export interface OciAccess {
+  /** Deployments by address. */
+  readonly deployments: readonly OciDeploymentAccess[];
+}
+
+type Obj = Record<string, unknown>;
+/** cdktf writes single nested blocks as objects; Terraform JSON also accepts one-element lists. */
+const block = (v: unknown): Obj => { const x = Array.isArray(v) ? v[0] : v; return x && typeof x === 'object' ? (x as Obj) : {}; };
+const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter((x): x is Obj => !!x && typeof x === 'object') : v && typeof v === 'object' ? [v as Obj] : []);
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
+
+function extract(stack: SynthesizedStack): OciAccess | undefined {
+  const deployments = stack.resources.filter((r) => r.type === 'oci_apigateway_deployment');
+  if (deployments.length === 0) return undefined;
+  return {
+    deployments: deployments.map((r): OciDeploymentAccess => {
+      const spec = block(r.config.specification);
+      const auth = block(block(spec.request_policies).authentication);
+      const keys = block(auth.public_keys);
+      const prefix = String(r.config.path_prefix ?? '');
+      return {
+        address: r.address,
+        pathPrefix: prefix,
+        authentication: auth.type === undefined ? 'none' : String(auth.type),
+        anonymousAllowed: auth.type === undefined || auth.is_anonymous_access_allowed === true || auth.is_anonymous_access_allowed === 'true',
+        issuers: strings(auth.issuers).sort(),
+        audiences: strings(auth.audiences).sort(),
+        keys: `${String(keys.type ?? 'none')} ${String(keys.uri ?? list(keys.keys).map((k) => String(k.kid ?? k.key ?? '')).join(', '))}`.trim(),
+        token: `${String(auth.token_header ?? auth.token_query_param ?? '')} ${String(auth.token_auth_scheme ?? '')}`.trim(),
+        routes: list(spec.routes).map((route): OciRouteAccess => {
+          const authorization = block(block(route.request_policies).authorization);
+          return {
+            path: `${prefix}${String(route.path ?? '')}`,
+            methods: strings(route.methods).sort(),
+            authorization: authorization.type === undefined ? 'AUTHENTICATION_ONLY' : String(authorization.type),
+            scopes: strings(authorization.allowed_scope).sort(),
+          };
+        }).sort((a, b) => a.path.localeCompare(b.path)),
+      };
+    }).sort((a, b) => a.address.localeCompare(b.address)),
+  };
+}
+
+const routeKey = (r: OciRouteAccess) => `${r.path} ${r.methods.join(',')}`;
+const describeRoute = (r: OciRouteAccess) => (r.authorization === 'ANY_OF' ? `a token with one of ${r.scopes.join(' | ')}` : r.authorization === 'ANONYMOUS' ? 'anyone' : 'any valid token');
+
+function markdown(model: OciAccess): string {
+  const cell = (t: string) => t.replace(/\|/g, '\\|');
+  const lines = ['| deployment | route | who gets through | issuers / audiences | token / keys |', '|---|---|---|---|---|'];
+  for (const d of model.deployments) {
+    for (const r of d.routes) {
+      lines.push(`| ${cell(d.address)} | ${cell(`${r.methods.join(', ')} ${r.path}`)} | ${cell(d.anonymousAllowed ? `anyone (anonymous access allowed); ${describeRoute(r)}` : describeRoute(r))} | ${cell(`${d.issuers.join(', ')} / ${d.audiences.join(', ')}`)} | ${cell(`${d.token}; ${d.keys}`)} |`);
+    }
+  }
+  return lines.join('\n');
+}
+
+function mermaid(model: OciAccess, d: MermaidBuilder, stack: string): void {
+  for (const dep of model.deployments) {
+    d.line(`subgraph ${d.id(`${stack}|oci|${dep.address}`)}["${d.label(`OCI deployment ${dep.pathPrefix}`)}"]`);
+    for (const r of dep.routes) d.line(`  ${d.id(`${stack}|oci|${dep.address}|${routeKey(r)}`)}["${d.label(`${r.methods.join(', ')} ${r.path}`)}"]`);
+    d.line('end');
+    for (const issuer of dep.issuers) {
+      const source = d.shared(`issuer|${issuer}`, `(["${d.label(`issuer ${issuer}`)}"])`);
+      for (const r of dep.routes) d.edge(`${source} -->|"${d.label(describeRoute(r))}"| ${d.id(`${stack}|oci|${dep.address}|${routeKey(r)}`)}`);
+    }
+  }
+}
+
+function diff(stack: string, base: OciAccess | undefined, head: OciAccess | undefined): AccessChange[] {
+  const out: AccessChange[] = [];
+  const before = new Map((base?.deployments ?? []).map((d) => [d.address, d]));
+  for (const d of head?.deployments ?? []) {
+    const subject = `OCI deployment ${d.pathPrefix} (${d.address})`;
+    const add = (effect: Effect, category: AccessChange['category'], summary: string, details: Record<string, unknown> = {}) =>
+      out.push({ effect, category, stack, subject, summary, details: { address: d.address, ...details } });
+    const b = before.get(d.address);
+    if (!b) {
+      for (const r of d.routes) add('widens', 'access', `new route ${r.methods.join(', ')} ${r.path}: ${describeRoute(r)}`, { path: r.path });
+      continue;
+    }
+    if (!b.anonymousAllowed && d.anonymousAllowed) add('widens', 'plugin', 'anonymous access is now allowed');
+    if (b.anonymousAllowed && !d.anonymousAllowed) add('narrows', 'plugin', 'anonymous access is no longer allowed');
+    for (const [field, label] of [['issuers', 'issuer'], ['audiences', 'audience']] as const) {
+      for (const x of d[field].filter((v) => !b[field].includes(v))) add('widens', 'trust', `${label} ${x} now accepted`);
+      for (const x of b[field].filter((v) => !d[field].includes(v))) add('narrows', 'trust', `${label} ${x} no longer accepted`);
+    }
+    if (b.keys !== d.keys) add('neutral', 'key', `keys ${b.keys} → ${d.keys}`);
+    if (b.token !== d.token) add('neutral', 'plugin', `token ${b.token} → ${d.token}`);
+    const routes = new Map(b.routes.map((r) => [routeKey(r), r]));
+    for (const r of d.routes) {
+      const old = routes.get(routeKey(r));
+      if (!old) {
+        add('widens', 'access', `new route ${r.methods.join(', ')} ${r.path}: ${describeRoute(r)}`, { path: r.path });
+        continue;
+      }
+      if (old.authorization !== r.authorization) {
+        const rank = (a: string) => (a === 'ANONYMOUS' ? 2 : a === 'AUTHENTICATION_ONLY' ? 1 : 0);
+        add(rank(r.authorization) > rank(old.authorization) ? 'widens' : 'narrows', 'access', `${r.path}: ${describeRoute(old)} → ${describeRoute(r)}`, { path: r.path });
+      } else if (r.authorization === 'ANY_OF') {
+        for (const s of r.scopes.filter((x) => !old.scopes.includes(x))) add('widens', 'access', `${r.path}: scope ${s} now suffices`, { path: r.path, scope: s });
+        for (const s of old.scopes.filter((x) => !r.scopes.includes(x))) add('narrows', 'access', `${r.path}: scope ${s} no longer suffices`, { path: r.path, scope: s });
+      }
+    }
+    for (const r of b.routes) if (!d.routes.some((x) => routeKey(x) === routeKey(r))) add('narrows', 'access', `route ${r.methods.join(', ')} ${r.path} removed`, { path: r.path });
+  }
+  for (const [address, b] of before) {
+    if (!(head?.deployments ?? []).some((d) => d.address === address)) out.push({ effect: 'narrows', category: 'access', stack, subject: `OCI deployment ${b.pathPrefix} (${address})`, summary: 'deployment removed' });
+  }
+  return out;
+}
+
+/** The OCI API Gateway system. */
+export const OCI_API_GATEWAY: AccessSystem<OciAccess> = { id: 'oci', title: 'OCI API Gateway', extract, markdown, mermaid, diff };
