@@ -14,6 +14,7 @@
  * add one optional field here and one line `apig: apigConfigSchema.optional(),` to
  * `environmentConfigSchema`. `tsc` fails until the interface and the schema agree.
  */
+import type { ClientAuthConfig } from './client-auth';
 import type { CredentialsConfig } from './credentials';
 import type { OciConfig } from './oci';
 
@@ -53,6 +54,11 @@ export interface M2mClientConfig {
   readonly clientId: string;
   /** Scopes the client is granted on the server. */
   readonly grantedScopes: readonly string[];
+  /**
+   * How `npm run verify` obtains a token for the client (the secret's environment variable).
+   * @default - verify reports the client's checks as failed, naming this field
+   */
+  readonly clientAuth?: ClientAuthConfig;
 }
 
 /** Throttling of every protected API. */

@@ -22,10 +22,20 @@ const demoServer = {
   scopes: ['user:read:one', 'user:write:one'],
 } satisfies M2mServerConfig;
 
-/** The seed's client (granted `user:read:one`) and a second, read/write client. */
+/**
+ * The seed's client (granted `user:read:one`, authenticating with client_secret_post as the seed
+ * does) and a second, read/write client (client_secret_basic). `npm run verify` reads their
+ * secrets from the named environment variables.
+ */
 const demoClients = [
-  { name: 'reporting', clientId: 'app_m7hfgn66xkyyxlhpkiw5kjenhy', grantedScopes: ['user:read:one'] },
-  { name: 'provisioning', clientId: 'app_provisioning_demo', grantedScopes: ['user:read:one', 'user:write:one'] },
+  {
+    name: 'reporting', clientId: 'app_m7hfgn66xkyyxlhpkiw5kjenhy', grantedScopes: ['user:read:one'],
+    clientAuth: { secretEnv: 'M2M_REPORTING_CLIENT_SECRET', method: 'client_secret_post' },
+  },
+  {
+    name: 'provisioning', clientId: 'app_provisioning_demo', grantedScopes: ['user:read:one', 'user:write:one'],
+    clientAuth: { secretEnv: 'M2M_PROVISIONING_CLIENT_SECRET', method: 'client_secret_basic' },
+  },
 ] satisfies M2mClientConfig[];
 
 /**

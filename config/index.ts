@@ -3,3 +3,4 @@ export * from './environments';
 export * from './issuers';
 export * from './oci';
 export * from './validate';
+export * from './client-auth';

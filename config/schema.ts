@@ -10,6 +10,7 @@
  * Extending: see the header of `environment.ts`.
  */
 import { z } from 'zod';
+import { type ClientAuthConfig, TOKEN_ENDPOINT_AUTH_METHODS } from './client-auth';
 import type { AssumeRoleConfig, AssumeRoleWithOidcConfig, CredentialsConfig } from './credentials';
 import type {
   ApiConfig, EnvironmentConfig, FederationConfig, GatewayConfig, HttpMethodName, M2mClientConfig, M2mServerConfig,
@@ -52,10 +53,16 @@ export const m2mServerConfigSchema = exactSchema<M2mServerConfig>()(z.strictObje
   signingKeyId: z.string().optional(),
 }));
 
+export const clientAuthConfigSchema = exactSchema<ClientAuthConfig>()(z.strictObject({
+  secretEnv: z.string(),
+  method: z.enum(TOKEN_ENDPOINT_AUTH_METHODS, { error: (issue) => `must be ${TOKEN_ENDPOINT_AUTH_METHODS.join(' or ')}, got ${show(issue.input)}.` }).optional(),
+}));
+
 export const m2mClientConfigSchema = exactSchema<M2mClientConfig>()(z.strictObject({
   name: z.string(),
   clientId: z.string(),
   grantedScopes: strings,
+  clientAuth: clientAuthConfigSchema.optional(),
 }));
 
 export const throttleConfigSchema = exactSchema<ThrottleConfig>()(z.strictObject({

@@ -37,6 +37,12 @@ export interface DemoClient {
    * @default - none
    */
   readonly extraClaims?: Readonly<Record<string, string | number | boolean>>;
+  /**
+   * How the client must authenticate at the token endpoint; the other method is refused
+   * (`invalid_client`), as a server holding the client's registered method does.
+   * @default 'client_secret_basic'
+   */
+  readonly tokenEndpointAuthMethod?: 'client_secret_basic' | 'client_secret_post';
 }
 
 /** A client as the running issuer serves it, with its grants resolved. */
@@ -48,7 +54,7 @@ export interface DemoIssuerClient extends DemoClient {
 /** Options of {@link DemoIssuer.requestToken}. */
 export interface DemoTokenRequest {
   /**
-   * Client to authenticate as (client_secret_basic).
+   * Client to authenticate as (with its `tokenEndpointAuthMethod`).
    * @default - the first client
    */
   readonly clientId?: string;
@@ -106,6 +112,13 @@ export interface DemoIssuerOptions {
    * @default 'localhost'
    */
   readonly hostname?: string;
+  /**
+   * Port written in the issuer URL when it is not the one listened on, e.g. to serve the
+   * example's issuer identity (https://localhost:8443/demo) from a free port in-process while
+   * `npm run demo-issuer` holds 8443. `tokenEndpoint` and `requestToken` use the real port.
+   * @default - the port listened on
+   */
+  readonly issuerPort?: number;
   /**
    * Path of the issuer URL ('' for none).
    * @default '/demo'
@@ -208,7 +221,7 @@ export interface DemoIssuer {
    */
   requestScope(scopes?: readonly string[]): string;
   /**
-   * POSTs a client_credentials request to the token endpoint (client_secret_basic, trusting
+   * POSTs a client_credentials request to the token endpoint (the client's auth method, trusting
    * {@link caPem}) and returns the answer, errors included.
    */
   requestToken(options?: DemoTokenRequest): Promise<DemoTokenResponse>;
@@ -280,7 +293,8 @@ export async function startDemoIssuer(options: DemoIssuerOptions = {}): Promise<
 
   const issuerServer = https.createServer({ key: pki.leaf.keyPem, cert: serverChainPem(pki, chainShape) }, route);
   const port = await listen(issuerServer, options.port ?? 0);
-  const issuer = `https://${hostname}:${port}${mountPath}`;
+  const issuer = `https://${hostname}:${options.issuerPort ?? port}${mountPath}`;
+  const reachableIssuer = `https://${hostname}:${port}${mountPath}`;
 
   let jwksServer: https.Server | undefined;
   let jwksUri = `${issuer}/jwks`;
@@ -303,6 +317,7 @@ export async function startDemoIssuer(options: DemoIssuerOptions = {}): Promise<
       clients: clients.map((client) => ({
         client_id: client.clientId,
         client_secret: client.clientSecret,
+        token_endpoint_auth_method: client.tokenEndpointAuthMethod ?? 'client_secret_basic',
         grant_types: ['client_credentials'],
         redirect_uris: [],
         response_types: [],
@@ -380,7 +395,7 @@ export async function startDemoIssuer(options: DemoIssuerOptions = {}): Promise<
     get caPem() {
       return pki.root.certPem + (jwksPki && jwksPki.root.certPem !== pki.root.certPem ? jwksPki.root.certPem : '');
     },
-    tokenEndpoint: `${issuer}/token`,
+    tokenEndpoint: `${reachableIssuer}/token`,
     jwksUri,
     client: clients[0],
     clients,
@@ -416,7 +431,7 @@ export async function startDemoIssuer(options: DemoIssuerOptions = {}): Promise<
       const client = tokenRequest.clientId === undefined ? clients[0] : clientsById.get(tokenRequest.clientId);
       if (!client) throw new Error(`demo issuer: no client ${tokenRequest.clientId} (clients: ${clients.map((c) => c.clientId).join(', ')})`);
       const scope = tokenRequest.scope === undefined ? idaasScopeRequest(audience) : tokenRequest.scope;
-      return postTokenRequest(`${issuer}/token`, pki.root.certPem, client, scope);
+      return postTokenRequest(`${reachableIssuer}/token`, pki.root.certPem, client, scope);
     },
     async close() {
       await Promise.all([closeServer(issuerServer), jwksServer ? closeServer(jwksServer) : undefined]);
@@ -436,9 +451,8 @@ function resolveClients(options: DemoIssuerOptions, catalog: readonly string[]):
     const reserved = Object.keys(c.extraClaims ?? {}).filter((k) => RESERVED_CLAIMS.includes(k));
     if (reserved.length > 0) throw new Error(`demo issuer: client ${c.clientId} extraClaims must not set ${reserved.join(', ')} (the issuer sets them)`);
     return {
-      clientId: c.clientId,
-      clientSecret: c.clientSecret,
-      grantedScopes: catalog.filter((s) => granted.includes(s)),
+      clientId: c.clientId, clientSecret: c.clientSecret, grantedScopes: catalog.filter((s) => granted.includes(s)),
+      ...(c.tokenEndpointAuthMethod ? { tokenEndpointAuthMethod: c.tokenEndpointAuthMethod } : {}),
       ...(c.extraClaims ? { extraClaims: { ...c.extraClaims } } : {}),
     };
   });
@@ -447,14 +461,15 @@ function resolveClients(options: DemoIssuerOptions, catalog: readonly string[]):
 async function postTokenRequest(tokenEndpoint: string, caPem: string, client: DemoClient, scope: string | null): Promise<DemoTokenResponse> {
   const agent = new Agent({ connect: { ca: caPem } });
   try {
-    // RFC 6749 §2.3.1: form-encode id and secret before Basic
-    const basic = Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`).toString('base64');
-    const response = await request(tokenEndpoint, {
-      method: 'POST',
-      dispatcher: agent,
-      headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', ...(scope === null ? {} : { scope }) }).toString(),
-    });
+    const form: Record<string, string> = { grant_type: 'client_credentials', ...(scope === null ? {} : { scope }) };
+    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+    if (client.tokenEndpointAuthMethod === 'client_secret_post') {
+      Object.assign(form, { client_id: client.clientId, client_secret: client.clientSecret });
+    } else {
+      // RFC 6749 §2.3.1: form-encode id and secret before Basic
+      headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`).toString('base64')}`;
+    }
+    const response = await request(tokenEndpoint, { method: 'POST', dispatcher: agent, headers, body: new URLSearchParams(form).toString() });
     const body = (await response.body.json()) as Record<string, unknown>;
     const accessToken = response.statusCode === 200 && typeof body.access_token === 'string' ? body.access_token : undefined;
     return { status: response.statusCode, body, ...(accessToken ? { accessToken } : {}) };

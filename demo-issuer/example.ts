@@ -31,7 +31,10 @@ export function exampleDemoSecret(name: string): string {
 
 /** The example's clients with their demo secrets, in config order. */
 export function exampleDemoClients(env: EnvironmentConfig = EXAMPLE_ENVIRONMENT): ExampleDemoClient[] {
-  return env.clients.map((c) => ({ name: c.name, clientId: c.clientId, clientSecret: exampleDemoSecret(c.name), grantedScopes: c.grantedScopes }));
+  return env.clients.map((c) => ({
+    name: c.name, clientId: c.clientId, clientSecret: exampleDemoSecret(c.name), grantedScopes: c.grantedScopes,
+    ...(c.clientAuth ? { tokenEndpointAuthMethod: c.clientAuth.method ?? 'client_secret_post' } : {}),
+  }));
 }
 
 /** Options of {@link exampleDemoIssuerOptions}. */

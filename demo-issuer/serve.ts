@@ -26,8 +26,11 @@ function sh(arg: string): string {
 
 /** The curl that fetches a token for `client`, asking for all its scopes in IDaaS syntax. */
 function tokenCurl(demo: DemoIssuer, client: ExampleDemoClient, caFile: string): string {
+  const auth = client.tokenEndpointAuthMethod === 'client_secret_post'
+    ? `-d ${sh(`client_id=${client.clientId}`)} --data-urlencode ${sh(`client_secret=${client.clientSecret}`)}`
+    : `-u ${sh(`${client.clientId}:${client.clientSecret}`)}`;
   return [
-    'curl -s', `--cacert ${sh(caFile)}`, `-u ${sh(`${client.clientId}:${client.clientSecret}`)}`,
+    'curl -s', `--cacert ${sh(caFile)}`, auth,
     '-d grant_type=client_credentials', `--data-urlencode ${sh(`scope=${demo.requestScope(client.grantedScopes)}`)}`, demo.tokenEndpoint,
   ].join(' ');
 }
@@ -62,7 +65,7 @@ async function main(): Promise<void> {
       `scopes:        ${demo.scopes.join(' ')}`,
       `token TTL:     ${demo.accessTokenTtlSeconds} s`,
       'clients (client_id, demo secret, granted scopes):',
-      ...clients.map((c) => `  ${c.clientId.padEnd(idWidth)}  ${c.clientSecret.padEnd(secretWidth)}  ${c.grantedScopes.join(' ')}   (${c.name})`),
+      ...clients.map((c) => `  ${c.clientId.padEnd(idWidth)}  ${c.clientSecret.padEnd(secretWidth)}  ${c.grantedScopes.join(' ')}   (${c.name}, ${c.tokenEndpointAuthMethod ?? 'client_secret_basic'})`),
       `scope request: "${demo.requestScope(['<scope>'])}" per scope, or "${demo.requestScope()}" for every granted scope`,
       `token (${clients[0].name}):`,
       `  ${tokenCurl(demo, clients[0], caOut)}`,

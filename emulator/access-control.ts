@@ -1,7 +1,8 @@
 /**
  * The `accessControl` plugin (parametric access control): builds the declared parameters from the
  * request and the verified JWT, then evaluates the rules in order with the project's own
- * {@link evaluateCondition}; the first ALLOW or DENY decides, no decision lets the request through.
+ * {@link evaluateCondition}; the first ALLOW or DENY decides, no decision lets the request through,
+ * and a rule that cannot be evaluated (absent parameter, unsupported syntax) is skipped.
  *
  * Rendering of `Token:` claims follows the assumption documented in
  * `constructs/apigateway/access-control-expression.ts` (`Condition.hasScope`): strings as-is,
@@ -162,21 +163,43 @@ export function interpolate(text: string, values: ParameterValues): string {
 }
 
 /**
- * Evaluates the rules in order.
- * @throws EmulatorUnsupportedError for a condition outside the subset {@link evaluateCondition} handles
+ * The parameters a condition references (`$name` outside quoted literals).
+ */
+export function referencedParameters(condition: string): string[] {
+  const outside = condition.replace(/'[^']*'/g, "''");
+  return [...new Set([...outside.matchAll(/\$([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]))];
+}
+
+/**
+ * Evaluates the rules in order; the first ALLOW or DENY decides, and when no rule decides the
+ * request is let through (the gateway's documented behaviour).
+ *
+ * A rule the emulator cannot evaluate is skipped, the worst case the gateway's documentation
+ * leaves open: its condition references a parameter that has no value (an absent claim, header
+ * or query parameter), or uses syntax outside the subset the project renders. A rule set that
+ * does not end with an unconditional DENY can then fall off its end and allow the request, which
+ * is exactly what the emulator should show (`APIGW-ACL2`).
  */
 export function decideAccessControl(config: AccessControlConfig, context: AccessContext): AccessOutcome {
   const values = parameterValues(config, context);
+  const skipped: string[] = [];
   for (const rule of config.rules) {
+    const absent = referencedParameters(rule.condition).filter((name) => values[name] === undefined);
+    if (absent.length > 0) {
+      skipped.push(`${rule.name} (no value for ${absent.map((n) => `$${n}`).join(', ')})`);
+      continue;
+    }
     let holds: boolean;
     try {
       holds = evaluateCondition(rule.condition, values);
     } catch (error) {
-      if (error instanceof ExpressionError) throw new EmulatorUnsupportedError(`accessControl rule ${rule.name}: ${error.message}`);
-      throw error;
+      if (!(error instanceof ExpressionError)) throw error;
+      skipped.push(`${rule.name} (${error.message})`);
+      continue;
     }
     const action = holds ? rule.ifTrue : rule.ifFalse;
-    if (action === 'ALLOW') return { decision: 'ALLOW', rule: rule.name, reason: `accessControl: rule ${rule.name} allowed (condition ${holds})` };
+    const after = skipped.length > 0 ? ` after skipping ${skipped.join(', ')}` : '';
+    if (action === 'ALLOW') return { decision: 'ALLOW', rule: rule.name, reason: `accessControl: rule ${rule.name} allowed (condition ${holds})${after}` };
     if (action === 'DENY') {
       const errorMessage = rule.errorMessage === undefined ? undefined : interpolate(rule.errorMessage, values);
       const headers = Object.fromEntries(Object.entries(rule.responseHeaders ?? {}).map(([k, v]) => [k, interpolate(v, values)]));
@@ -187,9 +210,10 @@ export function decideAccessControl(config: AccessControlConfig, context: Access
         errorMessage,
         headers,
         body: rule.responseBody === undefined ? '' : interpolate(rule.responseBody, values),
-        reason: `accessControl: rule ${rule.name} denied (condition ${holds})${errorMessage ? `: ${errorMessage}` : ''}`,
+        reason: `accessControl: rule ${rule.name} denied (condition ${holds})${after}${errorMessage ? `: ${errorMessage}` : ''}`,
       };
     }
   }
-  return { decision: 'ALLOW', reason: `accessControl: no rule decided, let through (${config.rules.length} rules)` };
+  const after = skipped.length > 0 ? `, skipped as unevaluable: ${skipped.join(', ')}` : '';
+  return { decision: 'ALLOW', reason: `accessControl: no rule decided, let through (${config.rules.length} rules${after})` };
 }

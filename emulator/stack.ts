@@ -46,6 +46,8 @@ export interface EmulatedApi {
   readonly path: string;
   /** `MAPPING` or `PASSTHROUGH`. */
   readonly mode: string;
+  /** `request_config.protocol`, upper case: `HTTP`, `HTTPS` or `HTTP,HTTPS`. */
+  readonly protocol: string;
   /** `auth_type` (`ANONYMOUS`, `APP`, ...). */
   readonly authType: string;
   /** Stages it is published to (`stage_names`). */
@@ -215,6 +217,7 @@ function readApi(address: string, config: Record<string, unknown>, groupNames: R
     method: String(request.method ?? 'GET').toUpperCase(),
     path: String(request.path ?? '/'),
     mode: String(request.mode ?? 'MAPPING').toUpperCase(),
+    protocol: String(request.protocol ?? 'HTTP').toUpperCase(),
     authType: String(config.auth_type ?? 'APP').toUpperCase(),
     stages,
     parameters,

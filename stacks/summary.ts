@@ -20,6 +20,7 @@ export function printSynthSummary(summary: SynthSummary, app: App | undefined, e
   }
   write(`${table.toString()}\n`);
   for (const w of warnings) write(`${pc.yellow('warning')} ${w}\n`);
+  for (const n of summary.stacks.flatMap((st) => st.notValidated)) write(`${pc.cyan('info')} ${n.message}\n`);
   write(`${pc.green('ok')} ${summary.stacks.length} stacks synthesized and validated in ${(elapsedMs / 1000).toFixed(2)} s → ${summary.outdir}/stacks/<stack>/cdk.tf.json\n`);
 }
 

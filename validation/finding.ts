@@ -20,9 +20,16 @@ export enum FindingCode {
   VALUE_INVALID = 'SCHEMA_VALUE_INVALID',
   /** An attribute that is computed only (read-only) is set. */
   COMPUTED_ONLY = 'SCHEMA_COMPUTED_ONLY',
-  /** A resource type the provider schema does not define. */
+  /**
+   * Retired: a type outside the pinned snapshot is now reported as "not validated" information
+   * (`inspectStack().notValidated`), because snapshots cover a subset of each provider.
+   * @deprecated never reported any more; kept so the code is not reused
+   */
   UNKNOWN_RESOURCE_TYPE = 'SCHEMA_UNKNOWN_RESOURCE_TYPE',
-  /** A data source type the provider schema does not define. */
+  /**
+   * Retired, like {@link FindingCode.UNKNOWN_RESOURCE_TYPE}.
+   * @deprecated never reported any more; kept so the code is not reused
+   */
   UNKNOWN_DATA_SOURCE_TYPE = 'SCHEMA_UNKNOWN_DATA_SOURCE_TYPE',
   /** A provider (source) for which no pinned schema exists in `provider-schemas/`. */
   UNKNOWN_PROVIDER = 'SCHEMA_UNKNOWN_PROVIDER',

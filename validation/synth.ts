@@ -4,7 +4,7 @@ import type { App } from 'cdktf';
 import { isPlainObject } from './cty-type';
 import { SchemaValidationError } from './schema-validation-error';
 import { listSynthesizedStacks, manifestErrors, readStackFile, type StackFindings } from './synth-output';
-import { type ValidationOptions, validateStack } from './validate-stack';
+import { type NotValidated, type ValidationOptions, inspectStack } from './validate-stack';
 
 /**
  * Builds the whole app with the given output directory: `(outdir) => { const app = new App({ outdir }); ...; return app; }`.
@@ -34,6 +34,8 @@ export interface StackSummary {
   readonly dataSources: number;
   /** Number of `provider` configurations. */
   readonly providers: number;
+  /** Blocks whose type is outside the pinned schema snapshot, so not validated (information). */
+  readonly notValidated: readonly NotValidated[];
 }
 
 /** Result of a successful {@link synthAndValidate}. */
@@ -100,8 +102,9 @@ export function synthAndValidate(createApp: AppFactory, options: SynthAndValidat
     stacks = [];
     for (const { stack, file } of listSynthesizedStacks(tmp)) {
       const config = readStackFile(file);
-      results.push({ stack, findings: validateStack(stack, config, options) });
-      stacks.push(summarize(stack, config));
+      const inspection = inspectStack(stack, config, options);
+      results.push({ stack, findings: inspection.findings });
+      stacks.push(summarize(stack, config, inspection.notValidated));
     }
     if (results.some((r) => r.findings.length > 0)) throw new SchemaValidationError(results, outdir);
   } catch (error) {
@@ -186,9 +189,9 @@ function undoMoves(moves: readonly Move[]): void {
   for (const [from, to] of [...moves].reverse()) fs.renameSync(to, from);
 }
 
-function summarize(stack: string, config: object): StackSummary {
+function summarize(stack: string, config: object, notValidated: readonly NotValidated[]): StackSummary {
   const c = config as Record<string, unknown>;
-  return { stack, resources: countInstances(c.resource), dataSources: countInstances(c.data), providers: countProviders(c.provider) };
+  return { stack, resources: countInstances(c.resource), dataSources: countInstances(c.data), providers: countProviders(c.provider), notValidated };
 }
 
 function countInstances(section: unknown): number {

@@ -59,11 +59,47 @@ interface ResolvedProvider {
  * @returns findings in document order; empty when the stack is valid
  */
 export function validateStack(stackName: string, synthesized: object, options: ValidationOptions = {}): Finding[] {
+  return inspectStack(stackName, synthesized, options).findings;
+}
+
+/**
+ * A resource or data source of a pinned provider whose type is outside the pinned schema
+ * snapshot. The snapshots in `provider-schemas/` cover the types this library uses, not the
+ * whole provider, so such a block is reported as information ("not validated"), never as an
+ * error: Terraform itself checks it at plan time.
+ */
+export interface NotValidated {
+  /** Stack name. */
+  readonly stack: string;
+  /** Terraform address, e.g. `alicloud_oss_bucket.Exports` or `data.alicloud_zones.all`. */
+  readonly address: string;
+  /** Provider source and version of the snapshot, e.g. `aliyun/alicloud 1.292.0`. */
+  readonly provider: string;
+  /** A snapshot type whose name is close (a possible typo), if any. */
+  readonly closestKnownType?: string;
+  /** One line for a summary. */
+  readonly message: string;
+}
+
+/** Everything {@link inspectStack} found. */
+export interface StackInspection {
+  /** Schema violations (errors). */
+  readonly findings: Finding[];
+  /** Blocks of pinned providers outside the snapshot (information). */
+  readonly notValidated: NotValidated[];
+}
+
+/**
+ * Like {@link validateStack}, and also lists the blocks it could not validate because their type
+ * is outside the pinned schema snapshot.
+ */
+export function inspectStack(stackName: string, synthesized: object, options: ValidationOptions = {}): StackInspection {
   return new StackValidator(stackName, synthesized as Record<string, unknown>, options).run();
 }
 
 class StackValidator implements ConversionSink {
   private readonly findings: Finding[] = [];
+  private readonly notValidated: NotValidated[] = [];
   private readonly schemas: SchemaRegistry;
   private readonly ignored: ReadonlySet<string>;
   private readonly requirements = new Map<string, ProviderRequirement>();
@@ -80,12 +116,12 @@ class StackValidator implements ConversionSink {
     this.ignored = new Set((options.ignoreProviders ?? []).map(normalizeProviderSource));
   }
 
-  public run(): Finding[] {
+  public run(): StackInspection {
     this.readRequiredProviders();
     this.validateProviders();
     this.validateResources('resource');
     this.validateResources('data');
-    return this.findings;
+    return { findings: this.findings, notValidated: this.notValidated };
   }
 
   public mismatch(path: string, value: unknown, expected: string, problem: string): void {
@@ -190,15 +226,17 @@ class StackValidator implements ConversionSink {
             this.validateBody(body, block, '', meta);
             continue;
           }
+          // The snapshot is a subset of the provider: a type outside it is not validated, not wrong.
           const known = kind === 'data' ? resolved.schema.dataSourceTypes() : resolved.schema.resourceTypes();
           const suggestion = closestMatch(type, known);
-          this.report(
-            kind === 'data' ? FindingCode.UNKNOWN_DATA_SOURCE_TYPE : FindingCode.UNKNOWN_RESOURCE_TYPE,
-            '',
-            type,
-            `a ${kind === 'data' ? 'data source' : 'resource'} type of ${resolved.schema.source} ${resolved.schema.version}${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
-            `is not a ${kind === 'data' ? 'data source' : 'resource'} type of the provider`,
-          );
+          const provider = `${resolved.schema.source.replace(/^registry\.terraform\.io\//, '')} ${resolved.schema.version}`;
+          this.notValidated.push({
+            stack: this.stack,
+            address: this.address,
+            provider,
+            closestKnownType: suggestion,
+            message: `[${this.stack}] ${this.address} not validated: ${kind === 'data' ? 'data source' : 'resource'} type outside the pinned ${provider} schema snapshot${suggestion ? ` (if you meant "${suggestion}", fix the type)` : ''}; Terraform checks it at plan time`,
+          });
         }
       }
     }

@@ -21,8 +21,14 @@
 
 /** Parameter variable names accepted by the gateway: `[a-zA-Z_][a-zA-Z0-9]+` (documented). */
 const VARIABLE_NAME = /^[a-zA-Z_][a-zA-Z0-9]+$/;
-/** Characters never accepted inside a literal: they could end the string or be interpreted. */
-const UNSAFE_LITERAL = /['"\\`$%{}]|[\u0000-\u001f\u007f\u2028\u2029]/;
+/**
+ * Characters never accepted inside a literal: they could end the string, start an escape or an
+ * interpolation (the gateway documents no escape syntax, so they are refused, not escaped).
+ */
+const UNSAFE_LITERAL = /['"\\`${}]|[\u0000-\u001f\u007f\u2028\u2029]/;
+/** LIKE wildcards: taken literally by `=`, interpreted inside a `like` pattern. */
+const LIKE_WILDCARDS = /[%_]/;
+const UNSAFE_MESSAGE = 'must not contain quotes, backslashes, "$", braces or control characters (the gateway documents no escape syntax)';
 /** Characters that may follow the location part of a parameter (`Token:client_id`, `Header:X-Ca-Key`). */
 const LOCATION_NAME = /^[A-Za-z0-9_.:-]+$/;
 
@@ -128,8 +134,8 @@ export abstract class Condition {
    *   `…"S"…` — safe because a scope token cannot contain `"` (RFC 6749 §3.3).
    *
    * Any other rendering (e.g. comma-joined) is denied: the check fails closed.
-   * Scope names with `_` rely on `like` treating `_` literally (unconfirmed; SQL treats it as
-   * a one-character wildcard, which would also admit e.g. `aXb` for `a_b`).
+   * Scope names with `%` or `_` are refused ({@link ExpressionError}): they would be wildcards
+   * in the `like` patterns, and the gateway documents no escape.
    */
   public static hasScope(parameter: AccessParameter, scope: string): Condition {
     const s = checkLike(scope);
@@ -145,14 +151,23 @@ export abstract class Condition {
   /**
    * Whether a claim equals `value` or, when it is an array rendered as JSON text (assumption, see
    * {@link Condition.hasScope}), holds `value` as a member: `$p = 'v' or $p like '%"v"%'`.
-   * Used for `aud`, which RFC 7519 allows to be a string or an array.
+   * Used for `aud`, which RFC 7519 allows to be a string or an array. A value containing `%` or
+   * `_` is compared with `=` only (those are LIKE wildcards), so an array claim is then denied.
    */
   public static hasValue(parameter: AccessParameter, value: string): Condition {
-    const v = checkLike(value);
-    return Condition.anyOf(
-      new Comparison(parameter, '=', literal(v, false)),
-      new Comparison(parameter, 'like', { kind: 'literal', text: `%"${v}"%` }),
-    );
+    const exact = Condition.equals(parameter, value);
+    if (value.length === 0) throw new ExpressionError('value "" must be a non-empty string');
+    // A value with a LIKE wildcard is only compared exactly: an array claim is then denied (fails closed).
+    if (LIKE_WILDCARDS.test(value)) return exact;
+    return Condition.anyOf(exact, new Comparison(parameter, 'like', { kind: 'literal', text: `%"${checkLike(value)}"%` }));
+  }
+  /**
+   * `$param like '%'`: true whenever the parameter has a value. Used with both actions DENY as
+   * the unconditional last rule of a rule set (on a parameter every request has, e.g.
+   * {@link AccessParameter.method}), so the outcome does not depend on the condition at all.
+   */
+  public static isPresent(parameter: AccessParameter): Condition {
+    return new Comparison(parameter, 'like', { kind: 'literal', text: '%' });
   }
   /** `a or b or …`. */
   public static anyOf(...conditions: Condition[]): Condition {
@@ -202,19 +217,23 @@ class Junction extends Condition {
   }
 }
 
+/**
+ * A quoted literal. `=` compares it as-is, so `%` and `_` are allowed there; a `like` pattern
+ * gets its wildcards only from the builder (leading/trailing `%`), never from the value.
+ */
 function literal(text: string, like: boolean): Operand {
   if (typeof text !== 'string') throw new ExpressionError(`value ${JSON.stringify(text)} must be a string`);
   const body = like ? text.replace(/^%|%$/g, '') : text;
-  if (UNSAFE_LITERAL.test(body)) {
-    throw new ExpressionError(`value ${JSON.stringify(text)} must not contain quotes, backslashes, "$", "%", braces or control characters`);
-  }
+  if (UNSAFE_LITERAL.test(body)) throw new ExpressionError(`value ${JSON.stringify(text)} ${UNSAFE_MESSAGE}`);
   return { kind: 'literal', text };
 }
 
+/** A value that goes into a `like` pattern: besides {@link UNSAFE_LITERAL}, no `%` or `_` wildcards. */
 function checkLike(text: string): string {
   if (typeof text !== 'string' || text.length === 0) throw new ExpressionError(`value ${JSON.stringify(text)} must be a non-empty string`);
-  if (UNSAFE_LITERAL.test(text)) {
-    throw new ExpressionError(`value ${JSON.stringify(text)} must not contain quotes, backslashes, "$", "%", braces or control characters`);
+  if (UNSAFE_LITERAL.test(text)) throw new ExpressionError(`value ${JSON.stringify(text)} ${UNSAFE_MESSAGE}`);
+  if (LIKE_WILDCARDS.test(text)) {
+    throw new ExpressionError(`value ${JSON.stringify(text)} must not contain "%" or "_" here: it is matched with a like pattern, where they are wildcards, and the gateway documents no way to escape them`);
   }
   return text;
 }

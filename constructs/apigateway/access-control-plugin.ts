@@ -1,9 +1,10 @@
-import { Annotations } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { M2mAuthorizationServer } from '../m2m/authorization-server';
 import type { M2mClient } from '../m2m/client';
 import { invalidProp } from '../private/errors';
 import { validateScopeName } from '../private/validators';
+import { recordOptOut } from '../security/opt-out';
+import type { SecurityOptOut } from '../security/opt-out';
 import { AccessParameter, Condition, ExpressionError } from './access-control-expression';
 import { validateInteger } from './internal';
 import { GatewayPlugin, PluginLimits, PluginType } from './plugin';
@@ -89,11 +90,12 @@ export interface M2mAccessOptions {
    */
   readonly scopeMatch?: ScopeMatch;
   /**
-   * Whether to also check that the token's `aud` is the server's audience identifier (the JWT
-   * plugin verifies the signature, not the audience).
-   * @default true
+   * Opt-out, with a reason, of the audience check (`aud` is the server's audience identifier;
+   * the JWT plugin verifies the signature, not the audience). Recorded as the suppression of
+   * `APIGW-ACL4` on this plugin, so the synth still reports it.
+   * @default - `aud` is checked
    */
-  readonly checkAudience?: boolean;
+  readonly skipAudienceCheck?: SecurityOptOut;
   /**
    * Response for every M2M rule that denies.
    * @default - status 403 and a message per rule
@@ -101,7 +103,15 @@ export interface M2mAccessOptions {
   readonly denyResponse?: DenyResponse;
 }
 
-/** Properties for {@link AccessControlPlugin}. Give `m2m`, `rules` or both (M2M rules come first). */
+/**
+ * Properties for {@link AccessControlPlugin}. Give `m2m`, `rules` or both.
+ *
+ * The rule set always ends with an unconditional DENY (`denyOtherwise`), so a request that no
+ * rule allows is denied, even if the gateway skips a rule it cannot evaluate. With `m2m`, the
+ * custom rules run after the M2M checks and may only DENY (they narrow access), and the
+ * explicit ALLOW is the combined M2M check (`allowM2m`). Without `m2m`, at least one custom
+ * rule must ALLOW.
+ */
 export interface AccessControlPluginProps extends GatewayPluginOptions {
   /**
    * Rules derived from an M2M server: audience check, client id allow-list, whole-scope checks.
@@ -121,6 +131,9 @@ export interface AccessControlPluginProps extends GatewayPluginOptions {
   readonly parameters?: AccessParameter[];
 }
 
+/** A generated M2M rule with the parameters its condition reads. */
+type M2mRule = RenderedRule & { parameters: AccessParameter[] };
+
 interface RenderedRule {
   readonly name: string;
   readonly condition: string;
@@ -130,6 +143,14 @@ interface RenderedRule {
   readonly prop: string;
 }
 
+/** Marks the props of {@link AccessControlPlugin.denyAll} (not settable from outside this module). */
+const DENY_ALL: unique symbol = Symbol('denyAll');
+type InternalProps = AccessControlPluginProps & { readonly [DENY_ALL]?: true; readonly denyResponse?: DenyResponse };
+
+/** Names of the rules the plugin generates itself. */
+const ALLOW_M2M = 'allowM2m';
+const DENY_OTHERWISE = 'denyOtherwise';
+
 const RULE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const HEADER_NAME = /^[A-Za-z0-9-]+$/;
 
@@ -137,13 +158,22 @@ const HEADER_NAME = /^[A-Za-z0-9-]+$/;
  * Defines a Parametric Access Control plugin (`accessControl`): rules over JWT claims and
  * request parameters, evaluated in order; the first ALLOW or DENY decides.
  *
- * With `m2m`, it generates the checks the seed configures by hand, but safely:
- * - `checkAudience`: `aud` is the server's audience identifier;
+ * With `m2m`, it generates the checks the seed configures by hand, but safely, and so that the
+ * rule set fails closed by construction:
+ * - `checkIssuer`: `iss` is the server's issuer (exact match);
+ * - `checkAudience`: `aud` is the server's audience identifier (opt-out: `skipAudienceCheck`);
  * - `checkClient`: `client_id` is one of the allowed clients (exact match);
  * - `checkScope`…: the `scope` claim holds each required scope as a WHOLE token
- *   ({@link Condition.hasScope}), never as a substring like the seed's `like '%user:read:one%'`.
+ *   ({@link Condition.hasScope}), never as a substring like the seed's `like '%user:read:one%'`;
+ * - `allowM2m`: ALLOW when all of the above hold together (the only ALLOW);
+ * - `denyOtherwise`: DENY, whatever its condition evaluates to (both actions are DENY).
+ * Each check before `allowM2m` denies with its own message; `allowM2m` and `denyOtherwise`
+ * make the outcome DENY even when the gateway skips a rule it cannot evaluate (an absent
+ * claim, a value of an unexpected type), instead of falling off the end of the rules.
  *
- * Each generated condition is a flat disjunction, so it does not depend on operator precedence.
+ * Values are quoted so that nothing in them is interpreted: `'`, `"`, `\`, `$`, braces and
+ * control characters are refused everywhere, `%` and `_` are refused where a value goes into a
+ * `like` pattern (scopes) and compared with `=` only elsewhere (issuer, audience, clients).
  * Bind it together with a {@link JwtAuthPlugin}: `Token:` parameters come from the verified JWT.
  *
  * Limits are checked here: at most 16 parameters and 16 rules take effect on shared instances
@@ -164,6 +194,21 @@ export class AccessControlPlugin extends GatewayPlugin {
   public static readonly SCOPE = AccessParameter.tokenClaim('scope', 'scope');
   /** `aud: "Token:aud"`. */
   public static readonly AUDIENCE = AccessParameter.tokenClaim('aud', 'aud');
+  /** `iss: "Token:iss"`. */
+  public static readonly ISSUER = AccessParameter.tokenClaim('iss', 'iss');
+  /** `method: "Method"`: every request has one, so the final DENY never depends on an absent value. */
+  public static readonly METHOD = AccessParameter.method('method');
+
+  /**
+   * Defines an access-control plugin that denies every request: its only rule is the
+   * unconditional `denyOtherwise`. Used as the group-level deny-first baseline
+   * ({@link DenyFirstBaseline}), which API-level plugins of the same type override.
+   */
+  public static denyAll(scope: Construct, id: string, options: GatewayPluginOptions & { readonly denyResponse?: DenyResponse } = {}): AccessControlPlugin {
+    const { denyResponse, ...pluginOptions } = options;
+    const props: InternalProps = { ...pluginOptions, [DENY_ALL]: true, rules: [], denyResponse } as InternalProps;
+    return new AccessControlPlugin(scope, id, props);
+  }
 
   /** The declared parameters, `name → location`, sorted by name. */
   public readonly parameters: Readonly<Record<string, string>>;
@@ -181,16 +226,23 @@ export class AccessControlPlugin extends GatewayPlugin {
       }
       params.set(p.name, p);
     };
-    if (props.m2m) {
-      for (const rule of this.m2mRules(props.m2m)) {
-        rule.parameters.forEach((p) => declare(p, rule.prop));
-        rules.push(rule);
-      }
+    const denyAll = (props as InternalProps)[DENY_ALL] === true;
+    const m2m = props.m2m ? this.m2mRules(props.m2m) : undefined;
+    for (const rule of m2m?.checks ?? []) {
+      rule.parameters.forEach((p) => declare(p, rule.prop));
+      rules.push(rule);
     }
     (props.rules ?? []).forEach((rule, i) => {
       const prop = `rules[${i}]`;
       if (!rule || !(rule.condition instanceof Condition)) {
         throw invalidProp(this, `${prop}.condition`, 'must be a Condition', rule?.condition, 'Build it with Condition.equals(), Condition.hasScope(), ...');
+      }
+      if (m2m && (rule.ifTrue === RuleAction.ALLOW || rule.ifFalse === RuleAction.ALLOW)) {
+        throw invalidProp(this, `${prop}.ifTrue/ifFalse`, 'is ALLOW, but with m2m the only ALLOW is the combined M2M check (an earlier ALLOW would skip it)', rule.name,
+          'Use custom rules to DENY more (e.g. ifFalse: RuleAction.DENY); the M2M check allows what is left.');
+      }
+      if (rule.name === ALLOW_M2M || rule.name === DENY_OTHERWISE) {
+        throw invalidProp(this, `${prop}.name`, 'is the name of a rule the plugin generates', rule.name, 'Choose another rule name.');
       }
       rule.condition.parameters().forEach((p) => declare(p, `${prop}.condition`));
       rules.push({ name: rule.name, condition: rule.condition.render(), ifTrue: rule.ifTrue, ifFalse: rule.ifFalse, denyResponse: rule.denyResponse, prop });
@@ -200,9 +252,20 @@ export class AccessControlPlugin extends GatewayPlugin {
       declare(p, `parameters[${i}]`);
     });
 
-    if (rules.length === 0) {
-      throw invalidProp(this, 'rules', 'must not be empty', [], 'Give m2m options or at least one rule; a plugin without rules lets everything through.');
+    if (rules.length === 0 && !m2m && !denyAll) {
+      throw invalidProp(this, 'rules', 'must not be empty', [], 'Give m2m options or at least one rule (or use AccessControlPlugin.denyAll() to deny every request).');
     }
+    if (m2m) {
+      m2m.allow.parameters.forEach((p) => declare(p, m2m.allow.prop));
+      rules.push(m2m.allow);
+    }
+    const denyResponse = denyAll ? (props as InternalProps).denyResponse ?? { statusCode: 403, errorMessage: 'Denied: no API-level protection is bound on this stage (deny-first baseline)' }
+      : props.m2m?.denyResponse ?? { statusCode: 403, errorMessage: 'Forbidden' };
+    declare(AccessControlPlugin.METHOD, DENY_OTHERWISE);
+    rules.push({
+      name: DENY_OTHERWISE, prop: DENY_OTHERWISE, condition: Condition.isPresent(AccessControlPlugin.METHOD).render(),
+      ifTrue: RuleAction.DENY, ifFalse: RuleAction.DENY, denyResponse,
+    });
     const max = PluginLimits.maxEntries(this.instanceType);
     if (rules.length > max) {
       throw invalidProp(this, 'rules', `has more rules than the ${max} that take effect on ${this.instanceType} instances`, rules.length,
@@ -222,7 +285,9 @@ export class AccessControlPlugin extends GatewayPlugin {
       seen.add(rule.name);
       if (rule.condition.length > PluginLimits.MAX_EXPRESSION_CHARS) {
         throw invalidProp(this, `${rule.prop}.condition`, `is longer than the ${PluginLimits.MAX_EXPRESSION_CHARS} characters an expression may have (on ${this.instanceType} instances too)`,
-          `${rule.condition.length} characters`, 'Split it into several rules (e.g. fewer allowed clients per rule).');
+          `${rule.condition.length} characters`, rule.name === ALLOW_M2M
+            ? 'The combined M2M check holds the issuer, audience, every client and every scope: protect the APIs with fewer allowed clients or required scopes per rule set (e.g. several M2mProtectedApis entries).'
+            : 'Split it into several rules (e.g. fewer allowed clients per rule).');
       }
       for (const action of [rule.ifTrue, rule.ifFalse]) {
         if (action !== undefined && !Object.values(RuleAction).includes(action)) {
@@ -241,6 +306,10 @@ export class AccessControlPlugin extends GatewayPlugin {
       return out;
     });
 
+    if (!m2m && !denyAll && !rules.some((r) => r.ifTrue === RuleAction.ALLOW || r.ifFalse === RuleAction.ALLOW)) {
+      throw invalidProp(this, 'rules', 'has no rule that ALLOWs: the rule set ends with an unconditional DENY, so every request would be denied', rules.map((r) => r.name).slice(0, -1),
+        'Add an explicit ALLOW (e.g. ifTrue: RuleAction.ALLOW on the condition that admits a request), or use AccessControlPlugin.denyAll() if denying everything is intended.');
+    }
     const parameterMap: Record<string, string> = {};
     for (const name of names) parameterMap[name] = params.get(name)!.location;
     this.parameters = parameterMap;
@@ -248,7 +317,8 @@ export class AccessControlPlugin extends GatewayPlugin {
     this.defineResource({ parameters: parameterMap, rules: rendered }, ['condition']);
   }
 
-  private m2mRules(options: M2mAccessOptions): (RenderedRule & { parameters: AccessParameter[] })[] {
+  /** The M2M checks (each denies with its own message) and the combined ALLOW. */
+  private m2mRules(options: M2mAccessOptions): { checks: M2mRule[]; allow: M2mRule } {
     const { server } = options;
     if (!server) throw invalidProp(this, 'm2m.server', 'is required', server, 'Pass the M2mAuthorizationServer the JWT plugin trusts.');
     const clients = options.allowedClients ?? [];
@@ -282,30 +352,32 @@ export class AccessControlPlugin extends GatewayPlugin {
           client.clientId, 'Grant the scope to the client (grantedScopes) or remove the client.');
       }
     });
-    const underscored = scopes.filter((s) => s.includes('_'));
-    if (underscored.length > 0) {
-      Annotations.of(this).addWarning(`Scopes ${underscored.join(', ')} contain "_": whole-scope checks use LIKE patterns, and whether the gateway treats "_" as a one-character wildcard is unconfirmed (SQL does), which would also admit look-alike scopes.`);
-    }
-
     const build = (prop: string, value: unknown, fn: () => Condition): Condition => {
       try {
         return fn();
       } catch (error) {
         if (error instanceof ExpressionError) {
-          throw invalidProp(this, prop, `cannot be used in a condition (${error.message})`, value, 'Values in conditions must not contain quotes, backslashes, "$", "%", braces or control characters.');
+          throw invalidProp(this, prop, `cannot be matched safely in a condition (${error.message})`, value,
+            'Values in conditions must not contain quotes, backslashes, "$", braces or control characters, and scopes must not contain "%" or "_" (LIKE wildcards).');
         }
         throw error;
       }
     };
-    const { CLIENT_ID, SCOPE, AUDIENCE } = AccessControlPlugin;
+    const { CLIENT_ID, SCOPE, AUDIENCE, ISSUER } = AccessControlPlugin;
     const deny = options.denyResponse;
-    const rules: (RenderedRule & { parameters: AccessParameter[] })[] = [];
+    const checks: M2mRule[] = [];
+    const parts: Condition[] = [];
     const push = (name: string, prop: string, condition: Condition, fallback: DenyResponse): void => {
-      rules.push({ name, prop, condition: condition.render(), ifFalse: RuleAction.DENY, denyResponse: deny ?? fallback, parameters: condition.parameters() });
+      parts.push(condition);
+      checks.push({ name, prop, condition: condition.render(), ifFalse: RuleAction.DENY, denyResponse: deny ?? fallback, parameters: condition.parameters() });
     };
-    if (options.checkAudience ?? true) {
+    push('checkIssuer', 'm2m.server.issuer', build('m2m.server.issuer', server.issuer, () => Condition.equals(ISSUER, server.issuer)),
+      { statusCode: 403, errorMessage: 'Token issuer is not accepted' });
+    if (options.skipAudienceCheck === undefined) {
       push('checkAudience', 'm2m.server.audience', build('m2m.server.audience', server.audience, () => Condition.hasValue(AUDIENCE, server.audience)),
         { statusCode: 403, errorMessage: 'Token audience is not accepted' });
+    } else {
+      recordOptOut(this, 'm2m.skipAudienceCheck', options.skipAudienceCheck, { target: this, ruleId: 'APIGW-ACL4' });
     }
     push('checkClient', 'm2m.allowedClients', build('m2m.allowedClients', clients.map((c) => c.clientId), () => Condition.oneOf(CLIENT_ID, clients.map((c) => c.clientId))),
       { statusCode: 403, errorMessage: 'No permission by client id: ${clientId}' });
@@ -319,8 +391,10 @@ export class AccessControlPlugin extends GatewayPlugin {
       });
     }
     // The default messages interpolate ${clientId}: make sure it is declared.
-    for (const rule of rules) if (!rule.parameters.includes(CLIENT_ID)) rule.parameters.push(CLIENT_ID);
-    return rules;
+    for (const rule of checks) if (!rule.parameters.includes(CLIENT_ID)) rule.parameters.push(CLIENT_ID);
+    const combined = Condition.allOf(...parts);
+    const allow: M2mRule = { name: ALLOW_M2M, prop: 'm2m', condition: combined.render(), ifTrue: RuleAction.ALLOW, parameters: combined.parameters() };
+    return { checks, allow };
   }
 
   private renderDeny(response: DenyResponse, prop: string, declared: readonly string[]): Record<string, unknown> {

@@ -4,10 +4,13 @@ import type { IConstruct } from 'constructs';
 import { ApiGatewayApi } from '../../.gen/providers/alicloud/api-gateway-api';
 import type { ApiGatewayApiRequestParameters } from '../../.gen/providers/alicloud/api-gateway-api';
 import { invalidProp } from '../private/errors';
+import { recordOptOut } from '../security/opt-out';
+import type { SecurityOptOut } from '../security/opt-out';
+import { Suppressions } from '../security/suppressions';
 import type { IApiGroup } from './api-group';
 import type { IBackend } from './backend';
 import { physicalName, validateInteger, validatePhysicalName } from './internal';
-import { findRoute, registerApi } from './registry';
+import { boundPlugin, findRoute, registerApi } from './registry';
 import type { RegisteredApi } from './registry';
 import { Stage, validateStages } from './stage';
 
@@ -207,14 +210,23 @@ export interface ApiProps {
    */
   readonly mode?: RequestMode;
   /**
-   * Protocols accepted from callers. Bearer tokens must not travel over plain HTTP.
+   * Protocols accepted from callers. Bearer tokens must not travel over plain HTTP: a protocol
+   * with HTTP needs `allowPlainHttp`.
    * @default ApiProtocol.HTTPS
    */
   readonly protocol?: ApiProtocol;
   /**
+   * Opt-out, with a reason, of HTTPS-only: required for `ApiProtocol.HTTP` and
+   * `ApiProtocol.HTTP_AND_HTTPS`, reported as a suppressed `APIGW-TLS1` finding.
+   * @default - plain HTTP is refused
+   */
+  readonly allowPlainHttp?: SecurityOptOut;
+  /**
    * Gateway-level authentication.
-   * @default ApiAuthType.ANONYMOUS - plugins authenticate; `APIGW-AUTH1` fails the synth unless a
-   * jwtAuth and an accessControl plugin are bound on every stage the API is published to
+   * @default ApiAuthType.ANONYMOUS - plugins authenticate: the API validates itself at synth (and
+   * `APIGW-AUTH1` checks the synthesized JSON) that a jwtAuth and an accessControl plugin are
+   * bound, at API or group level, on every stage it is published to, unless an `APIGW-AUTH1`
+   * suppression with a reason covers that stage
    */
   readonly authType?: ApiAuthType;
   /**
@@ -343,6 +355,15 @@ export class Api extends Construct implements IApi, RegisteredApi {
     if (!Object.values(ApiProtocol).includes(protocol)) {
       throw invalidProp(this, 'protocol', 'is not a protocol', protocol, 'Use ApiProtocol.HTTPS.');
     }
+    if (protocol !== ApiProtocol.HTTPS) {
+      if (props.allowPlainHttp === undefined) {
+        throw invalidProp(this, 'protocol', 'accepts plain HTTP, where bearer tokens travel in clear text', protocol,
+          'Use ApiProtocol.HTTPS, or opt out with allowPlainHttp: { reason } (reported as APIGW-TLS1).');
+      }
+      recordOptOut(this, 'allowPlainHttp', props.allowPlainHttp, { target: this, ruleId: 'APIGW-TLS1' });
+    } else if (props.allowPlainHttp !== undefined) {
+      throw invalidProp(this, 'allowPlainHttp', 'is given, but the protocol is HTTPS only', props.allowPlainHttp, 'Remove allowPlainHttp.');
+    }
     const authType = props.authType ?? ApiAuthType.ANONYMOUS;
     if (!(authType instanceof ApiAuthType) || (!Token.isUnresolved(authType.value) && authType.value.trim() === '')) {
       throw invalidProp(this, 'authType', 'must be an ApiAuthType', authType, 'Use ApiAuthType.ANONYMOUS or ApiAuthType.APP.');
@@ -392,6 +413,30 @@ export class Api extends Construct implements IApi, RegisteredApi {
     this.apiId = this.resource.apiId;
     (props.requestParameters ?? []).forEach((p, i) => this.addRequestParameter(p, `requestParameters[${i}]`));
     registerApi(props.group, this);
+    // The contract holds without the SecurityChecks aspect: cdktf runs node validations on every synth.
+    this.node.addValidation({ validate: () => this.unprotectedStages() });
+  }
+
+  /** Whether a suppression on the API's resource or one of its ancestors covers the finding. */
+  private suppressed(ruleId: string, finding: string): boolean {
+    return this.resource.node.scopes.some((scope) => Suppressions.of(scope).some((s) => Suppressions.covers(s, ruleId, finding)));
+  }
+
+  /**
+   * For an ANONYMOUS API: one message per stage it is published to that lacks a jwtAuth or an
+   * accessControl plugin bound through the library (at API or group level), unless an
+   * `APIGW-AUTH1` suppression covers the stage.
+   */
+  private unprotectedStages(): string[] {
+    if (this.authType.value !== ApiAuthType.ANONYMOUS.value) return [];
+    const messages: string[] = [];
+    for (const stage of this.stages) {
+      const missing = ['jwtAuth', 'accessControl'].filter((type) => !boundPlugin(this, stage, type) && !boundPlugin(this.group, stage, type));
+      if (missing.length === 0 || this.suppressed('APIGW-AUTH1', `stage:${stage}`)) continue;
+      messages.push(`'stages' publishes this ANONYMOUS API to ${stage} without ${missing.join(' and ')} bound there (API or group level), so anyone could call it, got ${JSON.stringify(this.stages)}. `
+        + `Protect it (M2mProtectedApis, or plugin.bindToApi / bindToGroup on ${stage}), stop publishing it to ${stage}, or suppress APIGW-AUTH1 for 'stage:${stage}' with a reason.`);
+    }
+    return messages;
   }
 
   /** Declares a request parameter on the API. */

@@ -8,3 +8,4 @@ export * from './access-control-plugin';
 export * from './jwt-auth-plugin';
 export * from './traffic-control-plugin';
 export * from './m2m-protected-apis';
+export * from './deny-first-baseline';

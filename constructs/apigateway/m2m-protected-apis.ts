@@ -2,10 +2,12 @@ import { Construct } from 'constructs';
 import type { M2mAuthorizationServer } from '../m2m/authorization-server';
 import type { M2mClient } from '../m2m/client';
 import { invalidProp } from '../private/errors';
+import type { SecurityOptOut } from '../security/opt-out';
 import { validateScopeName } from '../private/validators';
 import { AccessControlPlugin, ScopeMatch } from './access-control-plugin';
 import type { DenyResponse } from './access-control-plugin';
 import type { IApi } from './api';
+import { DenyFirstBaseline } from './deny-first-baseline';
 import { JwtAuthPlugin } from './jwt-auth-plugin';
 import type { ClaimParameter, TokenLocation } from './jwt-auth-plugin';
 import { InstanceType } from './plugin';
@@ -54,10 +56,11 @@ export interface M2mProtectedApisProps {
    */
   readonly keyId?: string;
   /**
-   * Whether the access-control rules also check `aud`.
-   * @default true
+   * Opt-out, with a reason, of the audience (`aud`) check in the access-control rules; reported
+   * as a suppressed `APIGW-ACL4` finding on each access-control plugin.
+   * @default - `aud` is checked
    */
-  readonly checkAudience?: boolean;
+  readonly skipAudienceCheck?: SecurityOptOut;
   /**
    * Response of every denying rule.
    * @default - status 403 and a message per rule
@@ -80,6 +83,12 @@ export interface M2mProtectedApisProps {
  * one {@link JwtAuthPlugin}, one {@link AccessControlPlugin} per distinct rule set (allowed
  * clients + required scopes), and optionally one {@link TrafficControlPlugin}, each bound on
  * every stage each API is published to — which is exactly what `APIGW-AUTH1` requires.
+ *
+ * Deny first: before that, every group and stage an API is published to gets the group's
+ * {@link DenyFirstBaseline} (the JWT plugin and a deny-all access-control plugin bound at group
+ * level), and each API `depends_on` those bindings, so it is denied from the moment it is
+ * published until its own bindings (which override the group's) are in place, and stays denied
+ * if an apply stops half-way.
  *
  * Construct ids: `Jwt`, `AccessControl<id of the first API using the rule set>`, `Throttling`;
  * bindings below each plugin are `<api id>-<STAGE>`. Regrouping APIs into different rule sets
@@ -155,11 +164,13 @@ export class M2mProtectedApis extends Construct {
         for (let n = 2; this.node.tryFindChild(aclId); n++) aclId = `AccessControl${entry.api.node.id}${n}`;
         acl = new AccessControlPlugin(this, aclId, {
           instanceType,
-          m2m: { server, allowedClients: clients, requiredScopes: scopes, scopeMatch: match, checkAudience: props.checkAudience, denyResponse: props.denyResponse },
+          m2m: { server, allowedClients: clients, requiredScopes: scopes, scopeMatch: match, skipAudienceCheck: props.skipAudienceCheck, denyResponse: props.denyResponse },
         });
         bySet.set(key, acl);
       }
       this.aclByApi.set(entry.api, acl);
+      // Deny first: the group baseline is bound on the API's stages before the API is published.
+      DenyFirstBaseline.of(entry.api.group, this.jwtPlugin).protect(entry.api);
       this.jwtPlugin.bindToApi(entry.api);
       acl.bindToApi(entry.api);
       this.trafficControlPlugin?.bindToApi(entry.api);

@@ -76,3 +76,8 @@ export function recordBinding(target: IConstruct, stage: string, pluginType: str
   map.set(key, plugin);
   return undefined;
 }
+
+/** The plugin of `pluginType` bound to `target` (an API or a group) on `stage` through the library, if any. */
+export function boundPlugin(target: IConstruct, stage: string, pluginType: string): IConstruct | undefined {
+  return bindings.get(target)?.get(`${stage}/${pluginType}`);
+}

@@ -24,21 +24,6 @@ export const IDENTITY_DOMAIN_APP_SCHEMA = 'urn:ietf:params:scim:schemas:oracle:i
 /** Template of confidential OAuth applications (clients and resource servers). */
 export const CONFIDENTIAL_APP_TEMPLATE = 'CustomWebAppTemplateId';
 
-/** Smallest accepted opt-out reason, as for suppressions. */
-const MIN_REASON_LENGTH = 10;
-
-/**
- * Validates the `reason` of an opt-out (`{ reason }`) and returns it trimmed.
- * @param what what the opt-out allows, for the message
- */
-export function validateOptOutReason(scope: IConstruct, prop: string, reason: unknown, what: string): string {
-  if (typeof reason !== 'string' || reason.trim().length < MIN_REASON_LENGTH) {
-    throw invalidProp(scope, `${prop}.reason`, `must explain in at least ${MIN_REASON_LENGTH} characters why ${what}`, reason,
-      'Give the reviewed reason (e.g. a ticket); it is recorded as the suppression of the rule this opt-out triggers.');
-  }
-  return reason.trim();
-}
-
 /** Validates a display name: a non-empty string (tokens pass). */
 export function validateDisplayName(scope: IConstruct, value: string, fix: string): void {
   if (Token.isUnresolved(value)) return;

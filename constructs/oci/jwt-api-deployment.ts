@@ -11,10 +11,11 @@ import { discoveryUrlFor } from '../../lookups/issuer-url';
 import type { M2mAuthorizationServer } from '../m2m/authorization-server';
 import { invalidProp } from '../private/errors';
 import { validateClientId, validateHttpsUrl } from '../private/validators';
-import { Suppressions } from '../security/suppressions';
+import { recordOptOut } from '../security/opt-out';
+import type { SecurityOptOut } from '../security/opt-out';
 import type { IOciApiGateway } from './api-gateway';
 import type { IOciClient } from './identity-domain-confidential-app';
-import { validateOcid, validateOptOutReason } from './internal';
+import { validateOcid } from './internal';
 
 /** HTTP methods an OCI API Gateway route can match. */
 export enum OciHttpMethod {
@@ -113,15 +114,6 @@ export interface OciRequiredClaim {
   readonly anyOfValues: readonly string[];
 }
 
-/** Explicit opt-out: an `http://` backend, reached without TLS from the gateway. */
-export interface OciPlaintextBackend {
-  /**
-   * Why the backend may be reached without TLS (at least 10 characters), e.g. "backend only
-   * reachable in the gateway's private subnet (#42)". Recorded as the suppression of `OCI-BACKEND1`.
-   */
-  readonly reason: string;
-}
-
 /** One route of an {@link OciJwtApiDeployment}: a path, its methods, an HTTP backend and the scopes it accepts. */
 export interface OciJwtApiRoute {
   /**
@@ -146,10 +138,11 @@ export interface OciJwtApiRoute {
   readonly anyOfScopes?: readonly string[];
   /**
    * Opt-out: allow an `http://` backend URL (e.g. on a private subnet of the gateway's VCN).
-   * Tokens and responses then travel unencrypted between gateway and backend.
+   * Tokens and responses then travel unencrypted between gateway and backend. The reason is
+   * recorded as the suppression of `OCI-BACKEND1` for this route.
    * @default - https required
    */
-  readonly plaintextBackend?: OciPlaintextBackend;
+  readonly plaintextBackend?: SecurityOptOut;
 }
 
 /** Properties for {@link OciJwtApiDeployment}. */
@@ -367,8 +360,7 @@ export class OciJwtApiDeployment extends Construct {
     this.deploymentEndpoint = this.resource.endpoint;
     for (const [i, route] of props.routes.entries()) {
       if (route.plaintextBackend === undefined) continue;
-      const reason = validateOptOutReason(this, `routes[${i}].plaintextBackend`, route.plaintextBackend.reason, 'the backend may be reached without TLS');
-      Suppressions.add(this.resource, [{ id: PLAINTEXT_BACKEND_RULE, reason: `plaintextBackend: ${reason}`, appliesTo: [`route:${route.path}`] }]);
+      recordOptOut(this, `routes[${i}].plaintextBackend`, route.plaintextBackend, { target: this.resource, ruleId: PLAINTEXT_BACKEND_RULE, appliesTo: [`route:${route.path}`] });
     }
   }
 

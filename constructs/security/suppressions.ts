@@ -1,7 +1,8 @@
 import type { IConstruct } from 'constructs';
 
 const METADATA_TYPE = 'm2m-guard:suppressions';
-const MIN_REASON_LENGTH = 10;
+/** Shortest accepted reason of a suppression or a security opt-out, in characters (after trimming). */
+export const MIN_REASON_LENGTH = 10;
 
 /**
  * The finding name a suppression lists in `appliesTo` to clear a rule's `UNRESOLVED` outcome

@@ -7,10 +7,10 @@ import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { AccessControlPlugin, AccessParameter, Condition, RuleAction } from '../../constructs';
 import {
-  type AccessContext, type AccessControlConfig, EmulatorUnsupportedError, decideAccessControl, interpolate, parameterValue,
-  readAccessControlConfig, renderClaim,
+  type AccessContext, type AccessControlConfig, decideAccessControl, interpolate, parameterValue,
+  readAccessControlConfig, referencedParameters, renderClaim,
 } from '../../emulator';
-import { SEED_CLIENT_ID, TEST_AUDIENCE, testServer, testStack } from '../util';
+import { SEED_CLIENT_ID, TEST_AUDIENCE, TEST_ISSUER, testServer, testStack } from '../util';
 
 function context(claims?: Record<string, unknown>, extra: Partial<AccessContext> = {}): AccessContext {
   return { method: 'GET', path: '/hello', pathParameters: {}, query: {}, headers: {}, claims, ...extra };
@@ -41,7 +41,7 @@ describe('renderClaim', () => {
 
 describe('decideAccessControl with the seed rules', () => {
   const acl = seedAcl();
-  const claims = (scope: unknown, aud: unknown = TEST_AUDIENCE) => ({ aud, client_id: SEED_CLIENT_ID, scope });
+  const claims = (scope: unknown, aud: unknown = TEST_AUDIENCE) => ({ iss: TEST_ISSUER, aud, client_id: SEED_CLIENT_ID, scope });
 
   test.each([
     ['the exact scope', 'user:read:one'],
@@ -56,7 +56,6 @@ describe('decideAccessControl with the seed rules', () => {
     ['user:read:one-admin in an array', ['user:read:one-admin']],
     ['a prefix-extended scope among others', 'openid user:read:one:all'],
     ['a comma-joined list (fails closed)', 'user:write:one,user:read:one'],
-    ['no scope claim', undefined],
   ])('denies %s for user:read:one', (_, scope) => {
     expect(decideAccessControl(acl, context(claims(scope)))).toMatchObject({
       decision: 'DENY', rule: 'checkScope', status: 403, errorMessage: `Missing scope user:read:one for client id: ${SEED_CLIENT_ID}`,
@@ -68,8 +67,14 @@ describe('decideAccessControl with the seed rules', () => {
     expect(decideAccessControl(acl, context(claims('user:read:one', ['other'])))).toMatchObject({ decision: 'DENY', rule: 'checkAudience' });
   });
 
+  test('denies a token without a scope claim with the final DENY, even though every rule reading $scope is skipped', () => {
+    expect(decideAccessControl(acl, context(claims(undefined)))).toMatchObject({
+      decision: 'DENY', rule: 'denyOtherwise', status: 403, reason: expect.stringContaining('after skipping checkScope (no value for $scope), allowM2m (no value for $scope)'),
+    });
+  });
+
   test('denies everything without verified claims (fails closed)', () => {
-    expect(decideAccessControl(acl, context(undefined))).toMatchObject({ decision: 'DENY', rule: 'checkAudience' });
+    expect(decideAccessControl(acl, context(undefined))).toMatchObject({ decision: 'DENY', rule: 'denyOtherwise' });
   });
 });
 
@@ -103,9 +108,21 @@ describe('decideAccessControl rule order and responses', () => {
     });
   });
 
-  test('fails when a condition is outside the evaluated subset (reported as unsupported, not as a decision)', () => {
-    expect(() => decideAccessControl(config([{ name: 'neq', condition: "$verb != 'GET'", ifTrue: RuleAction.DENY }]), context()))
-      .toThrow(EmulatorUnsupportedError);
+  test('skips a rule outside the evaluated subset (the worst case the gateway leaves open): without a final DENY the request falls through', () => {
+    const outcome = decideAccessControl(config([{ name: 'neq', condition: "$verb != 'GET'", ifTrue: RuleAction.DENY }]), context());
+    expect(outcome).toMatchObject({ decision: 'ALLOW', reason: expect.stringContaining('skipped as unevaluable: neq (unsupported syntax') });
+  });
+
+  test('skips a rule over an absent parameter, and the unconditional DENY at the end still denies', () => {
+    const outcome = decideAccessControl({ parameters: { verb: 'Method', who: 'Header:X-Who' }, rules: [
+      { name: 'allowBot', condition: "$who = 'bot'", ifTrue: RuleAction.ALLOW, ifFalse: RuleAction.DENY },
+      { name: 'denyOtherwise', condition: "$verb like '%'", ifTrue: RuleAction.DENY, ifFalse: RuleAction.DENY },
+    ] }, context());
+    expect(outcome).toMatchObject({ decision: 'DENY', rule: 'denyOtherwise', reason: expect.stringContaining('after skipping allowBot (no value for $who)') });
+  });
+
+  test('finds the parameters a condition references, not $ inside quoted literals', () => {
+    expect(referencedParameters("$a = 'x$y' or $b like '%$c%' and $a = $d")).toEqual(['a', 'b', 'd']);
   });
 });
 

@@ -4,11 +4,14 @@
  * tokens sent through the emulator.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { escapeTemplate, unescapeTemplate } from '../../constructs/apigateway/plugin-script';
 import { DemoSigningAlgorithm, generateSigningKey } from '../../demo-issuer/signing-keys';
 import { type EmulatorRequest, type EmulatorResponse, GatewayEmulator, effectivePlugins } from '../../emulator';
 import { SEED_CLIENT_ID } from '../util';
 import {
   ADMIN_READ_SCOPE, AUDIENCE, type EmulatorFixture, KID, PROVISIONING_CLIENT_ID, READ_SCOPE, TOKEN_TTL_SECONDS, WRITE_SCOPE, claimsOf, startEmulatorFixture,
+  startSameKeyIssuer,
 } from './support';
 
 let fixture: EmulatorFixture;
@@ -51,11 +54,12 @@ describe('loading the synthesized stack', () => {
       'GET /partner/admin TEST (m2m_partners)',
       'GET /partner/ping TEST (m2m_partners)',
       'GET /report TEST (m2m_emulator)',
-      'GET /status TEST+RELEASE (m2m_emulator)',
+      'GET /status TEST+RELEASE (m2m_public)',
       'GET /users/[id] TEST (m2m_emulator)',
       'PUT /users/[id] TEST (m2m_emulator)',
     ]);
     expect(bound('hello', 'RELEASE')).toEqual(['accessControl/api', 'jwtAuth/api']);
+    expect(bound('legacy', 'TEST')).toEqual(['accessControl/group', 'jwtAuth/group']);
     expect(bound('partner_ping', 'TEST')).toEqual(['accessControl/group', 'jwtAuth/group']);
     expect(bound('partner_admin', 'TEST')).toEqual(['accessControl/api', 'jwtAuth/group']);
     expect(bound('status', 'TEST')).toEqual(['trafficControl/api']);
@@ -85,7 +89,7 @@ describe('ALLOW', () => {
     // THEN
     expect(res).toMatchObject({ status: 200, decision: 'ALLOW', api: 'hello', stage: 'TEST' });
     expect(res.reason).toContain('jwtAuth: token verified');
-    expect(res.reason).toContain('accessControl: no rule decided, let through');
+    expect(res.reason).toContain('accessControl: rule allowM2m allowed');
     expect(JSON.parse(res.body)).toMatchObject({ api: 'hello', backend: { path: '/v1/hello', method: 'GET' } });
   });
 
@@ -265,8 +269,8 @@ describe('DENY 403 (accessControl)', () => {
     expect(res.headers['x-ca-error-message']).toBe(`Missing scope ${ADMIN_READ_SCOPE} for client id: ${SEED_CLIENT_ID}`);
   });
 
-  test('denies a token requested without any scope', async () => {
-    // GIVEN
+  test('denies a token without a scope claim: the rules that cannot be evaluated are skipped and the final DENY decides', async () => {
+    // GIVEN a real token without a scope claim: every rule reading $scope cannot be evaluated
     const token = await fixture.token({ scope: null });
     expect(claimsOf(token).scope).toBeUndefined();
 
@@ -275,7 +279,48 @@ describe('DENY 403 (accessControl)', () => {
 
     // THEN
     expect(res).toMatchObject({ status: 403, decision: 'DENY' });
-    expect(res.headers['x-ca-error-message']).toBe(`Missing scope ${READ_SCOPE} for client id: ${SEED_CLIENT_ID}`);
+    expect(res.reason).toContain('rule denyOtherwise denied');
+    expect(res.reason).toContain('after skipping checkScope (no value for $scope), allowM2m (no value for $scope)');
+  });
+
+  test('denies when the gateway cannot evaluate the combined ALLOW at all (unsupported syntax): the rule set ends in DENY', async () => {
+    // GIVEN the synthesized stack, with every rule of hello's rule set rewritten into syntax the emulator cannot evaluate
+    const synth = structuredClone(fixture.synth);
+    for (const plugin of Object.values<any>(synth.resource.alicloud_api_gateway_plugin)) {
+      if (plugin.plugin_type !== 'accessControl' || !plugin.plugin_data.includes('allowM2m')) continue;
+      const script = parse(unescapeTemplate(plugin.plugin_data));
+      for (const rule of script.rules) if (rule.name !== 'denyOtherwise') rule.condition = "$clientId in ('x')";
+      plugin.plugin_data = escapeTemplate(stringify(script));
+    }
+    const token = await fixture.token();
+
+    // WHEN
+    const res = await call('/hello', { token, on: GatewayEmulator.fromStack(synth) });
+
+    // THEN a valid token is denied: nothing but the unconditional DENY could be evaluated
+    expect(res).toMatchObject({ status: 403, decision: 'DENY' });
+    expect(res.reason).toContain('rule denyOtherwise denied');
+    expect(res.reason).toMatch(/after skipping checkIssuer \(unsupported syntax.*allowM2m \(unsupported syntax/);
+  });
+
+  test('denies a token from another issuer signed with the trusted key (iss is checked)', async () => {
+    // GIVEN a second real issuer that signs with the same private key and kid as the trusted one
+    const other = await startSameKeyIssuer(fixture);
+    let token: string;
+    try {
+      token = await other.token();
+    } finally {
+      await other.close();
+    }
+    expect(claimsOf(token)).toMatchObject({ iss: other.issuer, aud: AUDIENCE, client_id: SEED_CLIENT_ID, scope: READ_SCOPE });
+
+    // WHEN
+    const res = await call('/hello', { token });
+
+    // THEN the JWT plugin accepts the signature; the access control refuses the issuer
+    expect(res.reason).toContain('jwtAuth: token verified');
+    expect(res).toMatchObject({ status: 403, decision: 'DENY', headers: { 'x-ca-error-message': 'Token issuer is not accepted' } });
+    expect(res.reason).toContain('rule checkIssuer denied');
   });
 
   test('denies with the per-API access control, which takes precedence over the group-wide one', async () => {
@@ -313,7 +358,49 @@ describe('DENY 403 (accessControl)', () => {
     // THEN the access control fails closed on the first rule
     expect(res).toMatchObject({ status: 403, decision: 'DENY' });
     expect(res.reason).toContain('bypassEmptyToken');
-    expect(res.reason).toContain('rule checkAudience denied');
+    expect(res.reason).toContain('rule denyOtherwise denied');
+  });
+});
+
+describe('deny-first baseline', () => {
+  /** The synthesized stack as a half-finished apply leaves it: hello published, some of its API-level attachments not created yet. */
+  function halfApplied(keep: (pluginType: string) => boolean): Record<string, any> {
+    const synth = structuredClone(fixture.synth);
+    const apiName = Object.entries<any>(synth.resource.alicloud_api_gateway_api).find(([, a]) => a.name === 'hello')![0];
+    const plugins = synth.resource.alicloud_api_gateway_plugin;
+    const attachments = synth.resource.alicloud_api_gateway_plugin_attachment;
+    for (const [name, att] of Object.entries<any>(attachments)) {
+      const pluginType = plugins[/plugin\.([^.]+)\.id/.exec(att.plugin_id)![1]].plugin_type;
+      if (att.api_id.includes(`.${apiName}.`) && !keep(pluginType)) delete attachments[name];
+    }
+    return synth;
+  }
+
+  test('denies a valid token on a half-applied stack: API published, API-level attachments missing', async () => {
+    // GIVEN
+    const gatewayMidApply = GatewayEmulator.fromStack(halfApplied(() => false));
+
+    // WHEN
+    const res = await call('/hello', { token: await fixture.token(), on: gatewayMidApply });
+
+    // THEN the group baseline applies: the token is verified, the deny-all access control denies
+    expect(res).toMatchObject({ status: 403, decision: 'DENY', api: 'hello' });
+    expect(res.plugins).toEqual([expect.stringMatching(/^jwtAuth .*\(group binding\)$/), expect.stringMatching(/^accessControl .*DenyFirstBaseline.*\(group binding\)$/)]);
+    expect(res.headers['x-ca-error-message']).toContain('deny-first baseline');
+  });
+
+  test('denies while only the API-level JWT plugin is attached, and allows once the access control is attached too', async () => {
+    // GIVEN
+    const jwtOnly = GatewayEmulator.fromStack(halfApplied((type) => type === 'jwtAuth'));
+
+    // WHEN
+    const mid = await call('/hello', { token: await fixture.token(), on: jwtOnly });
+    const done = await call('/hello', { token: await fixture.token() });
+
+    // THEN
+    expect(mid).toMatchObject({ status: 403, decision: 'DENY' });
+    expect(mid.plugins).toEqual([expect.stringMatching(/^jwtAuth .*QueryProtection.*\(api binding\)$/), expect.stringMatching(/^accessControl .*DenyFirstBaseline.*\(group binding\)$/)]);
+    expect(done).toMatchObject({ status: 200, decision: 'ALLOW' });
   });
 });
 

@@ -57,7 +57,6 @@ describe('loadStack', () => {
     ['an imported plugin (literal plugin_id)', { plugin_id: 'plg-123' }, 'plugin plg-123 is not defined in this stack (imported)'],
     ['a plugin whose script references other resources', { plugin_id: '${alicloud_api_gateway_plugin.unresolved.id}' }, 'plugin_data references other resources'],
     ['a plugin whose script is not YAML', { plugin_id: '${alicloud_api_gateway_plugin.broken.id}' }, 'plugin_data is not valid YAML'],
-    ['a condition outside the evaluated subset', { plugin_id: '${alicloud_api_gateway_plugin.neq.id}' }, 'accessControl rule neq: unsupported syntax'],
   ])('reports %s as unsupported (500), never as a decision', async (_, attachment, reason) => {
     // GIVEN
     const stack = {
@@ -79,6 +78,24 @@ describe('loadStack', () => {
     // THEN
     expect(res).toMatchObject({ status: 500, decision: 'DENY', unsupported: true });
     expect(res.reason).toContain(reason);
+  });
+
+  test('skips a rule outside the evaluated subset, as the gateway may: a rule set without a final DENY then lets the request through', async () => {
+    // GIVEN a hand-written rule set (APIGW-ACL2 flags it) whose only rule the emulator cannot evaluate
+    const stack = {
+      resource: {
+        alicloud_api_gateway_api: { a: API('a', '/a', 'g') },
+        alicloud_api_gateway_plugin: { neq: plugin('accessControl', { parameters: { verb: 'Method' }, rules: [{ name: 'neq', condition: "$verb != 'GET'", ifTrue: 'DENY' }] }) },
+        alicloud_api_gateway_plugin_attachment: { att: { api_id: '${alicloud_api_gateway_api.a.api_id}', stage_name: 'TEST', plugin_id: '${alicloud_api_gateway_plugin.neq.id}' } },
+      },
+    };
+
+    // WHEN
+    const res = await GatewayEmulator.fromStack(stack).handle({ stage: 'TEST', method: 'GET', path: '/a' });
+
+    // THEN
+    expect(res).toMatchObject({ status: 200, decision: 'ALLOW' });
+    expect(res.reason).toContain('skipped as unevaluable: neq (unsupported syntax');
   });
 
   test('lists bound plugin types it does not enforce, and reports APP authentication as not verified', async () => {

@@ -80,6 +80,10 @@ export interface EmulatorFixture {
  * - `update_user` PUT /users/[id], TEST — query token, scope `user:write:one`, client provisioning only;
  * - `legacy` GET /legacy, RELEASE only — query token, scope `user:read:one`;
  * - `report` GET /report, TEST — bearer token, scope `user:read:one`, client reporting;
+ * The protections bind the deny-first baseline on TEST and RELEASE of this group (group-level
+ * jwtAuth + deny-all accessControl), which the per-API bindings override.
+ *
+ * Group `m2m_public`:
  * - `status` GET /status, TEST + RELEASE — jwtAuth (bypassEmptyToken) + accessControl bound on
  *   RELEASE only, trafficControl (2/minute) on TEST only: TEST is an open API (APIGW-AUTH1 suppressed).
  *
@@ -149,7 +153,9 @@ function buildStack(lock: LockFile, issuer: string): TerraformStack {
   const updateUser = api('update_user', '/users/[id]', [Stage.TEST], HttpMethod.PUT);
   const legacy = api('legacy', '/legacy', [Stage.RELEASE]);
   const report = api('report', '/report', [Stage.TEST]);
-  const status = api('status', '/status', [Stage.TEST, Stage.RELEASE]);
+  // In a group of its own: the deny-first baseline M2mProtectedApis binds on m2m_emulator would deny it on TEST.
+  const publicGroup = new ApiGroup(stack, 'Public', { groupName: 'm2m_public' });
+  const status = new Api(stack, 'status', { group: publicGroup, backend, apiName: 'status', path: '/status', stages: [Stage.TEST, Stage.RELEASE], backendPath: '/v1/status' });
 
   new M2mProtectedApis(stack, 'QueryProtection', {
     server,
@@ -200,6 +206,27 @@ function buildStack(lock: LockFile, issuer: string): TerraformStack {
   new AccessControlPlugin(stack, 'PartnerAdminAcl', { m2m: { server, allowedClients: [provisioning], requiredScopes: [READ_SCOPE] } })
     .bindToApi(partnerAdmin, [Stage.TEST]);
   return stack;
+}
+
+/**
+ * A second, real demo issuer that signs with the SAME private key (and kid) as the fixture's
+ * issuer, with the same audience, catalog and clients, under another issuer URL: what a shared or
+ * leaked signing key, or a second tenant reusing a key, looks like to the gateway.
+ */
+export async function startSameKeyIssuer(fixture: EmulatorFixture): Promise<{ readonly issuer: string; token(): Promise<string>; close(): Promise<void> }> {
+  const other = await startDemoIssuer({
+    path: '/impostor',
+    signingKeys: [fixture.signingKey],
+    audience: AUDIENCE,
+    scopes: SCOPES,
+    clients: Object.entries(CLIENT_GRANTS).map(([clientId, grantedScopes]) => ({ clientId, clientSecret: `${clientId}-secret`, grantedScopes })),
+    accessTokenTtlSeconds: TOKEN_TTL_SECONDS,
+  });
+  return {
+    issuer: other.issuer,
+    token: () => fetchToken(other, SEED_CLIENT_ID, other.requestScope([READ_SCOPE])),
+    close: () => other.close(),
+  };
 }
 
 async function fetchToken(demo: DemoIssuer, clientId: string, scope: string | null): Promise<string> {

@@ -230,7 +230,7 @@ describe('APIGW-ACL1', () => {
     // GIVEN
     const { stack, acl } = withPlugins();
     // WHEN
-    overrideScript(acl, (s) => { s.rules[2].condition = seedCondition; });
+    overrideScript(acl, (s) => { s.rules[3].condition = seedCondition; });
     // THEN
     expect(findingsOf(stack, 'APIGW-ACL1').errors).toEqual([expect.stringMatching(/^APIGW-ACL1\[rule:checkScope\]: An access-control condition matches the scope claim by substring/)]);
   });
@@ -238,16 +238,16 @@ describe('APIGW-ACL1', () => {
   test('reports prefix and half-delimited patterns on the scope claim, not on other parameters', () => {
     const { stack, acl } = withPlugins();
     overrideScript(acl, (s) => {
-      s.rules[0].condition = "$aud like '%aliyunidaas.com%'";
-      s.rules[1].condition = "$scope like 'user:read%'";
-      s.rules[2].condition = "$scope like '% user:read:one%'";
+      s.rules[1].condition = "$aud like '%aliyunidaas.com%'";
+      s.rules[2].condition = "$scope like 'user:read%'";
+      s.rules[3].condition = "$scope like '% user:read:one%'";
     });
     expect(findingsOf(stack, 'APIGW-ACL1').errors.map((e) => e.split(':')[0] + ':' + e.split(':')[1])).toEqual(['APIGW-ACL1[rule:checkClient]', 'APIGW-ACL1[rule:checkScope]']);
   });
 
   test('is suppressed per rule', () => {
     const { stack, acl } = withPlugins();
-    overrideScript(acl, (s) => { s.rules[2].condition = seedCondition; });
+    overrideScript(acl, (s) => { s.rules[3].condition = seedCondition; });
     Suppressions.add(acl, [{ id: 'APIGW-ACL1', reason: REASON, appliesTo: ['rule:checkScope'] }]);
     expect(findingsOf(stack, 'APIGW-ACL1')).toEqual({ errors: [], warnings: [], infos: [`APIGW-ACL1[rule:checkScope]: suppressed: ${REASON}`] });
   });
@@ -278,8 +278,8 @@ describe('APIGW-LIM1', () => {
     const { stack, acl } = withPlugins();
     overrideScript(acl, (s) => {
       for (let i = 0; i < 17; i++) s.parameters[`h${i}x`] = `Header:X-${i}`;
-      s.rules[0].condition = `$clientId = '${'x'.repeat(1100)}'`;
-      s.rules[1].responseBody = 'y'.repeat(52_000);
+      s.rules[1].condition = `$clientId = '${'x'.repeat(1100)}'`;
+      s.rules[2].responseBody = 'y'.repeat(52_000);
     });
     expect(findingsOf(stack, 'APIGW-LIM1').errors.map((e) => e.split(': ')[0])).toEqual([
       'APIGW-LIM1[size]', 'APIGW-LIM1[parameters]', 'APIGW-LIM1[expression:checkAudience]',

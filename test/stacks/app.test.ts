@@ -132,6 +132,8 @@ describe('buildApp', () => {
       [/^resource\.alicloud_api_gateway_plugin\.[^.]+\.(plugin_data|plugin_name)$/, 'tokenLocation, throttle, env name'],
       [/^resource\.alicloud_api_gateway_plugin\.Protection_Throttling\./, 'gateway.throttle'],
       [/^resource\.alicloud_api_gateway_plugin_attachment\.[^.]+-RELEASE\./, 'stages'],
+      [/^resource\.alicloud_api_gateway_group_plugin_attachment\.[^.]+-RELEASE\./, 'stages (deny-first baseline on RELEASE)'],
+      [/^resource\.alicloud_api_gateway_api\.[^.]+\.depends_on\.[23]$/, 'stages (the API waits for the RELEASE baseline)'],
       [/^resource\.alicloud_api_gateway_plugin_attachment\.Protection_Throttling_/, 'gateway.throttle'],
     ];
     const unexplained = differing.filter((k) => !explained.some(([pattern]) => pattern.test(k)));

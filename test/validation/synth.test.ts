@@ -65,8 +65,8 @@ describe('synthAndValidate', () => {
     // THEN
     expect(summary.outdir).toBe(outdir);
     expect(summary.stacks).toEqual([
-      { stack: 'platform-dev', resources: 3, dataSources: 1, providers: 2 },
-      { stack: 'platform-prod', resources: 3, dataSources: 1, providers: 2 },
+      { stack: 'platform-dev', resources: 3, dataSources: 1, providers: 2, notValidated: [] },
+      { stack: 'platform-prod', resources: 3, dataSources: 1, providers: 2, notValidated: [] },
     ]);
     const files = snapshot(outdir);
     expect(Object.keys(files).sort()).toEqual([

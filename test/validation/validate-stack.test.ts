@@ -2,7 +2,7 @@ import { TerraformIterator, TerraformResource, Testing } from 'cdktf';
 import { describe, expect, test } from 'vitest';
 import { ApiGatewayPluginAttachment } from '../../.gen/providers/alicloud/api-gateway-plugin-attachment';
 import { AlicloudProvider } from '../../.gen/providers/alicloud/provider';
-import { FindingCode, validateStack, validateTerraformStack } from '../../validation';
+import { FindingCode, inspectStack, validateStack, validateTerraformStack } from '../../validation';
 import {
   gatewayApi,
   jwtPlugin,
@@ -527,15 +527,27 @@ describe('validateTerraformStack', () => {
   });
 
   describe('resource types and providers', () => {
-    test('fails when a resource type is not in the provider schema', () => {
-      // GIVEN
+    test('reports a resource type outside the pinned snapshot as not validated, never as an error', () => {
+      // GIVEN a real alicloud resource type the snapshot does not cover, and a likely typo
       const { stack } = providerStack();
+      const bucket = new TerraformResource(stack, 'Bucket', { terraformResourceType: 'alicloud_oss_bucket', terraformGeneratorMetadata: { providerName: 'alicloud' } });
+      bucket.addOverride('bucket', 'exports');
       new TerraformResource(stack, 'Typo', { terraformResourceType: 'alicloud_ram_rol' });
       // WHEN
-      const findings = validateTerraformStack(stack);
+      const inspection = inspectStack('test', JSON.parse(Testing.synth(stack)) as object);
       // THEN
-      expect(summary(findings)).toEqual(['SCHEMA_UNKNOWN_RESOURCE_TYPE alicloud_ram_rol.Typo']);
-      expect(findings[0].expected).toContain('did you mean "alicloud_ram_role"?');
+      expect(inspection.findings).toEqual([]);
+      expect(inspection.notValidated.map((n) => n.address)).toEqual(['alicloud_oss_bucket.Bucket', 'alicloud_ram_rol.Typo']);
+      expect(inspection.notValidated[0].message).toMatch(/^\[test\] alicloud_oss_bucket\.Bucket not validated: resource type outside the pinned aliyun\/alicloud \d+\.\d+\.\d+ schema snapshot; Terraform checks it at plan time$/);
+      expect(inspection.notValidated[1].closestKnownType).toBe('alicloud_ram_role');
+      expect(inspection.notValidated[1].message).toContain('(if you meant "alicloud_ram_role", fix the type)');
+    });
+
+    test('still validates the snapshot\'s own types next to types outside it', () => {
+      const { stack } = providerStack();
+      new TerraformResource(stack, 'Bucket', { terraformResourceType: 'alicloud_oss_bucket' });
+      pluginAttachment(stack).addOverride('stage_name', 'PROD');
+      expect(summary(validateTerraformStack(stack))).toEqual(['SCHEMA_VALUE_NOT_ALLOWED alicloud_api_gateway_plugin_attachment.JwtAttachment stage_name']);
     });
 
     test('fails once per provider when no schema is pinned for it', () => {
@@ -574,15 +586,18 @@ describe('validateStack', () => {
     expect(finding.format()).toMatch(/^\[platform-dev\] alicloud_api_gateway_plugin_attachment\.JwtAttachment 'stage_name' value is not allowed, got "PROD"; expected .* \(SCHEMA_VALUE_NOT_ALLOWED\) at platform-dev\/JwtAttachment$/);
   });
 
-  test('fails when a data source type is not in the provider schema', () => {
+  test('reports a data source type outside the pinned snapshot as not validated', () => {
     // GIVEN
     const { stack } = providerStack();
     policyDocument(stack);
     const synthesized = JSON.parse(Testing.synth(stack));
     synthesized.data.alicloud_ram_policy_documents = synthesized.data.alicloud_ram_policy_document;
     delete synthesized.data.alicloud_ram_policy_document;
-    // WHEN / THEN
-    expect(summary(validateStack('test', synthesized))).toEqual(['SCHEMA_UNKNOWN_DATA_SOURCE_TYPE data.alicloud_ram_policy_documents.TrustPolicy']);
+    // WHEN
+    const inspection = inspectStack('test', synthesized);
+    // THEN
+    expect(inspection.findings).toEqual([]);
+    expect(inspection.notValidated.map((n) => [n.address, n.closestKnownType])).toEqual([['data.alicloud_ram_policy_documents.TrustPolicy', 'alicloud_ram_policy_document']]);
   });
 
   test('validates 10,000 resources in well under a second', () => {

@@ -25,8 +25,8 @@ function parsedScriptOf(res: ResourceView): ParsedScript {
   return parsed;
 }
 
-/** The parsed script of a plugin of `pluginType`, or the outcome to return instead. */
-function scriptOf(res: ResourceView, pluginType?: string): { readonly script: Parsed } | { readonly outcome: RuleOutcome } {
+/** The parsed script of a plugin of `pluginType`, or the outcome to return instead (shared by the APIGW-* rule files). */
+export function scriptOf(res: ResourceView, pluginType?: string): { readonly script: Parsed } | { readonly outcome: RuleOutcome } {
   if (res.type !== PLUGIN) return { outcome: RuleResult.NOT_APPLICABLE };
   const type = res.config.plugin_type;
   if (typeof type !== 'string' || isUnresolved(type)) return { outcome: RuleResult.UNRESOLVED };

@@ -83,9 +83,25 @@ describe('Condition', () => {
   });
 
   test('startsWith, endsWith and contains render like patterns', () => {
-    expect(Condition.startsWith(CLIENT, 'app_').render()).toBe("$clientId like 'app_%'");
-    expect(Condition.endsWith(CLIENT, '_x').render()).toBe("$clientId like '%_x'");
+    expect(Condition.startsWith(CLIENT, 'app-').render()).toBe("$clientId like 'app-%'");
+    expect(Condition.endsWith(CLIENT, '-x').render()).toBe("$clientId like '%-x'");
     expect(Condition.contains(CLIENT, 'mid').render()).toBe("$clientId like '%mid%'");
+  });
+
+  test('fails when a value in a like pattern holds a wildcard ("%" or "_"), but compares it with = as-is', () => {
+    expect(() => Condition.startsWith(CLIENT, 'app_')).toThrow(/must not contain "%" or "_" here: it is matched with a like pattern/);
+    expect(() => Condition.endsWith(CLIENT, '%x')).toThrow(/must not contain "%" or "_"/);
+    expect(() => Condition.hasScope(SCOPE, 'user_read')).toThrow(/must not contain "%" or "_"/);
+    expect(Condition.equals(CLIENT, 'app_50%').render()).toBe("$clientId = 'app_50%'");
+    expect(Condition.equals(CLIENT, 'app_50%').evaluate({ clientId: 'appX50Y' })).toBe(false);
+    expect(Condition.hasValue(AUD, 'api_x').render()).toBe("$aud = 'api_x'");
+  });
+
+  test('isPresent holds for any value and fails for an absent one', () => {
+    const method = AccessParameter.method('method');
+    expect(Condition.isPresent(method).render()).toBe("$method like '%'");
+    expect(Condition.isPresent(method).evaluate({ method: 'GET' })).toBe(true);
+    expect(Condition.isPresent(method).evaluate({})).toBe(false);
   });
 
   test('fails when a value could break out of the quoted string', () => {

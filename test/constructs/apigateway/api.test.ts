@@ -1,5 +1,7 @@
+import type { App } from 'cdktf';
 import { describe, expect, test } from 'vitest';
 import {
+  AccessControlPlugin,
   Api,
   ApiAuthType,
   ApiGroup,
@@ -9,11 +11,13 @@ import {
   HttpMethod,
   ParameterLocation,
   ParameterType,
+  JwtAuthPlugin,
   RequestMode,
   Stage,
+  Suppressions,
 } from '../../../constructs';
-import { synthJson, testStack } from '../../util';
-import { onlyResource, resourcesByName } from './helpers';
+import { synthJson, testServer, testStack } from '../../util';
+import { findingsOf, onlyResource, resourcesByName } from './helpers';
 
 function base() {
   const stack = testStack();
@@ -53,6 +57,7 @@ describe('Api', () => {
       method: HttpMethod.POST,
       mode: RequestMode.PASSTHROUGH,
       protocol: ApiProtocol.HTTP_AND_HTTPS,
+      allowPlainHttp: { reason: 'Legacy devices without TLS until 2027 (#118)' },
       authType: ApiAuthType.APP,
       backendPath: '/internal/orders/[orderId]',
       backendMethod: HttpMethod.PUT,
@@ -154,5 +159,73 @@ describe('Api', () => {
     expect(api.apiId).toBe('api-123');
     expect(api.stages).toEqual([Stage.RELEASE]);
     expect(() => Api.fromApiAttributes(stack, 'Bad', { apiId: 'api-1', group, requestPath: '/x', stages: ['LIVE' as Stage] })).toThrow(/'stages\[0\]' is not a stage/);
+  });
+});
+
+describe('Api contract (validated by the construct itself, without the SecurityChecks aspect)', () => {
+  /** An app whose stack has no security aspect: only the constructs' own validations run. */
+  function bare() {
+    const stack = testStack({ securityChecks: false });
+    const group = new ApiGroup(stack, 'Group');
+    const backend = new Backend(stack, 'Backend', { address: 'https://backend.example.com' });
+    return { stack, group, backend, app: stack.node.scope as App };
+  }
+
+  test('fails synth when an ANONYMOUS API is published to RELEASE without jwtAuth and accessControl', () => {
+    // GIVEN
+    const { app, group, backend } = bare();
+    // WHEN
+    new Api(group.node.scope as never, 'Open', { group, backend, path: '/open', stages: [Stage.RELEASE] });
+    // THEN
+    expect(() => app.synth()).toThrow(/\[test\/Open\] 'stages' publishes this ANONYMOUS API to RELEASE without jwtAuth and accessControl bound there \(API or group level\), so anyone could call it/);
+  });
+
+  test('names only the stages and plugin types that are missing', () => {
+    // GIVEN
+    const { stack, group, backend } = bare();
+    const api = new Api(stack, 'Half', { group, backend, path: '/half', stages: [Stage.TEST, Stage.RELEASE] });
+    const server = testServer(stack);
+    // WHEN jwtAuth on both stages (one at group level), accessControl on TEST only
+    new JwtAuthPlugin(stack, 'Jwt', { server }).bindToGroup(group, [Stage.RELEASE]);
+    new JwtAuthPlugin(stack, 'JwtTest', { server }).bindToApi(api, [Stage.TEST]);
+    AccessControlPlugin.denyAll(stack, 'Acl').bindToApi(api, [Stage.TEST]);
+    // THEN
+    expect(api.node.validate()).toEqual([expect.stringMatching(/^'stages' publishes this ANONYMOUS API to RELEASE without accessControl bound there/)]);
+  });
+
+  test('passes with bindings at API or group level on every stage', () => {
+    // GIVEN
+    const { app, stack, group, backend } = bare();
+    const api = new Api(stack, 'Closed', { group, backend, path: '/closed', stages: [Stage.TEST, Stage.RELEASE] });
+    const server = testServer(stack);
+    // WHEN
+    new JwtAuthPlugin(stack, 'Jwt', { server }).bindToGroup(group, [Stage.TEST, Stage.RELEASE]);
+    AccessControlPlugin.denyAll(stack, 'Acl').bindToApi(api);
+    // THEN
+    expect(api.node.validate()).toEqual([]);
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('passes for a stage covered by a reasoned APIGW-AUTH1 suppression, and for APP authentication', () => {
+    // GIVEN
+    const { app, stack, group, backend } = bare();
+    // WHEN
+    const health = new Api(stack, 'Health', { group, backend, path: '/health', stages: [Stage.TEST] });
+    Suppressions.add(health, [{ id: 'APIGW-AUTH1', reason: 'Public health check, returns no data (#42)', appliesTo: ['stage:TEST'] }]);
+    new Api(stack, 'Signed', { group, backend, path: '/signed', authType: ApiAuthType.APP, stages: [Stage.RELEASE] });
+    // THEN
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('fails when plain HTTP is accepted without a reasoned opt-out, and reports the opt-out as an APIGW-TLS1 finding', () => {
+    // GIVEN
+    const { stack, group, backend } = base();
+    // WHEN / THEN
+    expect(() => new Api(stack, 'Plain', { group, backend, path: '/plain', protocol: ApiProtocol.HTTP }))
+      .toThrow(/'protocol' accepts plain HTTP, where bearer tokens travel in clear text, got "HTTP". Use ApiProtocol.HTTPS, or opt out with allowPlainHttp: \{ reason \}/);
+    expect(() => new Api(stack, 'Short', { group, backend, path: '/short', protocol: ApiProtocol.HTTP, allowPlainHttp: { reason: 'legacy' } }))
+      .toThrow(/'allowPlainHttp.reason' must explain the opt-out in at least 10 characters, got "legacy"/);
+    new Api(stack, 'Legacy', { group, backend, path: '/legacy', protocol: ApiProtocol.HTTP_AND_HTTPS, allowPlainHttp: { reason: 'Legacy devices without TLS until 2027 (#118)' } });
+    expect(findingsOf(stack, 'APIGW-TLS1')).toEqual({ errors: [], warnings: [], infos: ['APIGW-TLS1: suppressed: allowPlainHttp: Legacy devices without TLS until 2027 (#118)'] });
   });
 });

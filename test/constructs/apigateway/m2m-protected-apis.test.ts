@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { Api, ApiGroup, InstanceType, M2mProtectedApis, ScopeMatch, Stage, TokenLocation } from '../../../constructs';
+import { AccessControlPlugin, Api, ApiGroup, InstanceType, M2mProtectedApis, ScopeMatch, Stage, TokenLocation } from '../../../constructs';
 import { validateTerraformStack } from '../../../validation';
 import { checkStack, synthJson } from '../../util';
 import { parseScript, resourcesByName, seedFixture } from './helpers';
@@ -30,7 +30,8 @@ describe('M2mProtectedApis', () => {
     // THEN
     const synth = synthJson(stack);
     const plugins = resourcesByName(synth, 'alicloud_api_gateway_plugin');
-    expect(Object.values(plugins).map((p) => p.plugin_type).sort()).toEqual(['accessControl', 'accessControl', 'jwtAuth']);
+    // two rule sets + the group's deny-all baseline, one JWT plugin
+    expect(Object.values(plugins).map((p) => p.plugin_type).sort()).toEqual(['accessControl', 'accessControl', 'accessControl', 'jwtAuth']);
     expect(protection.accessControlPlugins.map((p) => p.node.id)).toEqual(['AccessControlHello', 'AccessControlUpdate']);
     expect(protection.accessControlPluginFor(profile)).toBe(protection.accessControlPluginFor(api));
     const bound = Object.values(resourcesByName(synth, 'alicloud_api_gateway_plugin_attachment')).map((a) => {
@@ -43,6 +44,58 @@ describe('M2mProtectedApis', () => {
       'Profile:RELEASE:accessControl', 'Profile:RELEASE:jwtAuth',
       'Update:PRE:accessControl', 'Update:PRE:jwtAuth', 'Update:RELEASE:accessControl', 'Update:RELEASE:jwtAuth',
     ]);
+  });
+
+  test('binds the deny-first baseline at group level on every stage an API is published to, and every API depends on it', () => {
+    // GIVEN
+    const { stack, server, client, writer, api, profile, update } = threeApis();
+    // WHEN
+    new M2mProtectedApis(stack, 'Protection', {
+      server,
+      apis: [
+        { api, requiredScopes: ['user:read:one'], allowedClients: [client] },
+        { api: profile, requiredScopes: ['user:read:one'], allowedClients: [writer] },
+        { api: update, requiredScopes: ['user:write:one'], allowedClients: [writer] },
+      ],
+    });
+    // THEN
+    const synth = synthJson(stack);
+    const plugins = resourcesByName(synth, 'alicloud_api_gateway_plugin');
+    const groupBindings = resourcesByName(synth, 'alicloud_api_gateway_group_plugin_attachment');
+    const baseline = Object.entries(groupBindings).map(([name, b]) => {
+      const plugin = plugins[/plugin\.([^.]+)\.id/.exec(b.plugin_id)![1]];
+      const rules = parseScript(plugin).rules;
+      return { name, stage: b.stage_name, type: plugin.plugin_type, denyAll: plugin.plugin_type === 'accessControl' ? rules.length === 1 && rules[0].ifTrue === 'DENY' && rules[0].ifFalse === 'DENY' : undefined };
+    });
+    expect(baseline.map((b) => `${b.stage}:${b.type}`).sort()).toEqual([
+      'PRE:accessControl', 'PRE:jwtAuth', 'RELEASE:accessControl', 'RELEASE:jwtAuth', 'TEST:accessControl', 'TEST:jwtAuth',
+    ]);
+    expect(baseline.filter((b) => b.type === 'accessControl').every((b) => b.denyAll)).toBe(true);
+    const apis = resourcesByName(synth, 'alicloud_api_gateway_api');
+    for (const config of Object.values(apis)) {
+      const expected = baseline.filter((b) => config.stage_names.includes(b.stage)).map((b) => `alicloud_api_gateway_group_plugin_attachment.${b.name}`).sort();
+      expect([...config.depends_on].sort()).toEqual(expected);
+    }
+  });
+
+  test('shares one baseline per group between several protections', () => {
+    // GIVEN
+    const { stack, server, client, writer, api, update } = threeApis();
+    // WHEN
+    new M2mProtectedApis(stack, 'Reading', { server, apis: [{ api, requiredScopes: ['user:read:one'], allowedClients: [client] }] });
+    new M2mProtectedApis(stack, 'Writing', { server, apis: [{ api: update, requiredScopes: ['user:write:one'], allowedClients: [writer] }] });
+    // THEN
+    const groupBindings = Object.values(resourcesByName(synthJson(stack), 'alicloud_api_gateway_group_plugin_attachment'));
+    expect(groupBindings.map((b) => b.stage_name).sort()).toEqual(['PRE', 'PRE', 'RELEASE', 'RELEASE', 'TEST', 'TEST']);
+  });
+
+  test('fails when another group-level access-control plugin is bound where the baseline must be', () => {
+    // GIVEN
+    const { stack, server, client, api, group } = seedFixture();
+    AccessControlPlugin.denyAll(stack, 'Mine').bindToGroup(group, [Stage.RELEASE]);
+    // WHEN / THEN
+    expect(() => new M2mProtectedApis(stack, 'Protection', { server, apis: [{ api, requiredScopes: ['user:read:one'], allowedClients: [client] }] }))
+      .toThrow(/'group' already has the group-level accessControl plugin test\/Mine bound on RELEASE, but the deny-first baseline must be the only group-level accessControl plugin there/);
   });
 
   test('passes every security rule (production included) and the offline schema validation', () => {
@@ -72,13 +125,13 @@ describe('M2mProtectedApis', () => {
     new M2mProtectedApis(stack, 'Protection', {
       server,
       tokenLocation: TokenLocation.query('id_token'),
-      checkAudience: false,
+      skipAudienceCheck: { reason: 'Tokens of this test server carry no aud claim' },
       apis: [{ api, requiredScopes: ['user:read:one', 'user:write:one'], allowedClients: [client], scopeMatch: ScopeMatch.ANY_OF }],
     });
     const synth = synthJson(stack);
     const scripts = Object.values(resourcesByName(synth, 'alicloud_api_gateway_plugin')).map(parseScript);
     expect(scripts.find((s) => s.jwk)?.parameter).toBe('id_token');
-    expect(scripts.find((s) => s.rules)?.rules.map((r: any) => r.name)).toEqual(['checkClient', 'checkScope']);
+    expect(scripts.find((s) => s.rules && s.rules.length > 1)?.rules.map((r: any) => r.name)).toEqual(['checkIssuer', 'checkClient', 'checkScope', 'allowM2m', 'denyOtherwise']);
     expect(api.requestParameters.map((p) => p.name)).toEqual(['id_token']);
   });
 

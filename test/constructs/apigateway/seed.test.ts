@@ -7,7 +7,7 @@ import {
   TokenLocation,
 } from '../../../constructs';
 import { validateTerraformStack } from '../../../validation';
-import { checkStack, SEED_CLIENT_ID, synthJson, TEST_JWK } from '../../util';
+import { checkStack, SEED_CLIENT_ID, synthJson, TEST_AUDIENCE, TEST_ISSUER, TEST_JWK } from '../../util';
 import { addressOf, onlyResource, parseScript, pluginOfType, resourcesByName, seedFixture } from './helpers';
 
 /** The seed's JWT and access-control plugins, bound to the `hello` API on its stages. */
@@ -28,7 +28,6 @@ function seedStack() {
       server,
       allowedClients: [client],
       requiredScopes: ['user:read:one'],
-      checkAudience: false,
       denyResponse: {
         statusCode: 403,
         errorMessage: 'No permission by client id: ${clientId}',
@@ -88,21 +87,23 @@ describe('Api with JwtAuthPlugin and AccessControlPlugin (seed 000)', () => {
     expect(plugin.plugin_data.startsWith('---\n')).toBe(true);
   });
 
-  test('renders the access-control script with the client id check and a whole-scope check', () => {
+  test('renders the access-control script with issuer, audience, client id and whole-scope checks, a combined ALLOW and a final DENY', () => {
     // GIVEN
     const { stack } = seedStack();
     // WHEN
     const script = parseScript(pluginOfType(synthJson(stack), 'accessControl'));
     // THEN
-    expect(script.parameters).toEqual({ clientId: 'Token:client_id', scope: 'Token:scope' });
-    expect(script.rules.map((r: any) => r.name)).toEqual(['checkClient', 'checkScope']);
-    const [checkClient, checkScope] = script.rules;
-    expect(checkClient.condition).toBe(`$clientId = '${SEED_CLIENT_ID}'`);
-    expect(checkScope.condition).toBe(
+    expect(script.parameters).toEqual({ aud: 'Token:aud', clientId: 'Token:client_id', iss: 'Token:iss', method: 'Method', scope: 'Token:scope' });
+    expect(script.rules.map((r: any) => r.name)).toEqual(['checkIssuer', 'checkAudience', 'checkClient', 'checkScope', 'allowM2m', 'denyOtherwise']);
+    const byName = Object.fromEntries(script.rules.map((r: any) => [r.name, r]));
+    expect(byName.checkIssuer.condition).toBe(`$iss = '${TEST_ISSUER}'`);
+    expect(byName.checkClient.condition).toBe(`$clientId = '${SEED_CLIENT_ID}'`);
+    expect(byName.checkScope.condition).toBe(
       "$scope = 'user:read:one' or $scope like 'user:read:one %' or $scope like '% user:read:one' or $scope like '% user:read:one %' or $scope like '%\"user:read:one\"%'");
-    for (const rule of script.rules) {
+    expect(byName.allowM2m).toEqual({ name: 'allowM2m', condition: expect.stringContaining(`$iss = '${TEST_ISSUER}' and (`), ifTrue: 'ALLOW' });
+    expect(byName.denyOtherwise).toMatchObject({ condition: "$method like '%'", ifTrue: 'DENY', ifFalse: 'DENY' });
+    for (const rule of script.rules.filter((r: any) => r.name !== 'allowM2m')) {
       expect(rule.ifFalse).toBe('DENY');
-      expect(rule.ifTrue).toBeUndefined();
       expect(rule.statusCode).toBe(403);
       expect(rule.errorMessage).toBe('No permission by client id: ${clientId}');
       expect(rule.responseHeaders).toEqual({ 'Content-Type': 'application/json', 'X-IDaaS-clientId': '${clientId}', 'X-IDaaS-scope': '${scope}' });
@@ -120,20 +121,26 @@ describe('Api with JwtAuthPlugin and AccessControlPlugin (seed 000)', () => {
     expect(raw).not.toMatch(/(^|[^$])\$\{/);
   });
 
-  test('admits the seed client with user:read:one and denies user:read:one-admin', () => {
+  test('admits the seed client with user:read:one and denies user:read:one-admin, another issuer or audience', () => {
     // GIVEN
     const { stack } = seedStack();
     const script = parseScript(pluginOfType(synthJson(stack), 'accessControl'));
-    const decide = (claims: Record<string, string>): 'ALLOW' | 'DENY' => {
-      for (const rule of script.rules) if (!evaluateCondition(rule.condition, claims) && rule.ifFalse === 'DENY') return 'DENY';
-      return 'ALLOW';
+    const decide = (values: Record<string, string>): 'ALLOW' | 'DENY' => {
+      for (const rule of script.rules) {
+        const action = evaluateCondition(rule.condition, { method: 'GET', ...values }) ? rule.ifTrue : rule.ifFalse;
+        if (action) return action;
+      }
+      throw new Error('the rule set fell off its end');
     };
+    const token = { iss: TEST_ISSUER, aud: TEST_AUDIENCE, clientId: SEED_CLIENT_ID };
     // WHEN / THEN
-    expect(decide({ clientId: SEED_CLIENT_ID, scope: 'user:read:one' })).toBe('ALLOW');
-    expect(decide({ clientId: SEED_CLIENT_ID, scope: 'openid user:read:one profile' })).toBe('ALLOW');
-    expect(decide({ clientId: SEED_CLIENT_ID, scope: 'user:read:one-admin' })).toBe('DENY');
-    expect(decide({ clientId: 'app_other', scope: 'user:read:one' })).toBe('DENY');
-    expect(decide({ clientId: SEED_CLIENT_ID })).toBe('DENY');
+    expect(decide({ ...token, scope: 'user:read:one' })).toBe('ALLOW');
+    expect(decide({ ...token, scope: 'openid user:read:one profile' })).toBe('ALLOW');
+    expect(decide({ ...token, scope: 'user:read:one-admin' })).toBe('DENY');
+    expect(decide({ ...token, clientId: 'app_other', scope: 'user:read:one' })).toBe('DENY');
+    expect(decide({ ...token, iss: 'https://evil.example.com', scope: 'user:read:one' })).toBe('DENY');
+    expect(decide({ ...token, aud: 'https://other-api.example.com', scope: 'user:read:one' })).toBe('DENY');
+    expect(decide(token)).toBe('DENY');
   });
 
   test('binds both plugins on every stage the API is published to', () => {

@@ -377,7 +377,7 @@ describe('OciJwtApiDeployment', () => {
     seedDeployment(stack, { routes: [{ path: '/1', backendUrl: 'http://10.0.1.5/1', anyOfScopes: ['ApplicationReadA'], plaintextBackend: { reason: 'Backend only in the private subnet (#42)' } }] });
     // THEN
     expect(synthDeployment(synthJson(stack)).specification.routes[0].backend.url).toBe('http://10.0.1.5/1');
-    expect(checkStack(stack)).toEqual({ errors: [], warnings: [], infos: ['OCI-BACKEND1[route:/1]: suppressed: plaintextBackend: Backend only in the private subnet (#42)'] });
+    expect(checkStack(stack)).toEqual({ errors: [], warnings: [], infos: ['OCI-BACKEND1[route:/1]: suppressed: routes[0].plaintextBackend: Backend only in the private subnet (#42)'] });
   });
 
   test('fails when the plaintextBackend reason is too short', () => {
@@ -385,7 +385,7 @@ describe('OciJwtApiDeployment', () => {
     const stack = ociTestStack();
     // WHEN / THEN
     expect(() => seedDeployment(stack, { routes: [{ path: '/1', backendUrl: 'http://10.0.1.5/1', anyOfScopes: ['ApplicationReadA'], plaintextBackend: { reason: 'lan' } }] }))
-      .toThrow(/'routes\[0\]\.plaintextBackend\.reason' must explain in at least 10 characters/);
+      .toThrow(/'routes\[0\]\.plaintextBackend\.reason' must explain the opt-out in at least 10 characters/);
   });
 
   test('fails when the backend URL is not an http(s) URL', () => {

@@ -1,0 +1,209 @@
+/**
+ * What `npm run verify` checks, derived from an environment's config (the intent) and its
+ * synthesized stacks (what is deployed: routes, stages, token location, output names):
+ *
+ * - per client: a token from the M2M server carrying exactly its configured scopes;
+ * - per protected API, per stage it is published to: each client the config allows and that is
+ *   granted every required scope → success (2xx); every other client → 403; no token → 401;
+ * - per RAM role: each client whose id is an allowed subject → temporary credentials; every other
+ *   client → refused with `AuthenticationFail.NoPermission`.
+ *
+ * Extension point: {@link RouteSource} turns another gateway's synthesized stack (cloud-native
+ * APIG, OCI API Gateway) into the same route checks; only API Gateway (classic) has one so far.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { EnvironmentConfig, M2mClientConfig } from '../config';
+import { effectivePlugins, loadStack, loadFederationStack } from '../emulator';
+import { parseReference } from '../validation/expressions';
+
+/** A client as verify uses it. */
+export type VerifyClient = M2mClientConfig;
+
+/** Where the token travels on a route. */
+export interface TokenPlacement {
+  /** `query` parameter or `header`. */
+  readonly location: 'query' | 'header';
+  /** Parameter or header name; `Authorization` means `Bearer <token>`. */
+  readonly parameter: string;
+}
+
+/** What a call is expected to get. */
+export type CallExpectation = 'success' | 'forbidden' | 'unauthorized';
+
+/** One protected route on one stage. */
+export interface RouteCheck {
+  /** The gateway kind, e.g. `apigateway`. */
+  readonly gateway: string;
+  /** API name. */
+  readonly api: string;
+  /** HTTP method. */
+  readonly method: string;
+  /** Concrete request path (path parameters filled in). */
+  readonly path: string;
+  /** Stage; `RELEASE` is called without `X-Ca-Stage`. */
+  readonly stage: string;
+  /** `https` unless the API only speaks HTTP. */
+  readonly scheme: 'https' | 'http';
+  /** Output (in {@link stack}) holding the host to call, e.g. the group's second-level domain. */
+  readonly hostOutput?: string;
+  /** Stack holding {@link hostOutput}. */
+  readonly stack: string;
+  /** Where the token goes. */
+  readonly token: TokenPlacement;
+  /** Per client name (and `null` for no token), the expected outcome. */
+  readonly expectations: readonly { readonly client: string | null; readonly expect: CallExpectation; readonly why: string }[];
+}
+
+/** One role to exchange tokens for. */
+export interface RoleCheck {
+  /** Role name. */
+  readonly role: string;
+  /** Output holding the role ARN. */
+  readonly roleArnOutput?: string;
+  /** Per client name, whether credentials are expected. */
+  readonly expectations: readonly { readonly client: string; readonly expect: 'credentials' | 'refused'; readonly why: string }[];
+}
+
+/** Everything verify checks for one environment. */
+export interface VerifyPlan {
+  /** The environment. */
+  readonly env: EnvironmentConfig;
+  /** Synthesized stack names, e.g. `gateway-dev`. */
+  readonly stacks: { readonly gateway: string; readonly federation: string };
+  /** Stack files read. */
+  readonly stackFiles: { readonly gateway: string; readonly federation: string };
+  /** Clients in config order. */
+  readonly clients: readonly VerifyClient[];
+  /** Routes to call. */
+  readonly routes: readonly RouteCheck[];
+  /** Output holding the OIDC provider ARN. */
+  readonly providerArnOutput?: string;
+  /** Roles to assume. */
+  readonly roles: readonly RoleCheck[];
+  /** Problems found while planning (each becomes a failed row). */
+  readonly problems: readonly string[];
+}
+
+/** Turns a synthesized stack of one gateway kind into route checks (the extension point for APIG and OCI). */
+export interface RouteSource {
+  /** Gateway kind, e.g. `apigateway`. */
+  readonly gateway: string;
+  /** Route checks, or problems naming what is missing. */
+  routes(env: EnvironmentConfig, stack: string, synthesized: unknown): { routes: RouteCheck[]; problems: string[] };
+}
+
+/** A stack file that cannot be read; the message names the file and the fix. */
+export class StackFileError extends Error {}
+
+/**
+ * Plans the checks of `env` from the stacks synthesized into `outdir` (`cdktf.out`).
+ * @throws StackFileError when a stack was not synthesized
+ */
+export function planVerification(env: EnvironmentConfig, outdir: string, sources: readonly RouteSource[] = [API_GATEWAY_ROUTES]): VerifyPlan {
+  const stacks = { gateway: `gateway-${env.name}`, federation: `federation-${env.name}` };
+  const stackFiles = { gateway: stackFile(outdir, stacks.gateway), federation: stackFile(outdir, stacks.federation) };
+  const gateway = readStack(stackFiles.gateway);
+  const federation = readStack(stackFiles.federation);
+  const problems: string[] = [];
+  const routes: RouteCheck[] = [];
+  for (const source of sources) {
+    const found = source.routes(env, stacks.gateway, gateway);
+    routes.push(...found.routes);
+    problems.push(...found.problems);
+  }
+
+  const fedModel = loadFederationStack(federation, env.accountId);
+  const arnOutputs = outputsByReference(federation, 'arn');
+  const provider = fedModel.providers[0];
+  const providerArnOutput = provider ? arnOutputs.get(provider.address) : undefined;
+  if (!provider) problems.push(`${stacks.federation} defines no OIDC provider`);
+  else if (!providerArnOutput) problems.push(`${stacks.federation} has no output with the ARN of ${provider.address}`);
+  const roles: RoleCheck[] = env.federation.roles.map((role) => {
+    const resource = fedModel.roles.find((r) => r.name === role.name);
+    if (!resource) problems.push(`${stacks.federation} defines no RAM role ${role.name}`);
+    const roleArnOutput = resource ? arnOutputs.get(resource.address) : undefined;
+    if (resource && !roleArnOutput) problems.push(`${stacks.federation} has no output with the ARN of role ${role.name}`);
+    return {
+      role: role.name,
+      roleArnOutput,
+      expectations: env.clients.map((c) => (role.subjects.includes(c.clientId)
+        ? { client: c.name, expect: 'credentials' as const, why: `${c.clientId} is an allowed subject` }
+        : { client: c.name, expect: 'refused' as const, why: `${c.clientId} is not an allowed subject` })),
+    };
+  });
+  return { env, stacks, stackFiles, clients: env.clients, routes, providerArnOutput, roles, problems };
+}
+
+/** Route checks for API Gateway (classic) stacks. */
+export const API_GATEWAY_ROUTES: RouteSource = {
+  gateway: 'apigateway',
+  routes(env, stack, synthesized) {
+    const model = loadStack(synthesized);
+    const domains = outputsByReference(synthesized, 'sub_domain');
+    const problems: string[] = [];
+    const routes: RouteCheck[] = [];
+    for (const config of env.gateway.apis) {
+      const api = model.apis.find((a) => a.name === config.name);
+      if (!api) {
+        problems.push(`${stack} has no API named ${config.name}`);
+        continue;
+      }
+      const hostOutput = api.groupKey ? domains.get(api.groupKey) : undefined;
+      if (!hostOutput) problems.push(`${stack} has no output with the second-level domain of the group of API ${api.name}`);
+      for (const stage of api.stages) {
+        const jwt = effectivePlugins(model, api, stage).find((b) => b.plugin.script.type === 'jwtAuth');
+        const token: TokenPlacement = jwt && jwt.plugin.script.type === 'jwtAuth'
+          ? { location: jwt.plugin.script.config.parameterLocation, parameter: jwt.plugin.script.config.parameter }
+          : { location: 'header', parameter: 'Authorization' };
+        routes.push({
+          gateway: 'apigateway',
+          api: api.name,
+          method: api.method === 'ANY' ? 'GET' : api.method,
+          path: api.path.replace(/\[[^\]]+\]/g, 'verify'),
+          stage,
+          scheme: api.protocol.includes('HTTPS') ? 'https' : 'http',
+          hostOutput,
+          stack,
+          token,
+          expectations: [
+            ...env.clients.map((c) => callExpectation(c, config.allowedClients, config.requiredScopes)),
+            { client: null, expect: 'unauthorized' as const, why: 'no token' },
+          ],
+        });
+      }
+    }
+    return { routes, problems };
+  },
+};
+
+function callExpectation(client: M2mClientConfig, allowed: readonly string[], required: readonly string[]) {
+  const missing = required.filter((s) => !client.grantedScopes.includes(s));
+  if (!allowed.includes(client.name)) return { client: client.name, expect: 'forbidden' as const, why: 'not an allowed client' };
+  if (missing.length > 0) return { client: client.name, expect: 'forbidden' as const, why: `lacks ${missing.join(' ')}` };
+  return { client: client.name, expect: 'success' as const, why: `allowed, holds ${required.join(' ')}` };
+}
+
+/** Output names by the resource address their value references (`${<address>.<attribute>}`). */
+function outputsByReference(stack: unknown, attribute: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const outputs = ((stack as { output?: Record<string, { value?: unknown }> }).output ?? {});
+  for (const [name, output] of Object.entries(outputs)) {
+    const ref = parseReference(output?.value);
+    if (ref && ref.attribute === attribute && !out.has(ref.address)) out.set(ref.address, name);
+  }
+  return out;
+}
+
+function stackFile(outdir: string, stack: string): string {
+  return path.join(outdir, 'stacks', stack, 'cdk.tf.json');
+}
+
+function readStack(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new StackFileError(`${missing ? 'missing' : 'cannot read'} synthesized stack ${file}${missing ? '' : `: ${(error as Error).message}`}. Run \`npm run synth\` first (or pass --outdir).`);
+  }
+}
