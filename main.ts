@@ -24,19 +24,22 @@ written unless everything passes.
 
 Options:
   --ca-bundle <pem>  Extra trusted CA certificates, for looking up issuers missing from the lock.
+  --stack-traces     Keep the stack trace cdktf records for every token and annotation (to find
+                     where a token that fails to resolve was created; slower, more memory).
   --help             Show this help.
 `;
 
 async function main(): Promise<number> {
   const started = Date.now();
-  const { values } = parseArgs({ options: { help: { type: 'boolean' }, 'ca-bundle': { type: 'string' } } });
+  const { values } = parseArgs({ options: { help: { type: 'boolean' }, 'ca-bundle': { type: 'string' }, 'stack-traces': { type: 'boolean' } } });
   if (values.help) {
     process.stdout.write(HELP);
     return 0;
   }
   validateEnvironments(ENVIRONMENTS);
   const { lock } = await prepareLookups({ issuers: issuerRequests(ENVIRONMENTS), caBundlePath: values['ca-bundle'] });
-  return runSynth((outdir) => buildApp({ outdir, environments: ENVIRONMENTS, lock }), { startedAt: started });
+  const stackTraces = values['stack-traces'] ?? false;
+  return runSynth((outdir) => buildApp({ outdir, environments: ENVIRONMENTS, lock, stackTraces }), { startedAt: started, stackTraces });
 }
 
 main().then(

@@ -21,7 +21,7 @@ const STDIO: SynthOutput = {
  * returns the process exit code: 0 on success, 1 when a construct error, security error or schema
  * finding stopped it (the message names each one; the previous output is left untouched).
  */
-export function runSynth(createApp: AppFactory, options: { startedAt?: number; output?: SynthOutput; outdir?: string } = {}): number {
+export function runSynth(createApp: AppFactory, options: { startedAt?: number; output?: SynthOutput; outdir?: string; stackTraces?: boolean } = {}): number {
   const output = options.output ?? STDIO;
   const started = options.startedAt ?? Date.now();
   let app: App | undefined;
@@ -29,7 +29,7 @@ export function runSynth(createApp: AppFactory, options: { startedAt?: number; o
     const summary = synthAndValidate((outdir) => {
       app = createApp(outdir);
       return app;
-    }, { outdir: options.outdir });
+    }, { outdir: options.outdir, stackTraces: options.stackTraces });
     printSynthSummary(summary, app, Date.now() - started, output.write);
     return 0;
   } catch (error) {

@@ -8,12 +8,9 @@
 import { type IssuerChange, IssuerChangeKind, diffIssuerFacts, formatIssuerChange } from './changes';
 import { settleWithConcurrency } from './concurrency';
 import { LookupError, LookupErrorCode, lookupError } from './errors';
-import { DEFAULT_FETCH_LIMITS, createLookupAgent } from './http-json';
 import { parseIssuerUrl } from './issuer-url';
 import { MAX_FINGERPRINTS, defaultLockPath, emptyLock, readLockFile, writeLockFile } from './lock-file';
 import type { CertificateFact, IssuerFacts, LockFile } from './lock-types';
-import { lookupIssuer } from './lookup-issuer';
-import { loadTrustStore } from './trust';
 
 /** Receives progress and warnings. */
 export interface LookupLogger {
@@ -225,6 +222,8 @@ async function lookUpAll(
   options: PrepareLookupsOptions,
   logger: LookupLogger,
 ): Promise<Map<string, IssuerFacts>> {
+  // Loaded here, not at the top: a lock-complete synth never needs the network stack.
+  const { DEFAULT_FETCH_LIMITS, createLookupAgent, loadTrustStore, lookupIssuer } = await import('./network.js');
   const trust = loadTrustStore(options.caBundlePath);
   const limits = {
     ...DEFAULT_FETCH_LIMITS,

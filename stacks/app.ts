@@ -20,6 +20,11 @@ export interface BuildAppOptions {
    * @default - `state/` under the current directory (never under the output directory)
    */
   readonly localStateDir?: string;
+  /**
+   * Record stack traces in annotation metadata (cdktf's `App({ stackTraces })`).
+   * @default false
+   */
+  readonly stackTraces?: boolean;
 }
 
 /**
@@ -28,7 +33,7 @@ export interface BuildAppOptions {
  * (production environments get the production rules).
  */
 export function buildApp(options: BuildAppOptions): App {
-  const app = new App({ outdir: options.outdir });
+  const app = new App({ outdir: options.outdir, stackTraces: options.stackTraces ?? false });
   IssuerLookup.attach(app, options.lock);
   for (const env of options.environments) {
     const stacks: TerraformStack[] = [

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { App } from 'cdktf';
 import { isPlainObject } from './cty-type';
 import { SchemaValidationError } from './schema-validation-error';
+import { withTokenStackTraces } from './stack-traces';
 import { listSynthesizedStacks, manifestErrors, readStackFile, type StackFindings } from './synth-output';
 import { type NotValidated, type ValidationOptions, inspectStack } from './validate-stack';
 
@@ -22,6 +23,12 @@ export interface SynthAndValidateOptions extends ValidationOptions {
    * @default - `process.env.CDKTF_OUTDIR` (set by the cdktf CLI), else `cdktf.out`
    */
   readonly outdir?: string;
+  /**
+   * Keep the stack trace cdktf records for every token it creates (only useful to find where a
+   * token that fails to resolve was created; costs time and memory in large apps).
+   * @default false
+   */
+  readonly stackTraces?: boolean;
 }
 
 /** Size of one synthesized stack, for a summary line. */
@@ -80,18 +87,16 @@ export function synthAndValidate(createApp: AppFactory, options: SynthAndValidat
   fs.mkdirSync(parent, { recursive: true });
   const tmp = fs.mkdtempSync(path.join(parent, `.${path.basename(outdir)}.tmp-`));
   let stacks: StackSummary[];
-  // cdktf records a full stack trace for every token it creates; with source maps on (tsx, or
-  // --enable-source-maps) each one is mapped back to TypeScript, which dominated construction time
-  // of large apps. Our construction errors name construct paths and props, not stack positions.
-  const sourceMaps = process.sourceMapsEnabled;
-  process.setSourceMapsEnabled(false);
   try {
-    const app = createApp(tmp);
+    const app = withTokenStackTraces(options.stackTraces ?? false, () => {
+      const built = createApp(tmp);
+      if (path.resolve(built.outdir) === tmp && !built.hclOutput) built.synth();
+      return built;
+    });
     if (path.resolve(app.outdir) !== tmp) {
       throw new Error(`synthAndValidate: the app factory must build the App with the outdir it is given ('${tmp}'), got '${app.outdir}'. Use (outdir) => new App({ outdir }).`);
     }
     if (app.hclOutput) throw new Error('synthAndValidate: schema validation needs JSON output; do not set hclOutput / SYNTH_HCL_OUTPUT.');
-    app.synth();
     const errors = manifestErrors(tmp);
     if (errors.length > 0) {
       // Final whatever CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS says: an error annotation (a
@@ -110,8 +115,6 @@ export function synthAndValidate(createApp: AppFactory, options: SynthAndValidat
   } catch (error) {
     fs.rmSync(tmp, { recursive: true, force: true });
     throw error;
-  } finally {
-    process.setSourceMapsEnabled(sourceMaps);
   }
   replaceDirectory(tmp, outdir);
   return { outdir, stacks };

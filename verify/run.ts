@@ -179,7 +179,8 @@ async function stsRows(plan: VerifyPlan, targets: VerifyTargets, fetchToken: Tok
         roleSessionName: options.roleSessionName ?? 'm2m-guard-verify', durationSeconds: duration,
       });
       if (!res.ok) {
-        rows.push({ section: 'sts', what, expected, got: `refused: ${res.code}${res.message ? ` ${res.message}` : ''}`, ok: expectation.expect === 'refused' && res.code === 'AuthenticationFail.NoPermission' });
+        const got = res.unreachable ? `${res.message} (${res.code})` : `refused: ${res.code}${res.message ? ` ${res.message}` : ''}`;
+        rows.push({ section: 'sts', what, expected, got, ok: !res.unreachable && expectation.expect === 'refused' && res.code === 'AuthenticationFail.NoPermission' });
         continue;
       }
       const expiresAt = res.expiration ? Date.parse(res.expiration) : Number.NaN;

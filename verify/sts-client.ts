@@ -38,7 +38,7 @@ export type AssumeRoleWithOidcResult =
     /** `AssumedRoleUser.Arn`. */
     readonly assumedRoleArn?: string;
   }
-  | { readonly ok: false; readonly status?: number; readonly code: string; readonly message: string };
+  | { readonly ok: false; readonly status?: number; readonly code: string; readonly message: string; readonly unreachable?: boolean };
 
 /** Calls AssumeRoleWithOIDC; never throws for HTTP or network failures. */
 export async function assumeRoleWithOidc(call: AssumeRoleWithOidcCall): Promise<AssumeRoleWithOidcResult> {
@@ -68,7 +68,7 @@ export async function assumeRoleWithOidc(call: AssumeRoleWithOidcCall): Promise<
       return { ok: false, status: typeof e.statusCode === 'number' ? e.statusCode : undefined, code: data.Code, message: redact(message, call.oidcToken) };
     }
     const code = typeof e.code === 'string' ? e.code : typeof e.cause?.code === 'string' ? e.cause.code : 'NetworkError';
-    return { ok: false, code, message: `cannot reach ${url.origin}` };
+    return { ok: false, code, message: `cannot reach ${url.origin}`, unreachable: true };
   }
 }
 

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App } from 'cdktf';
+import { App, Lazy, Tokenization } from 'cdktf';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { FindingCode, SchemaValidationError, synthAndValidate } from '../../validation';
 import { gatewayApi, pluginAttachment, policyDocument, providerStack, ramRole } from './util';
@@ -151,5 +151,48 @@ describe('synthAndValidate', () => {
     // WHEN / THEN
     expect(() => synthAndValidate(() => new App({ outdir: elsewhere }), { outdir })).toThrow(/must build the App with the outdir it is given/);
     expect(fs.readdirSync(sandbox).sort()).toEqual(['cdktf.out', 'elsewhere']);
+  });
+});
+
+describe('synthAndValidate token stack traces', () => {
+  /** Creates one token inside the app factory and returns the stack cdktf recorded for it. */
+  function creationStackOf(options: { stackTraces?: boolean } = {}): string[] {
+    let stack: string[] = [];
+    synthAndValidate((dir) => {
+      const app = new App({ outdir: dir });
+      const { stack: s } = providerStack('platform-dev', app);
+      const token = Lazy.stringValue({ produce: () => 'tagged' });
+      stack = (Tokenization.reverseString(token).firstToken as unknown as { creationStack: string[] }).creationStack;
+      ramRole(s).addOverride('description', token);
+      return app;
+    }, { outdir, ...options });
+    return stack;
+  }
+
+  test('records no stack trace for tokens created during the synth', () => {
+    expect(creationStackOf()).toEqual([]);
+  });
+
+  test('records them when asked (--stack-traces)', () => {
+    expect(creationStackOf({ stackTraces: true }).length).toBeGreaterThan(0);
+  });
+
+  test('keeps the stack of a real error thrown by the app', () => {
+    let thrown: unknown;
+    try {
+      synthAndValidate(() => {
+        throw new TypeError('broken construct');
+      }, { outdir });
+    } catch (error) {
+      thrown = error;
+    }
+    expect((thrown as Error).stack).toMatch(/^TypeError: broken construct\n\s+at /);
+  });
+
+  test('restores the previous stack formatting afterwards', () => {
+    const before = Error.prepareStackTrace;
+    creationStackOf();
+    expect(Error.prepareStackTrace).toBe(before);
+    expect(new Error('x').stack).toMatch(/\n\s+at /);
   });
 });

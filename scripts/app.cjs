@@ -1,0 +1,147 @@
+#!/usr/bin/env node
+/**
+ * Builds and runs the app as compiled JavaScript, so `npm run synth` and `npx cdktf synth` never
+ * transpile TypeScript at run time.
+ *
+ *   node scripts/app.cjs build            bundle the app into .build/app/ (npm install runs it)
+ *   node scripts/app.cjs run <entry> ...  rebuild first if a source changed, then run the entry
+ *   node scripts/app.cjs --help
+ *
+ * Entries: `main` (main.ts, the synth command) and `lookups-network` (lookups/network.ts: undici,
+ * jose, TLS; loaded by the synth only when an issuer is missing from the lock). Each is one esbuild
+ * bundle with its npm dependencies, so starting it reads and compiles one file instead of hundreds.
+ *
+ * Staleness is a cheap mtime check: every source file esbuild read for the last build (recorded
+ * in .build/app/meta.json), package-lock.json, tsconfig.json and this script, against the time that
+ * build started. A new file matters only once a recorded file imports it, and then that file changed.
+ * Outputs are written to temporary files and renamed into place, so a concurrent run never reads a
+ * half-written bundle.
+ */
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..');
+const OUT = path.join(ROOT, '.build', 'app');
+const META = path.join(OUT, 'meta.json');
+const ENTRIES = { main: 'main.ts', 'lookups-network': 'lookups/network.ts' };
+/** Files whose change means a rebuild although esbuild does not list them as inputs. */
+const EXTRA_INPUTS = ['package-lock.json', 'tsconfig.json', 'scripts/app.cjs'];
+
+const HELP = `Usage: node scripts/app.cjs build | run <entry> [args...] | --help
+
+  build          Bundle the app (${Object.values(ENTRIES).join(', ')}) into .build/app/.
+  run <entry>    Run .build/app/<entry>.js with the remaining arguments, rebuilding it first when a
+                 source file changed since the last build. Entries: ${Object.keys(ENTRIES).join(', ')}.
+`;
+
+/** Bundles every entry; returns the build's metadata (also written to .build/app/meta.json). */
+async function build() {
+  // esbuild is a dev dependency: loaded only when a build is actually needed.
+  const esbuild = require('esbuild');
+  const startedAt = Date.now();
+  fs.mkdirSync(OUT, { recursive: true });
+  const lazyNetwork = {
+    name: 'lazy-lookups-network',
+    setup(b) {
+      // lookups/prepare.ts imports './network.js' only when it must look an issuer up: keep that a
+      // separate bundle, loaded at run time, so the synth bundle holds no network code.
+      b.onResolve({ filter: /^\.\/network(\.js)?$/ }, (args) =>
+        path.resolve(args.resolveDir) === path.join(ROOT, 'lookups')
+          ? { path: './lookups-network.js', external: true }
+          : undefined);
+    },
+  };
+  const outputs = {};
+  const suffix = `.tmp-${process.pid}`;
+  const written = [];
+  for (const [name, entry] of Object.entries(ENTRIES)) {
+    const outfile = path.join(OUT, `${name}.js`);
+    const result = await esbuild.build({
+      absWorkingDir: ROOT,
+      entryPoints: [entry],
+      outfile: outfile + suffix,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      metafile: true,
+      logLevel: 'warning',
+      plugins: [lazyNetwork],
+    });
+    const output = Object.values(result.metafile.outputs)[0];
+    outputs[name] = {
+      entry,
+      // every file read (for the staleness check) and the files whose code is in the bundle
+      inputs: Object.keys(result.metafile.inputs).sort(),
+      bundled: Object.entries(output.inputs).filter(([, i]) => i.bytesInOutput > 0).map(([file]) => file).sort(),
+    };
+    written.push([outfile + suffix, outfile]);
+  }
+  for (const [from, to] of written) fs.renameSync(from, to);
+  const meta = { startedAt, outputs };
+  fs.writeFileSync(META + suffix, `${JSON.stringify(meta, null, 2)}\n`);
+  fs.renameSync(META + suffix, META);
+  return meta;
+}
+
+/** Why the build is out of date, or undefined when it is current. */
+function staleReason() {
+  let meta;
+  try {
+    meta = JSON.parse(fs.readFileSync(META, 'utf8'));
+  } catch {
+    return 'no previous build';
+  }
+  for (const name of Object.keys(ENTRIES)) {
+    if (!fs.existsSync(path.join(OUT, `${name}.js`))) return `.build/app/${name}.js is missing`;
+  }
+  const inputs = new Set(Object.values(meta.outputs ?? {}).flatMap((o) => o.inputs));
+  const files = [...[...inputs].filter((f) => !f.startsWith('node_modules/')), ...EXTRA_INPUTS];
+  for (const file of files) {
+    let mtime;
+    try {
+      mtime = fs.statSync(path.join(ROOT, file)).mtimeMs;
+    } catch {
+      return `${file} was removed`;
+    }
+    if (mtime >= meta.startedAt) return `${file} changed`;
+  }
+  return undefined;
+}
+
+async function run(entry, args) {
+  if (!Object.hasOwn(ENTRIES, entry)) {
+    process.stderr.write(`Unknown entry ${JSON.stringify(entry)}.\n\n${HELP}`);
+    process.exit(2);
+  }
+  const reason = staleReason();
+  if (reason !== undefined) {
+    const started = Date.now();
+    await build();
+    process.stderr.write(`app: rebuilt .build/app (${reason}) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  }
+  const file = path.join(OUT, `${entry}.js`);
+  process.argv = [process.argv[0], file, ...args];
+  require(file);
+}
+
+if (require.main === module) {
+  const [command, ...rest] = process.argv.slice(2);
+  const fail = (error) => {
+    process.stderr.write(`app: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  };
+  if (command === 'build') {
+    build().catch(fail);
+  } else if (command === 'run' && rest.length > 0) {
+    run(rest[0], rest.slice(1)).catch(fail);
+  } else if (command === '--help' || command === '-h') {
+    process.stdout.write(HELP);
+  } else {
+    process.stderr.write(HELP);
+    process.exit(2);
+  }
+}
+
+module.exports = { build, staleReason, OUT, META, ENTRIES };
