@@ -10,5 +10,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Vitest's default on two cores is one worker: the suite would run serially although most of
+    // the slow files wait on child processes and loopback servers. Every file uses its own temp
+    // directories and ephemeral ports, so two files at a time are safe.
+    maxWorkers: 2,
+    isolate: false,
   },
 });

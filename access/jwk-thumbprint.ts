@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PUBLIC_JWK_MEMBERS } from '../lookups/jwk-members';
+import { PUBLIC_JWK_MEMBERS } from '../core/jwk';
 
 /**
  * RFC 7638 SHA-256 thumbprint (base64url) of a public JWK, synchronously (the same value the

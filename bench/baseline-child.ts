@@ -1,6 +1,6 @@
 /**
  * One measured run of the plain-cdktf baseline, in a fresh process:
- * `tsx bench/baseline-child.ts --captured <cdk.tf.json>`.
+ * `node .build/bench/baseline-child.js --captured <cdk.tf.json>` (bundled by bench/run.ts).
  *
  * Replays a stack our constructs synthesized: one bare `TerraformResource` per resource block,
  * whose `synthesizeAttributes()` returns the captured attributes, plus the same provider through
@@ -49,12 +49,19 @@ async function main(): Promise<void> {
     const app = new App({ outdir: work });
     const stack = new TerraformStack(app, 'baseline');
     new AlicloudProvider(stack, 'alicloud', { region });
-    for (const [type, name, attributes] of blocks) new BareResource(stack, name, type, attributes).overrideLogicalId(name);
+    for (const [type, name, attributes] of blocks) {
+      // Meta-arguments are not resource attributes: cdktf drops them from synthesizeAttributes().
+      const { depends_on: dependsOn, ...rest } = attributes;
+      const resource = new BareResource(stack, name, type, rest);
+      resource.overrideLogicalId(name);
+      if (dependsOn !== undefined) resource.addOverride('depends_on', dependsOn);
+    }
     const constructMs = performance.now() - start;
     app.synth();
     const totalMs = performance.now() - start;
 
-    const { identical } = compareWithCaptured(readStackJson(path.join(work, 'stacks', 'baseline', 'cdk.tf.json')), captured);
+    const { identical, difference } = compareWithCaptured(readStackJson(path.join(work, 'stacks', 'baseline', 'cdk.tf.json')), captured);
+    if (difference) process.stderr.write(`bare baseline output differs from ours: ${difference}\n`);
     const run: ScaleRun = { importMs, constructMs, synthMs: totalMs - constructMs, totalMs, resources: blocks.length, identical };
     process.stdout.write(`${JSON.stringify(run)}\n`);
   } finally {

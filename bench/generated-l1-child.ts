@@ -1,6 +1,6 @@
 /**
  * One measured run of the "generated L1" baseline, in a fresh process:
- * `tsx bench/generated-l1-child.ts --captured <cdk.tf.json>`.
+ * `node .build/bench/generated-l1-child.js --captured <cdk.tf.json>` (bundled by bench/run.ts).
  *
  * Replays a stack our constructs synthesized the way a plain cdktf user would write it: one
  * instance of the GENERATED provider class per resource block (`ApiGatewayApi`, `ApiGatewayGroup`,
@@ -42,8 +42,8 @@ interface RawBlock {
   readonly block_types?: Readonly<Record<string, RawBlockType>>;
 }
 
-const PROVIDER_DIR = path.join(__dirname, '..', '.gen', 'providers', 'alicloud');
-const SCHEMA_FILE = path.join(__dirname, '..', 'provider-schemas', 'alicloud-1.292.0.schema.json');
+// The project root is the working directory (the bench runs the bundled child from .build/bench/).
+const SCHEMA_FILE = path.resolve('provider-schemas', 'alicloud-1.292.0.schema.json');
 const PROVIDER_SOURCE = 'registry.terraform.io/aliyun/alicloud';
 
 /** A generated resource class: `new ApiGatewayApi(scope, id, config)`. */
@@ -106,13 +106,33 @@ function convertNested(value: unknown, blockType: RawBlockType): unknown {
   }
 }
 
-/** `alicloud_api_gateway_api` → the generated class exported by `.gen/providers/alicloud/api-gateway-api`. */
-function loadClass(type: string): GeneratedClass {
-  const submodule = type.replace(/^alicloud_/, '').replace(/_/g, '-');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const exports = require(path.join(PROVIDER_DIR, submodule)) as Record<string, unknown>;
-  const found = Object.values(exports).find((e): e is GeneratedClass => typeof e === 'function' && (e as GeneratedClass).tfResourceType === type);
-  if (!found) throw new Error(`no generated class for ${type} in .gen/providers/alicloud/${submodule}`);
+/**
+ * The generated classes of the resource types the scale stack holds, each imported from its own
+ * submodule as a user would (static imports, so the child can be bundled like the app).
+ */
+function generatedClasses(): Record<string, GeneratedClass> {
+  const modules = [
+    require('../.gen/providers/alicloud/api-gateway-api'),
+    require('../.gen/providers/alicloud/api-gateway-backend'),
+    require('../.gen/providers/alicloud/api-gateway-group'),
+    require('../.gen/providers/alicloud/api-gateway-group-plugin-attachment'),
+    require('../.gen/providers/alicloud/api-gateway-plugin'),
+    require('../.gen/providers/alicloud/api-gateway-plugin-attachment'),
+  ] as Record<string, unknown>[];
+  const byType: Record<string, GeneratedClass> = {};
+  for (const exports of modules) {
+    for (const e of Object.values(exports)) {
+      const type = typeof e === 'function' ? (e as GeneratedClass).tfResourceType : undefined;
+      if (type) byType[type] = e as GeneratedClass;
+    }
+  }
+  return byType;
+}
+
+/** `alicloud_api_gateway_api` → the generated class `ApiGatewayApi`. */
+function loadClass(type: string, classes: Record<string, GeneratedClass>): GeneratedClass {
+  const found = classes[type];
+  if (!found) throw new Error(`no generated class for ${type}: add its .gen/providers/alicloud submodule to generatedClasses()`);
   return found;
 }
 
@@ -130,7 +150,8 @@ async function main(): Promise<void> {
   // require, not static imports: importing cdktf, the provider and each resource's submodule is timed separately.
   const { App, TerraformStack } = require('cdktf') as typeof import('cdktf');
   const { AlicloudProvider } = require('../.gen/providers/alicloud/provider') as typeof import('../.gen/providers/alicloud/provider');
-  const classes = new Map(types.map((type) => [type, loadClass(type)]));
+  const generated = generatedClasses();
+  const classes = new Map(types.map((type) => [type, loadClass(type, generated)]));
   const importMs = performance.now() - t0;
 
   const overrides = new Set<string>();

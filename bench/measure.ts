@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 
 /** Wall time and peak memory of one command run. */
 export interface Measurement {
@@ -65,4 +67,25 @@ export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** A {@link Measurement} of a node process, with what the process itself reported (bench/probe.cjs). */
+export interface NodeMeasurement extends Measurement {
+  /** CPU time of the process, user + system, in milliseconds. */
+  readonly cpuMs: number;
+  /** Peak resident memory of the process as the kernel counted it (getrusage), in MiB. */
+  readonly maxRssMb: number;
+}
+
+/** Runs `node --require bench/probe.cjs <args>` and returns wall time, CPU time and peak memory. */
+export async function measureNode(args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<NodeMeasurement> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-probe-'));
+  try {
+    const out = path.join(dir, 'probe.json');
+    const m = await measure(process.execPath, ['--require', path.join(__dirname, 'probe.cjs'), ...args], { cwd: options.cwd, env: { ...options.env, BENCH_PROBE_OUT: out } });
+    const probe = JSON.parse(readFileSync(out, 'utf8')) as { cpuMs: number; maxRssKb: number };
+    return { ...m, cpuMs: probe.cpuMs, maxRssMb: probe.maxRssKb / 1024 };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -114,15 +114,15 @@ function phases(n: number): void {
   t.wrap(cdktf.TerraformStack.prototype, 'prepareStack', 'prepareStack');
   t.wrap(cdktf.TerraformStack.prototype, 'runAllValidations', 'runAllValidations');
   t.wrap(cdktf.TerraformStack.prototype, 'toTerraform', 'stack.toTerraform');
-  t.wrap(SecurityChecks.prototype, 'visit', 'aspect');
+  t.wrap(SecurityChecks.prototype, 'check', 'aspect');
   const inRule = (): boolean => ALL_RULES.some((r) => t.active(`rule ${r.id}`));
-  // Resolving each resource's toTerraform() for the rules: in visit(), or inside a rule when the
-  // StackIndex of a cross-resource rule (APIGW-AUTH1) renders the whole stack at once.
+  // The checks read the written cdk.tf.json: any resolving inside them would be a second render.
   const aspectLabel = (what: string) => (): string => (!t.active('aspect') ? `${what} elsewhere` : inRule() ? `${what} in aspect (in rule)` : `${what} in aspect`);
   t.wrap(cdktf.Tokenization, 'resolve', aspectLabel('resolve'));
   t.wrap(cdktf.TerraformResource.prototype, 'toTerraform', aspectLabel('toTerraform'));
-  // cdktf captures a full stack trace for every token it creates (Intrinsic, Lazy); under tsx the
-  // frames are source-mapped. Count and time them per phase.
+  // cdktf captures a full stack trace for every token it creates (Intrinsic, Lazy): the same cost
+  // compiled or under tsx (capturing and keeping every frame, not source maps). synthAndValidate
+  // switches them off unless asked (--stack-traces); count and time what remains per phase.
   let phase = 'construction';
   const stackTrace = createRequire(require.resolve('cdktf'))('./tokens/private/stack-trace') as { captureStackTrace: () => string[] };
   t.wrap(stackTrace, 'captureStackTrace', () => `stack trace (${phase})`);
@@ -177,13 +177,12 @@ function phases(n: number): void {
     for (const [label, ms] of imports) rows.push([`import: ${label}`, ms, '']);
     rows.push(['construction (buildScaleApp)', constructMs, `${summary.stacks[0].resources} resources`]);
     rows.push(['  of which YAML rendering (plugin scripts)', yamlInConstruct, `${t.calls('yaml render')} scripts`]);
-    rows.push(['  of which cdktf token stack traces (source-mapped by tsx)', t.ms('stack trace (construction)'), `${t.calls('stack trace (construction)')} traces`]);
+    rows.push(['  of which cdktf token stack traces (off unless --stack-traces; not a tsx/source-map cost)', t.ms('stack trace (construction)'), `${t.calls('stack trace (construction)')} traces`]);
     rows.push(['app.synth() total', synthMs, '']);
     rows.push(['  prepareStack (resolve every element, preparing)', t.ms('prepareStack'), '']);
-    rows.push(['  SecurityChecks aspect', aspectMs, `${t.calls('aspect')} visits`]);
-    rows.push(['    render views: resource.toTerraform() (excl. resolve)', toTerraformInAspect, '']);
-    rows.push(['    render views: Tokenization.resolve of it (2nd resolve pass)', resolveInAspect, `${resolveCalls} calls`]);
-    rows.push(['    rules (sum, excl. rendering views)', rulesMs - renderInRules, '']);
+    rows.push(['  SecurityChecks on the written cdk.tf.json (read + rules + annotations)', aspectMs, `${t.calls('aspect')} stacks`]);
+    rows.push(['    resolving inside the checks (should be 0: no second render)', resolveInAspect + toTerraformInAspect, `${resolveCalls} calls`]);
+    rows.push(['    rules (sum)', rulesMs - renderInRules, '']);
     for (const rule of ALL_RULES) {
       const ms = t.ms(`rule ${rule.id}`) - (rule.id === 'APIGW-AUTH1' ? renderInRules : 0);
       if (ms >= 1) rows.push([`      ${rule.id}${rule.id === 'APIGW-AUTH1' ? ' (excl. building the StackIndex views)' : ''}`, ms, `${t.calls(`rule ${rule.id}`)} checks`]);

@@ -20,7 +20,7 @@ import {
   Api, ApiGroup, Backend, HttpMethod, InstanceType, IssuerLookup, M2mAuthorizationServer, M2mProtectedApis, SecurityChecks, Stage,
 } from '../constructs';
 import type { M2mClient, ProtectedApi } from '../constructs';
-import type { LockFile } from '../lookups/lock-types';
+import type { LockFile } from '../core/issuer-facts';
 
 /** Region of the scale stack's provider (the baseline uses the same). */
 export const SCALE_REGION = 'cn-hangzhou';

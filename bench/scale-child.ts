@@ -1,6 +1,6 @@
 /**
  * One measured run of the scale scenario with the project's constructs, in a fresh process:
- * `tsx bench/scale-child.ts --apis <n> [--capture <file>]`.
+ * `node .build/bench/scale-child.js --apis <n> [--capture <file>]` (bundled by bench/run.ts; cwd = project root).
  *
  * Prints one JSON line ({@link ScaleRun}) on stdout. With `--capture`, the synthesized stack
  * (`cdk.tf.json`) is copied there after timing, for the baseline to replay.
@@ -41,7 +41,8 @@ async function main(): Promise<void> {
   const { readLockFile } = require('../lookups/lock-file') as typeof import('../lookups/lock-file');
   const importMs = performance.now() - t0;
 
-  const lock = readLockFile(path.join(__dirname, '..', 'lookups.lock.json'));
+  // The project root is the working directory (the bench runs the bundled child from .build/bench/).
+  const lock = readLockFile(path.resolve('lookups.lock.json'));
   if (!lock) throw new Error('lookups.lock.json is missing');
   const work = mkdtempSync(path.join(tmpdir(), 'bench-scale-'));
   try {

@@ -14,12 +14,13 @@
  * add one optional field here and one line `apig: apigConfigSchema.optional(),` to
  * `environmentConfigSchema`. `tsc` fails until the interface and the schema agree.
  */
+
+import type { StageName } from '../core/stages';
 import type { ClientAuthConfig } from './client-auth';
 import type { CredentialsConfig } from './credentials';
 import type { OciConfig } from './oci';
 
-/** API Gateway stage names. */
-export type StageName = 'TEST' | 'PRE' | 'RELEASE';
+export type { StageName };
 
 /** HTTP methods an API can be called with. */
 export type HttpMethodName = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'HEAD' | 'OPTIONS';

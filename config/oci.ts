@@ -5,8 +5,8 @@
  * constructs.
  */
 import { z } from 'zod';
-import { checkHttpsUrl } from '../lookups/issuer-url';
-import { ocidResourceType } from '../validation/ocid';
+import { checkHttpsUrl } from '../core/https-url';
+import { ocidResourceType } from '../core/ocid';
 import { exactSchema } from './schema';
 
 /** HTTP methods an OCI route can match. */

@@ -10,11 +10,12 @@
  * Extending: see the header of `environment.ts`.
  */
 import { z } from 'zod';
+import { STAGE_NAMES } from '../core/stages';
 import { type ClientAuthConfig, TOKEN_ENDPOINT_AUTH_METHODS } from './client-auth';
 import type { AssumeRoleConfig, AssumeRoleWithOidcConfig, CredentialsConfig } from './credentials';
 import type {
   ApiConfig, EnvironmentConfig, FederationConfig, GatewayConfig, HttpMethodName, M2mClientConfig, M2mServerConfig,
-  OssStateConfig, RoleConfig, StageName, StateConfig, ThrottleConfig,
+  OssStateConfig, RoleConfig, StateConfig, ThrottleConfig,
 } from './environment';
 import { ociConfigSchema } from './oci';
 
@@ -36,8 +37,6 @@ export function exactSchema<T>() {
 
 const show = (value: unknown): string => (value === undefined ? 'nothing' : JSON.stringify(value));
 
-/** API Gateway stages, in the order messages list them. */
-export const STAGE_NAMES = ['TEST', 'PRE', 'RELEASE'] as const satisfies readonly StageName[];
 /** HTTP methods an API can be called with. */
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'] as const satisfies readonly HttpMethodName[];
 

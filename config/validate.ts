@@ -1,5 +1,9 @@
 import type { z } from 'zod';
-import { checkHttpsUrl } from '../lookups/issuer-url';
+import { parseFingerprint } from '../core/fingerprint';
+import { checkHttpsUrl } from '../core/https-url';
+import { isReplaySettingAllowed } from '../core/jwt-replay';
+import { OIDC_ISSUANCE_LIMIT_HOURS, RAM_ROLE_SESSION_SECONDS, isWholeNumberIn } from '../core/ranges';
+import { STAGE_NAMES } from '../core/stages';
 import { closestMatch } from '../validation/suggest';
 import type { EnvironmentConfig } from './environment';
 import { checkOciConfig } from './oci';
@@ -162,7 +166,7 @@ function checkCredentials(env: EnvironmentConfig, problem: Report): void {
 
 function checkStages(stages: readonly string[] | undefined, field: string, problem: Report): void {
   if (!Array.isArray(stages) || stages.length === 0) {
-    problem(field, 'must list at least one stage of TEST, PRE, RELEASE.');
+    problem(field, `must list at least one stage of ${STAGE_NAMES.join(', ')}.`);
     return;
   }
   if (new Set(stages).size !== stages.length) problem(field, `lists a stage twice, got ${show(stages)}.`);
@@ -184,7 +188,9 @@ function checkServer(env: EnvironmentConfig, problem: Report): Set<string> {
   const scopes = new Set(server.scopes ?? []);
   if (scopes.size !== (server.scopes ?? []).length) problem('m2mServer.scopes', `lists a scope twice, got ${show(server.scopes)}.`);
   (server.expectedFingerprints ?? []).forEach((fp, i) => {
-    if (!/^[0-9a-f]{40}$/.test(fp)) problem(`m2mServer.expectedFingerprints[${i}]`, `must be 40 lowercase hex characters (SHA-1, no colons), got ${show(fp)}.`);
+    if (parseFingerprint(fp) === undefined) {
+      problem(`m2mServer.expectedFingerprints[${i}]`, `must be a SHA-1 fingerprint (40 hex characters; colons, upper case and OpenSSL's "SHA1 Fingerprint=" line are accepted), got ${show(fp)}.`);
+    }
   });
   return scopes;
 }
@@ -227,7 +233,7 @@ function checkGateway(env: EnvironmentConfig, scopes: Set<string>, clients: Set<
   if (!gw.groupName) problem('gateway.groupName', 'is missing.');
   if (!gw.backendName) problem('gateway.backendName', 'is missing.');
   if (!/^https?:\/\/[^\s]+$/.test(gw.backendAddress ?? '')) problem('gateway.backendAddress', `must be an http(s) URL, got ${show(gw.backendAddress)}.`);
-  if (env.production && gw.preventJtiReplay === false) {
+  if (!isReplaySettingAllowed(env.production === true, gw.preventJtiReplay)) {
     problem('gateway.preventJtiReplay', 'must not be false in a production environment: without jti replay protection a captured token can be replayed until it expires. Remove the setting (default true).');
   }
   if (gw.throttle && !(Number.isInteger(gw.throttle.requestsPerMinute) && gw.throttle.requestsPerMinute > 0)) {
@@ -269,7 +275,9 @@ function checkFederation(env: EnvironmentConfig, problem: Report): void {
   }
   if (!fed.providerName) problem('federation.providerName', 'is missing.');
   const limit = fed.issuanceLimitHours;
-  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= 168)) problem('federation.issuanceLimitHours', `must be an integer from 1 to 168, got ${show(limit)}.`);
+  if (limit !== undefined && !isWholeNumberIn(limit, OIDC_ISSUANCE_LIMIT_HOURS)) {
+    problem('federation.issuanceLimitHours', `must be an integer from ${OIDC_ISSUANCE_LIMIT_HOURS.min} to ${OIDC_ISSUANCE_LIMIT_HOURS.max}, got ${show(limit)}.`);
+  }
   const names = new Set<string>();
   (fed.roles ?? []).forEach((role, i) => {
     const f = `federation.roles[${i}]`;
@@ -278,7 +286,9 @@ function checkFederation(env: EnvironmentConfig, problem: Report): void {
     names.add(role.name);
     if (!role.subjects?.length) problem(`${f}.subjects`, 'must list the exact token subjects allowed to assume the role; without them any token of the issuer could.');
     const d = role.maxSessionDurationSeconds;
-    if (d !== undefined && !(Number.isInteger(d) && d >= 3600 && d <= 43200)) problem(`${f}.maxSessionDurationSeconds`, `must be an integer from 3600 to 43200, got ${show(d)}.`);
+    if (d !== undefined && !isWholeNumberIn(d, RAM_ROLE_SESSION_SECONDS)) {
+      problem(`${f}.maxSessionDurationSeconds`, `must be an integer from ${RAM_ROLE_SESSION_SECONDS.min} to ${RAM_ROLE_SESSION_SECONDS.max}, got ${show(d)}.`);
+    }
   });
 }
 

@@ -6,7 +6,7 @@
  * `{ decision, status, reason, gateway, environment, policies, unsupported, body }`.
  */
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOn } from './loopback';
 import type { ApigEmulator } from './apig';
 import type { EmulatorServer } from './server';
 
@@ -43,19 +43,7 @@ export async function startApigEmulatorServer(emulator: ApigEmulator, options: A
       res.end(JSON.stringify({ decision: 'DENY', status: 500, reason: `emulator error: ${(error as Error).message}`, unsupported: true }));
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    port,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
-  };
+  return listenOn(server, options.port ?? 0, host);
 }
 
 async function handle(emulator: ApigEmulator, options: ApigEmulatorServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {

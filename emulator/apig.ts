@@ -17,6 +17,7 @@
 import { readFileSync } from 'node:fs';
 import { type JWK, type JWTPayload, createLocalJWKSet, errors as joseErrors, jwtVerify } from 'jose';
 import { matchesAuthResource, readJwtAuthPolicyConfig } from '../constructs';
+import { PRIVATE_JWK_MEMBERS } from '../core/jwk';
 import type { ParsedJwtAuthPolicyConfig } from '../constructs';
 import { type MultiValues, mergeQuery, normalize, splitPath } from './gateway';
 import { identityKey, isExpression } from './references';
@@ -24,7 +25,6 @@ import { identityKey, isExpression } from './references';
 const POLICY = 'alicloud_apig_policy';
 /** Signature algorithms accepted; symmetric algorithms and `none` never are. */
 const ASYMMETRIC_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
-const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 
 /** One `JWTAuth` policy of the stack, read for the emulator. */
 export interface ApigJwtPolicy {
@@ -247,7 +247,7 @@ export class ApigEmulator {
     const jwks = config.jwks;
     if (!jwks || 'problem' in jwks) return { unsupported: `${name}: ${jwks ? jwks.problem : 'policy_config has no "jwks"'}` };
     if ('uri' in jwks) return { unsupported: `${name}: a remote JWKS (${jwks.uri}) is not emulated` };
-    if (jwks.keys.some((k) => PRIVATE_MEMBERS.some((m) => m in k))) return { unsupported: `${name}: the JWKS holds private key members` };
+    if (jwks.keys.some((k) => PRIVATE_JWK_MEMBERS.some((m) => m in k))) return { unsupported: `${name}: the JWKS holds private key members` };
     const position = config.tokenPosition ?? 'HEADER';
     if (position !== 'HEADER' && position !== 'QUERY') return { unsupported: `${name}: tokenPosition ${position} is not emulated (HEADER or QUERY)` };
     // Console defaults (Header, Authorization, Bearer) when a hand-written config leaves them out.

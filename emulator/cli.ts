@@ -10,7 +10,7 @@ import { GatewayEmulator } from './gateway';
 import { OciGatewayEmulator } from './oci-gateway';
 import { hasOciDeployments } from './oci-stack';
 import { type EmulatorServer, type RequestEmulator, startEmulatorServer } from './server';
-import { STAGES } from './stack';
+import { DEFAULT_REQUEST_STAGE, STAGE_NAMES } from '../core/stages';
 
 /** Help text of the CLI. */
 export const EMULATOR_HELP = `Usage: npx tsx emulator/serve.ts --stack <cdk.tf.json> [options]
@@ -73,7 +73,7 @@ export async function runEmulatorCli(argv: readonly string[], output: EmulatorCl
       args: [...argv],
       options: {
         stack: { type: 'string' },
-        stage: { type: 'string', default: 'RELEASE' },
+        stage: { type: 'string', default: DEFAULT_REQUEST_STAGE },
         port: { type: 'string', default: '8080' },
         host: { type: 'string', default: '127.0.0.1' },
         group: { type: 'string' },
@@ -98,8 +98,8 @@ export async function runEmulatorCli(argv: readonly string[], output: EmulatorCl
     return { code: 2 };
   };
   if (!values.stack) return usage('--stack is required');
-  const stage = (values.stage ?? 'RELEASE').toUpperCase();
-  if (!(STAGES as readonly string[]).includes(stage)) return usage(`--stage must be TEST, PRE or RELEASE, got ${values.stage}`);
+  const stage = (values.stage ?? DEFAULT_REQUEST_STAGE).toUpperCase();
+  if (!(STAGE_NAMES as readonly string[]).includes(stage)) return usage(`--stage must be TEST, PRE or RELEASE, got ${values.stage}`);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) return usage(`--port must be a port number, got ${values.port}`);
 

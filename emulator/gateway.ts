@@ -12,7 +12,8 @@
 import { type AccessContext, decideAccessControl, renderClaim } from './access-control';
 import { EmulatorUnsupportedError } from './errors';
 import { JwtAuthVerifier } from './jwt-auth';
-import { STAGES, type EffectivePlugin, type EmulatedApi, type GatewayModel, effectivePlugins, loadStack, loadStackFile } from './stack';
+import { DEFAULT_REQUEST_STAGE, STAGE_NAMES } from '../core/stages';
+import { type EffectivePlugin, type EmulatedApi, type GatewayModel, effectivePlugins, loadStack, loadStackFile } from './stack';
 import { TrafficCounters } from './traffic-control';
 
 /** Header and query values as Node and undici give them. */
@@ -117,10 +118,10 @@ export class GatewayEmulator {
     const [rawPath, rawQuery] = splitPath(request.path);
     const query = mergeQuery(normalize(request.query, false), rawQuery);
     const method = request.method.toUpperCase();
-    const stage = (request.stage ?? headers['x-ca-stage']?.[0] ?? 'RELEASE').toUpperCase();
+    const stage = (request.stage ?? headers['x-ca-stage']?.[0] ?? DEFAULT_REQUEST_STAGE).toUpperCase();
     const base = { stage, plugins: [] as string[], notEmulated: [] as string[] };
 
-    if (!(STAGES as readonly string[]).includes(stage)) return deny(base, 404, `unknown stage ${stage} (TEST, PRE or RELEASE)`);
+    if (!(STAGE_NAMES as readonly string[]).includes(stage)) return deny(base, 404, `unknown stage ${stage} (TEST, PRE or RELEASE)`);
     const routes = this.route(method, rawPath, request.group);
     if (routes.length === 0) return deny(base, 404, `no API of the stack matches ${method} ${rawPath}${request.group ? ` in group ${request.group}` : ''}`);
     if (routes.length > 1) {

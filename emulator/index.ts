@@ -21,3 +21,4 @@ export * from './sts-cli';
 export * from './sts-server';
 export * from './sts-stack';
 export * from './trust-policy';
+export * from './loopback';

@@ -10,6 +10,7 @@
  * @see https://www.alibabacloud.com/help/en/api-gateway/traditional-api-gateway/user-guide/jwt-authentication
  */
 import { type JWK, compactVerify, decodeProtectedHeader, importJWK } from 'jose';
+import { PRIVATE_JWK_MEMBERS } from '../core/jwk';
 import { isTrue } from '../constructs/apigateway/plugin-script';
 import { EmulatorUnsupportedError } from './errors';
 
@@ -43,7 +44,6 @@ export interface JwtAuthConfig {
 
 /** Signature algorithms accepted; symmetric algorithms and `none` never are. */
 const ASYMMETRIC_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
-const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 
 /**
  * Reads a parsed `jwtAuth` script.
@@ -61,7 +61,7 @@ export function readJwtAuthConfig(script: Record<string, unknown>): JwtAuthConfi
   if (!jwk || typeof jwk !== 'object' || Array.isArray(jwk)) throw new EmulatorUnsupportedError('jwtAuth script has no "jwk" mapping');
   const members = jwk as Record<string, unknown>;
   if (Object.values(members).some((v) => typeof v !== 'string')) throw new EmulatorUnsupportedError('jwtAuth "jwk" members must be strings');
-  const leaked = PRIVATE_MEMBERS.filter((m) => m in members);
+  const leaked = PRIVATE_JWK_MEMBERS.filter((m) => m in members);
   if (leaked.length > 0) throw new EmulatorUnsupportedError(`jwtAuth "jwk" holds private or symmetric members (${leaked.join(', ')})`);
   const claims = Array.isArray(script.claimParameters) ? script.claimParameters : [];
   return {

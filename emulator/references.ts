@@ -1,12 +1,12 @@
 /**
  * Terraform references as cdktf writes them in `cdk.tf.json` (`${alicloud_api_gateway_api.Hello_1A2B.api_id}`),
  * resolved by resource address so that attachments can be matched with the APIs, groups and
- * plugins they point at. The syntax itself (references, expressions) lives in validation/expressions.
+ * plugins they point at. The syntax itself (references, expressions) lives in core/expressions.
  */
-import { isExpression, parseReference } from '../validation/expressions';
+import { isExpression, parseReference } from '../core/expressions';
 
-export { isExpression, parseReference } from '../validation/expressions';
-export type { TerraformReference } from '../validation/expressions';
+export { isExpression, parseReference } from '../core/expressions';
+export type { TerraformReference } from '../core/expressions';
 
 /**
  * A key that identifies what an id attribute points at: the resource address for a reference,

@@ -3,21 +3,7 @@
  * `npx tsx emulator/serve.ts --stack cdktf.out/stacks/gateway-dev/cdk.tf.json --stage TEST --port 8080`
  * (`--help` for every option).
  */
+import { serveUntilStopped } from './loopback';
 import { runEmulatorCli } from './cli';
 
-runEmulatorCli(process.argv.slice(2)).then(
-  (result) => {
-    if (result.server) {
-      const { server } = result;
-      const stop = (): void => void server.close().then(() => process.exit(0));
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    } else {
-      process.exitCode = result.code;
-    }
-  },
-  (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+serveUntilStopped(runEmulatorCli(process.argv.slice(2)));

@@ -7,8 +7,9 @@
  * `body` is what the gateway itself would have returned.
  */
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOn } from './loopback';
 import type { EmulatorRequest, EmulatorResponse } from './gateway';
+import { DEFAULT_REQUEST_STAGE } from '../core/stages';
 
 /** What the server serves: the API Gateway emulator, the OCI emulator, ... */
 export interface RequestEmulator {
@@ -59,19 +60,7 @@ export async function startEmulatorServer(emulator: RequestEmulator, options: Em
       res.end(JSON.stringify({ decision: 'DENY', status: 500, reason: `emulator error: ${(error as Error).message}`, unsupported: true }));
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    port,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
-  };
+  return listenOn(server, options.port ?? 0, host);
 }
 
 async function handle(emulator: RequestEmulator, options: EmulatorServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -82,7 +71,7 @@ async function handle(emulator: RequestEmulator, options: EmulatorServerOptions,
   for (const [name, value] of url.searchParams) query[name] = [...(query[name] ?? []), value];
   const stageHeader = req.headers['x-ca-stage'];
   const result = await emulator.handle({
-    stage: typeof stageHeader === 'string' ? stageHeader : options.defaultStage ?? 'RELEASE',
+    stage: typeof stageHeader === 'string' ? stageHeader : options.defaultStage ?? DEFAULT_REQUEST_STAGE,
     method: req.method ?? 'GET',
     path: url.pathname,
     query,

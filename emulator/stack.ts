@@ -17,8 +17,6 @@ const PLUGIN = 'alicloud_api_gateway_plugin';
 const API_ATTACHMENT = 'alicloud_api_gateway_plugin_attachment';
 const GROUP_ATTACHMENT = 'alicloud_api_gateway_group_plugin_attachment';
 
-/** The stages of API Gateway (classic). */
-export const STAGES = ['TEST', 'PRE', 'RELEASE'] as const;
 
 /** A request parameter declared on an API (`request_parameters`). */
 export interface DeclaredParameter {

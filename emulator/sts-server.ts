@@ -7,7 +7,7 @@
  * The server logs nothing; tokens and credentials only travel in requests and responses.
  */
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOn } from './loopback';
 import { STS_API_VERSION, type StsAnswer, type StsEmulator } from './sts';
 
 /** Options of {@link startStsEmulatorServer}. */
@@ -49,19 +49,7 @@ export async function startStsEmulatorServer(emulator: StsEmulator, options: Sts
       send(res, { status: 500, body: { Code: 'InternalError', Message: 'The request processing has failed due to some unknown error.' } });
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    port,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
-  };
+  return listenOn(server, options.port ?? 0, host);
 }
 
 async function handle(emulator: StsEmulator, options: StsEmulatorServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {

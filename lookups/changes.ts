@@ -1,7 +1,7 @@
 /**
  * What a lookup changed compared with the lock: the change report of a refresh.
  */
-import type { CertificateFact, HostFact, IssuerFacts, KeyFact } from './lock-types';
+import type { CertificateFact, HostFact, IssuerFacts, KeyFact } from '../core/issuer-facts';
 
 /** How an issuer's recorded facts changed. */
 export enum IssuerChangeKind {

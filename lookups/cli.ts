@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import pc from 'picocolors';
 import { type IssuerChange, IssuerChangeKind, formatIssuerChange } from './changes';
 import { LookupError } from './errors';
-import type { CertificateFact, IssuerFacts } from './lock-types';
+import type { CertificateFact, IssuerFacts } from '../core/issuer-facts';
 import { type IssuerRequest, type LookupLogger, prepareLookups } from './prepare';
 
 /** Where the CLI writes. */

@@ -60,6 +60,11 @@ export enum LookupErrorCode {
   PIN_INVALID = 'LOOKUP_PIN_INVALID',
   /** A user-pinned fingerprint is not among the observed certificates. */
   PIN_MISMATCH = 'LOOKUP_PIN_MISMATCH',
+  /**
+   * A user-pinned fingerprint is the root CA's; RAM compares the top certificate the issuer
+   * presents, so the pin would never match what it checks.
+   */
+  PIN_ROOT_CA = 'LOOKUP_PIN_ROOT_CA',
   /** Accumulated fingerprints exceed the 5 an OIDC provider accepts. */
   TOO_MANY_FINGERPRINTS = 'LOOKUP_TOO_MANY_FINGERPRINTS',
   /** CI mode: an issuer is not recorded in the lock. */

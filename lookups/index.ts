@@ -7,5 +7,6 @@
 export * from './changes';
 export * from './errors';
 export * from './lock-file';
-export * from './lock-types';
+export * from '../core/issuer-facts';
+export { MAX_FINGERPRINTS } from '../core/fingerprint';
 export * from './prepare';

@@ -5,8 +5,8 @@ import { calculateJwkThumbprint, importJWK, type JWK } from 'jose';
 import type { Agent } from 'undici';
 import { LookupErrorCode, lookupError } from './errors';
 import { type FetchLimits, fetchJsonDocument } from './http-json';
-import { METADATA_JWK_MEMBERS, PRIVATE_JWK_MEMBERS, PUBLIC_JWK_MEMBERS } from './jwk-members';
-import type { KeyFact } from './lock-types';
+import { METADATA_JWK_MEMBERS, PRIVATE_JWK_MEMBERS, PUBLIC_JWK_MEMBERS } from '../core/jwk';
+import type { KeyFact } from '../core/issuer-facts';
 import { ociSigningKeysError } from './oci-signing-keys';
 
 /** Options of {@link fetchJwks}. */

@@ -9,14 +9,12 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 import { LookupErrorCode, lookupError } from './errors';
-import { PRIVATE_JWK_MEMBERS } from './jwk-members';
-import { type CertificateFact, type HostFact, type IssuerFacts, type KeyFact, LOCK_FILE_VERSION, type LockFile } from './lock-types';
+import { CANONICAL_FINGERPRINT, MAX_FINGERPRINTS } from '../core/fingerprint';
+import { PRIVATE_JWK_MEMBERS } from '../core/jwk';
+import { type CertificateFact, type HostFact, type IssuerFacts, type KeyFact, LOCK_FILE_VERSION, type LockFile } from '../core/issuer-facts';
 
 /** File name of the lock in the project root. */
 export const LOCK_FILE_NAME = 'lookups.lock.json';
-
-/** Most fingerprints an Alibaba Cloud RAM OIDC provider accepts. */
-export const MAX_FINGERPRINTS = 5;
 
 /**
  * Default lock path: `lookups.lock.json` in the project root, i.e. the nearest directory
@@ -109,7 +107,6 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
-const SHA1 = /^[0-9a-f]{40}$/;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -142,7 +139,7 @@ export function validateLock(value: unknown, lockPath: string): LockFile {
 
   const cert = (v: unknown, at: string): CertificateFact => {
     const o = obj(v, at);
-    str(o.sha1, `${at}.sha1`, SHA1, 'a 40-character lowercase hex SHA-1 without colons');
+    str(o.sha1, `${at}.sha1`, CANONICAL_FINGERPRINT, 'a 40-character lowercase hex SHA-1 without colons');
     str(o.subject, `${at}.subject`);
     str(o.issuer, `${at}.issuer`);
     str(o.notAfter, `${at}.notAfter`, ISO_UTC, 'an ISO 8601 UTC timestamp like 2027-01-31T23:59:59.000Z');
@@ -179,7 +176,7 @@ export function validateLock(value: unknown, lockPath: string): LockFile {
     optStr(o.tokenEndpoint, `${at}.tokenEndpoint`);
     arr(o.hosts, `${at}.hosts`, 1).forEach((h, i) => host(h, `${at}.hosts[${i}]`));
     const fps = arr(o.fingerprints, `${at}.fingerprints`, 1, MAX_FINGERPRINTS);
-    fps.forEach((fp, i) => str(fp, `${at}.fingerprints[${i}]`, SHA1, 'a 40-character lowercase hex SHA-1 without colons'));
+    fps.forEach((fp, i) => str(fp, `${at}.fingerprints[${i}]`, CANONICAL_FINGERPRINT, 'a 40-character lowercase hex SHA-1 without colons'));
     if (new Set(fps).size !== fps.length) fail(`${at}.fingerprints`, 'must not repeat a fingerprint', fps);
     arr(o.keys, `${at}.keys`, 1).forEach((k, i) => key(k, `${at}.keys[${i}]`));
     return o as unknown as IssuerFacts;

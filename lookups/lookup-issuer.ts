@@ -6,7 +6,7 @@ import { fetchDiscovery } from './discovery';
 import type { FetchLimits } from './http-json';
 import { hostnameOf, parseIssuerUrl, portOf } from './issuer-url';
 import { fetchJwks } from './jwks';
-import type { HostFact, IssuerFacts } from './lock-types';
+import type { HostFact, IssuerFacts } from '../core/issuer-facts';
 import { inspectTlsHost } from './tls-fingerprint';
 import type { TrustStore } from './trust';
 

@@ -9,8 +9,9 @@ import { type IssuerChange, IssuerChangeKind, diffIssuerFacts, formatIssuerChang
 import { settleWithConcurrency } from './concurrency';
 import { LookupError, LookupErrorCode, lookupError } from './errors';
 import { parseIssuerUrl } from './issuer-url';
-import { MAX_FINGERPRINTS, defaultLockPath, emptyLock, readLockFile, writeLockFile } from './lock-file';
-import type { CertificateFact, IssuerFacts, LockFile } from './lock-types';
+import { MAX_FINGERPRINTS, PinVerdict, checkPin, parseFingerprint } from '../core/fingerprint';
+import { defaultLockPath, emptyLock, readLockFile, writeLockFile } from './lock-file';
+import type { CertificateFact, IssuerFacts, LockFile } from '../core/issuer-facts';
 
 /** Receives progress and warnings. */
 export interface LookupLogger {
@@ -34,8 +35,8 @@ export interface IssuerRequest {
   /** Issuer URL exactly as the identity provider states it in its discovery document. */
   readonly issuer: string;
   /**
-   * SHA-1 fingerprints (hex, colons and case ignored) the user expects: each must be the
-   * presented-top or root certificate of one of the issuer's hosts.
+   * SHA-1 fingerprints the user expects (any form `parseFingerprint` accepts): each must be the
+   * top certificate one of the issuer's hosts presents (the one pin policy, `checkPin`). A root-CA fingerprint is refused: RAM compares the presented top.
    * @default - nothing pinned
    */
   readonly pinnedFingerprints?: readonly string[];
@@ -118,8 +119,6 @@ export interface PrepareLookupsResult {
   /** Whether the lock file was (re)written. */
   readonly lockWritten: boolean;
 }
-
-const SHA1_PIN = /^[0-9a-f]{40}$/;
 
 /**
  * Resolves every requested issuer to its recorded {@link IssuerFacts}, looking up over the
@@ -204,10 +203,10 @@ function normalizeRequests(issuers: readonly IssuerRequest[]): { issuer: string;
     parseIssuerUrl(request.issuer);
     const pins = byIssuer.get(request.issuer) ?? new Set<string>();
     for (const [index, pin] of (request.pinnedFingerprints ?? []).entries()) {
-      const normalized = pin.replace(/:/g, '').toLowerCase();
-      if (!SHA1_PIN.test(normalized)) {
+      const normalized = parseFingerprint(pin);
+      if (normalized === undefined) {
         throw lookupError(LookupErrorCode.PIN_INVALID, { issuer: request.issuer },
-          `'pinnedFingerprints[${index}]' must be a SHA-1 fingerprint (40 hex characters, colons allowed)`, pin,
+          `'pinnedFingerprints[${index}]' must be a SHA-1 fingerprint (40 hex characters, colons and OpenSSL's "SHA1 Fingerprint=" allowed)`, pin,
           'Copy it from `openssl x509 -noout -fingerprint -sha1`.');
       }
       pins.add(normalized);
@@ -276,12 +275,20 @@ function mergeFingerprints(before: IssuerFacts | undefined, observed: IssuerFact
 
 function checkPins(request: { issuer: string; pins: string[] }, facts: IssuerFacts, fresh: boolean, lockPath: string): void {
   if (request.pins.length === 0) return;
-  const seen = new Set(facts.hosts.flatMap((h) => [h.presentedTop.sha1, h.root.sha1]));
-  const unmatched = request.pins.filter((p) => !seen.has(p));
-  if (unmatched.length === 0) return;
+  const checks = request.pins.map((pin) => checkPin(pin, facts));
+  const roots = checks.flatMap((c) => (c.verdict === PinVerdict.ROOT_CA ? [c.fingerprint] : []));
+  if (roots.length > 0) {
+    throw lookupError(LookupErrorCode.PIN_ROOT_CA, { issuer: request.issuer },
+      `pinned fingerprint(s) ${roots.join(', ')} belong to the root CA, not to the top certificate the issuer presents`, roots,
+      'Alibaba Cloud checks the top certificate of the chain the server sends (the last one `openssl s_client -showcerts` prints); pin that one.');
+  }
+  const mismatches = checks.flatMap((c) => (c.verdict === PinVerdict.NOT_OBSERVED ? [c] : []));
+  if (mismatches.length === 0) return;
+  const unmatched = mismatches.map((c) => c.fingerprint);
+  const seen = mismatches[0].observed;
   const where = fresh ? 'the certificates the issuer hosts present now' : `the certificates recorded in ${lockPath}`;
   throw lookupError(LookupErrorCode.PIN_MISMATCH, { issuer: request.issuer },
-    `pinned fingerprint(s) ${unmatched.join(', ')} not among ${where} (${[...seen].join(', ')})`, unmatched,
+    `pinned fingerprint(s) ${unmatched.join(', ')} not among ${where} (${seen.join(', ')})`, unmatched,
     'A mismatch may mean the issuer URL is under attack (or DNS/TLS interception): do not just update the pin. ' +
       'Confirm the fingerprint out of band with the identity provider; if it rotated its certificate, update the pin and run with --refresh.');
 }

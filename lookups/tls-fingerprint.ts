@@ -6,7 +6,7 @@ import * as net from 'node:net';
 import { Duplex } from 'node:stream';
 import * as tls from 'node:tls';
 import { LookupErrorCode, lookupError, toNetworkError } from './errors';
-import type { CertificateFact, HostFact } from './lock-types';
+import type { CertificateFact, HostFact } from '../core/issuer-facts';
 import { HandshakeDecodeError, serverCertificatesFromHandshake } from './tls-handshake';
 import type { TrustStore } from './trust';
 

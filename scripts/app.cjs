@@ -35,6 +35,14 @@ const HELP = `Usage: node scripts/app.cjs build | run <entry> [args...] | --help
                  source file changed since the last build. Entries: ${Object.keys(ENTRIES).join(', ')}.
 `;
 
+/**
+ * The esbuild options of every bundle the project runs (the app, and the bench's children and
+ * minimal cdktf app, so that they run the same way).
+ */
+function bundleOptions(entry, outfile) {
+  return { absWorkingDir: ROOT, entryPoints: [entry], outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs', metafile: true, logLevel: 'warning' };
+}
+
 /** Bundles every entry; returns the build's metadata (also written to .build/app/meta.json). */
 async function build() {
   // esbuild is a dev dependency: loaded only when a build is actually needed.
@@ -57,18 +65,7 @@ async function build() {
   const written = [];
   for (const [name, entry] of Object.entries(ENTRIES)) {
     const outfile = path.join(OUT, `${name}.js`);
-    const result = await esbuild.build({
-      absWorkingDir: ROOT,
-      entryPoints: [entry],
-      outfile: outfile + suffix,
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      metafile: true,
-      logLevel: 'warning',
-      plugins: [lazyNetwork],
-    });
+    const result = await esbuild.build({ ...bundleOptions(entry, outfile + suffix), plugins: [lazyNetwork] });
     const output = Object.values(result.metafile.outputs)[0];
     outputs[name] = {
       entry,
@@ -144,4 +141,4 @@ if (require.main === module) {
   }
 }
 
-module.exports = { build, staleReason, OUT, META, ENTRIES };
+module.exports = { build, bundleOptions, staleReason, OUT, META, ENTRIES };

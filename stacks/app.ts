@@ -1,7 +1,7 @@
 import { App } from 'cdktf';
 import type { TerraformStack } from 'cdktf';
 import type { EnvironmentConfig } from '../config/environment';
-import type { LockFile } from '../lookups/lock-types';
+import type { LockFile } from '../core/issuer-facts';
 import { IssuerLookup, SecurityChecks } from '../constructs';
 import { FederationStack } from './federation-stack';
 import { GatewayStack } from './gateway-stack';

@@ -53,7 +53,7 @@ export class GatewayStack extends TerraformStack {
     this.protection = new M2mProtectedApis(this, 'Protection', {
       server,
       tokenLocation: gw.tokenLocation === 'query' ? TokenLocation.query('id_token') : TokenLocation.authorizationBearer(),
-      preventJtiReplay: gw.preventJtiReplay ?? true,
+      preventJtiReplay: gw.preventJtiReplay,
       keyId: env.m2mServer.signingKeyId,
       throttling: gw.throttle ? { apiLimit: gw.throttle.requestsPerMinute, unit: ThrottlingUnit.MINUTE } : undefined,
       apis: gw.apis.map((config) => ({

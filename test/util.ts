@@ -2,7 +2,7 @@ import { App, TerraformStack, Testing } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { IssuerLookup, M2mAuthorizationServer, SecurityChecks, annotationsByLevel } from '../constructs';
 import type { ConstructAnnotation, M2mAuthorizationServerProps } from '../constructs';
-import type { IssuerFacts, LockFile } from '../lookups/lock-types';
+import type { IssuerFacts, LockFile } from '../core/issuer-facts';
 import { AlicloudProvider } from '../.gen/providers/alicloud/provider';
 
 /** Issuer used by unit tests; its facts below stand in for a recorded lookup. */

@@ -1,4 +1,4 @@
-import { isExpression, parseBoolString, parseNumberString } from './expressions';
+import { isExpression, parseBoolString, parseNumberString } from '../core/expressions';
 
 /** Primitive cty types, plus `dynamic` (any value). */
 export type CtyPrimitiveKind = 'string' | 'number' | 'bool' | 'dynamic';

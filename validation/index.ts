@@ -5,5 +5,5 @@ export * from './synth-output';
 export * from './terraform-stack';
 export * from './schema-validation-error';
 export * from './synth';
-export { isExpression, isUnresolvedValue, parseReference } from './expressions';
-export type { TerraformReference } from './expressions';
+export { isExpression, isUnresolvedValue, parseReference } from '../core/expressions';
+export type { TerraformReference } from '../core/expressions';

@@ -1,6 +1,6 @@
 import type { CompiledBlock, CompiledBlockType } from './compiled-schema';
 import { checkConversion, type ConversionSink, describeCtyType, isPlainObject } from './cty-type';
-import { isExpression, parseNumberString, primitiveToString } from './expressions';
+import { isExpression, parseNumberString, primitiveToString } from '../core/expressions';
 import { Finding, FindingCode, renderValue } from './finding';
 import { normalizeProviderSource, type ProviderSchema, SchemaRegistry } from './schema-registry';
 import { closestMatch } from './suggest';

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import type { EnvironmentConfig } from '../config';
 import { validateEnvironments } from '../config';
 import { defaultLockPath, readLockFile } from '../lookups/lock-file';
-import type { LockFile } from '../lookups/lock-types';
+import type { LockFile } from '../core/issuer-facts';
 import { startLocalStack } from './local';
 import { OutputsError, type StackOutputs, readOutputsArgument } from './outputs';
 import { StackFileError, planVerification } from './plan';

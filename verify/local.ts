@@ -13,7 +13,7 @@
 import type { EnvironmentConfig } from '../config';
 import { type DemoIssuer, DEMO_FIXED_ISSUER, DEMO_FIXED_PORT, exampleDemoIssuerOptions, startDemoIssuer } from '../demo-issuer';
 import { type EmulatorServer, GatewayEmulator, type StsEmulatorServer, StsEmulator, issuerFactsFromLock, startEmulatorServer, startStsEmulatorServer } from '../emulator';
-import type { LockFile } from '../lookups/lock-types';
+import type { LockFile } from '../core/issuer-facts';
 import type { VerifyPlan } from './plan';
 import type { VerifyTargets } from './run';
 

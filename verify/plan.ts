@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { EnvironmentConfig, M2mClientConfig } from '../config';
 import { effectivePlugins, loadStack, loadFederationStack } from '../emulator';
-import { parseReference } from '../validation/expressions';
+import { parseReference } from '../core/expressions';
 
 /** A client as verify uses it. */
 export type VerifyClient = M2mClientConfig;

@@ -27,7 +27,7 @@ export function verifyReport(environment: string, mode: 'deployed' | 'local', ro
 
 /** The report as a table plus a summary line. */
 export function formatReport(report: VerifyReport): string {
-  const table = new Table({ head: ['check', 'expected', 'got', 'result'], style: { head: [] }, wordWrap: true, colWidths: [44, 46, 52, 8] });
+  const table = new Table({ head: ['check', 'expected', 'got', 'result'], style: { head: [], border: [] }, wordWrap: true, colWidths: [44, 46, 52, 8] });
   for (const row of report.rows) table.push([row.what, row.expected, row.got, row.ok ? pc.green('ok') : pc.red('FAIL')]);
   const failed = report.rows.filter((r) => !r.ok);
   const summary = failed.length === 0

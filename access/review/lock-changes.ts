@@ -2,7 +2,7 @@
  * Key and fingerprint rotation from the lookup lock (`lookups.lock.json`) of both versions.
  */
 import { diffIssuerFacts } from '../../lookups/changes';
-import type { LockFile } from '../../lookups/lock-types';
+import type { LockFile } from '../../core/issuer-facts';
 import type { AccessChange, Effect } from '../model';
 
 const LOCK = 'lookups.lock.json';

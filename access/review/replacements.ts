@@ -4,7 +4,7 @@
  * itself replaced (its id changes). For each, what is exposed or unavailable in between.
  */
 import { SchemaRegistry } from '../../validation/schema-registry';
-import { parseReference } from '../../validation/expressions';
+import { parseReference } from '../../core/expressions';
 import type { AccessChange, Effect } from '../model';
 import type { StackResource, SynthesizedStack } from '../synth-output';
 import { loadGatewayBindings } from '../systems/gateway-bindings';

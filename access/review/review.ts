@@ -2,7 +2,7 @@
  * The security review of a change: every security-relevant difference between the synthesized
  * base and head, each labelled widens / narrows / neutral.
  */
-import type { LockFile } from '../../lookups/lock-types';
+import type { LockFile } from '../../core/issuer-facts';
 import type { AccessChange, AccessSystem, Effect } from '../model';
 import type { SynthesizedApp, SynthesizedStack } from '../synth-output';
 import { ACCESS_SYSTEMS } from '../systems';

@@ -5,7 +5,8 @@
  * synthesized stack until the project's one binding index over synthesized JSON exists, so the
  * swap is confined to this file.
  */
-import { type EffectivePlugin, type EmulatedApi, type GatewayModel, STAGES, effectivePlugins, loadStack } from '../../emulator';
+import { STAGE_NAMES as STAGES } from '../../core/stages';
+import { type EffectivePlugin, type EmulatedApi, type GatewayModel, effectivePlugins, loadStack } from '../../emulator';
 
 export type { EffectivePlugin, EmulatedApi, GatewayModel };
 export { STAGES };

@@ -2,7 +2,7 @@
  * RAM OIDC federation: issuer → OIDC provider (fingerprints, client ids) → role (trust
  * conditions: subjects, audiences and their operators) → policies the role holds.
  */
-import { parseReference } from '../../validation/expressions';
+import { parseReference } from '../../core/expressions';
 import type { AccessChange, AccessSystem, Effect, MermaidBuilder } from '../model';
 import type { StackResource, SynthesizedStack } from '../synth-output';
 

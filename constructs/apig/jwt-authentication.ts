@@ -1,8 +1,8 @@
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { ApigPolicy } from '../../.gen/providers/alicloud/apig-policy';
-import { PRIVATE_JWK_MEMBERS } from '../../lookups/jwk-members';
-import type { KeyFact } from '../../lookups/lock-types';
+import { PRIVATE_JWK_MEMBERS } from '../../core/jwk';
+import type { KeyFact } from '../../core/issuer-facts';
 import type { M2mAuthorizationServer } from '../m2m/authorization-server';
 import { invalidProp } from '../private/errors';
 import { domainDefect, pathDefect } from './auth-rule-match';

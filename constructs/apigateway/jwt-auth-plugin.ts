@@ -1,6 +1,8 @@
 import { Token } from 'cdktf';
 import type { Construct } from 'constructs';
-import type { KeyFact } from '../../lookups/lock-types';
+import type { KeyFact } from '../../core/issuer-facts';
+import { PRIVATE_JWK_MEMBERS } from '../../core/jwk';
+import { PREVENT_JTI_REPLAY_DEFAULT } from '../../core/jwt-replay';
 import type { M2mAuthorizationServer } from '../m2m/authorization-server';
 import { invalidProp } from '../private/errors';
 import { Suppressions } from '../security/suppressions';
@@ -103,7 +105,6 @@ export interface JwtAuthPluginProps extends GatewayPluginOptions {
   readonly keyId?: string;
 }
 
-const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 const NAME = /^[A-Za-z0-9_.-]+$/;
 const CLAIM = /^[A-Za-z0-9_:.-]+$/;
 
@@ -169,7 +170,7 @@ export class JwtAuthPlugin extends GatewayPlugin {
       }
       Suppressions.add(this, [{ id: 'APIGW-JWT1', reason: `bypassEmptyToken: ${reason.trim()}` }]);
     }
-    const preventJtiReplay = props.preventJtiReplay ?? true;
+    const preventJtiReplay = props.preventJtiReplay ?? PREVENT_JTI_REPLAY_DEFAULT;
     if (typeof preventJtiReplay !== 'boolean') throw invalidProp(this, 'preventJtiReplay', 'must be a boolean', preventJtiReplay);
 
     this.key = this.selectKey(props.server, props.keyId);
@@ -215,7 +216,7 @@ export class JwtAuthPlugin extends GatewayPlugin {
     if (!['RSA', 'EC', 'OKP'].includes(key.kty)) {
       throw invalidProp(this, 'keyId', `selects a ${key.kty} key; only public RSA, EC or OKP keys can be configured`, key.kid);
     }
-    const leaked = PRIVATE_MEMBERS.filter((m) => m in key!.jwk);
+    const leaked = PRIVATE_JWK_MEMBERS.filter((m) => m in key!.jwk);
     if (leaked.length > 0) {
       throw invalidProp(this, 'server', `has a recorded key with private members (${leaked.join(', ')}), which must never be configured`, key.kid,
         'Re-record the JWKS with `npm run lookups -- --refresh`; the lookup refuses private keys.');

@@ -6,7 +6,7 @@
  * Not exported from the `apigateway` barrel: the rules import it by relative path.
  */
 import { Document, parse } from 'yaml';
-import { isExpression } from '../../validation/expressions';
+import { isExpression } from '../../core/expressions';
 
 /**
  * Tag written on plugins validated against the dedicated-instance limits, so that the

@@ -1,5 +1,6 @@
 import { Token } from 'cdktf';
 import type { IConstruct } from 'constructs';
+import { STAGE_NAMES } from '../../core/stages';
 import { invalidProp } from '../private/errors';
 
 /**
@@ -9,6 +10,7 @@ import { invalidProp } from '../private/errors';
  * @see https://www.alibabacloud.com/help/en/idaas/eiam/user-guide/configure-api-gateway
  */
 export enum Stage {
+  // values are the core STAGE_NAMES; the enum is the typed public face of them
   /** The test environment. */
   TEST = 'TEST',
   /** The pre-release (staging) environment. */
@@ -17,7 +19,7 @@ export enum Stage {
   RELEASE = 'RELEASE',
 }
 
-const STAGES: readonly string[] = [Stage.TEST, Stage.PRE, Stage.RELEASE];
+const STAGES: readonly string[] = STAGE_NAMES;
 
 /**
  * Validates a list of stages given by the user (also catches values cast from untyped config)

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import type { IssuerFacts, KeyFact } from '../../lookups/lock-types';
+import type { IssuerFacts, KeyFact } from '../../core/issuer-facts';
 import { invalidProp } from '../private/errors';
 import { validateHttpsUrl, validateScopeName } from '../private/validators';
 import { IssuerLookup } from './issuer-lookup';

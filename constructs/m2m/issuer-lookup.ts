@@ -1,5 +1,5 @@
 import type { IConstruct } from 'constructs';
-import type { IssuerFacts, LockFile } from '../../lookups/lock-types';
+import type { IssuerFacts, LockFile } from '../../core/issuer-facts';
 
 /** Construct context key under which the synth-time lookup lock is made available. */
 export const LOOKUPS_CONTEXT_KEY = 'm2m-guard:lookups';

@@ -1,6 +1,6 @@
 import { Token } from 'cdktf';
 import type { IConstruct } from 'constructs';
-import { ocidResourceType } from '../../validation/ocid';
+import { ocidResourceType } from '../../core/ocid';
 import { invalidProp } from '../private/errors';
 
 

@@ -1,5 +1,6 @@
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { OCI_MAX_CLOCK_SKEW_SECONDS } from '../../core/ranges';
 import { ApigatewayDeployment } from '../../.gen/providers/oci/apigateway-deployment';
 import type {
   ApigatewayDeploymentSpecificationRequestPoliciesAuthentication,
@@ -217,8 +218,8 @@ export interface OciJwtApiDeploymentProps {
   readonly displayName?: string;
 }
 
-/** Largest clock skew the construct (and rule `OCI-JWT3`) accepts. */
-export const OCI_MAX_CLOCK_SKEW_SECONDS = 300;
+/** Largest clock skew the construct (and rule `OCI-JWT3`) accepts; the fact lives in `core/ranges`. */
+export { OCI_MAX_CLOCK_SKEW_SECONDS };
 const DEFAULT_CLOCK_SKEW_SECONDS = 60;
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 /** Claims with a prop of their own: never in `requiredClaims`. */

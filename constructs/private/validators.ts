@@ -1,6 +1,6 @@
 import { Token } from 'cdktf';
 import type { IConstruct } from 'constructs';
-import { HttpsUrlDefect, checkHttpsUrl } from '../../lookups/issuer-url';
+import { HttpsUrlDefect, checkHttpsUrl } from '../../core/https-url';
 import { invalidProp } from './errors';
 
 /**

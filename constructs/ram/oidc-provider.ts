@@ -2,7 +2,9 @@ import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { IConstruct } from 'constructs';
 import { ImsOidcProvider } from '../../.gen/providers/alicloud/ims-oidc-provider';
-import type { IssuerFacts } from '../../lookups/lock-types';
+import { MAX_FINGERPRINTS, PinVerdict, checkPin, parseFingerprint } from '../../core/fingerprint';
+import type { IssuerFacts } from '../../core/issuer-facts';
+import { MAX_OIDC_CLIENT_IDS, OIDC_ISSUANCE_LIMIT_HOURS, isWholeNumberIn } from '../../core/ranges';
 import type { M2mAuthorizationServer } from '../m2m/authorization-server';
 import { IssuerLookup } from '../m2m/issuer-lookup';
 import { invalidProp } from '../private/errors';
@@ -10,19 +12,10 @@ import { validateHttpsUrl } from '../private/validators';
 import { generatedName, OIDC_PROVIDER_NAME, validateName } from './private/names';
 import { sortedUnique } from './private/values';
 
-/** Most client ids one OIDC provider accepts (CreateOIDCProvider limit). */
-const MAX_CLIENT_IDS = 50;
-/** Most fingerprints one OIDC provider accepts (CreateOIDCProvider limit). */
-const MAX_FINGERPRINTS = 5;
-const MIN_ISSUANCE_LIMIT_HOURS = 1;
-const MAX_ISSUANCE_LIMIT_HOURS = 168;
-const DEFAULT_ISSUANCE_LIMIT_HOURS = 12;
 const MAX_ISSUER_URL_LENGTH = 255;
 const MAX_DESCRIPTION_LENGTH = 256;
 /** Client ids: letters, digits and `. - _ : /`, not starting with a special character. */
 const CLIENT_ID = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/;
-/** SHA-1 fingerprint as RAM stores it: 40 lowercase hex characters. */
-const FINGERPRINT = /^[0-9a-f]{40}$/;
 const OIDC_PROVIDER_ARN = /^acs:ram::(\d+):oidc-provider\/([^/]+)$/;
 
 const REFRESH_HINT = 'Re-run `npm run lookups -- --refresh`, compare the result with a fingerprint you compute yourself '
@@ -53,9 +46,10 @@ export interface OidcProviderOptions {
   readonly oidcProviderName?: string;
   /**
    * SHA-1 fingerprints you computed yourself (e.g. with openssl) and expect the synth-time
-   * lookup to have recorded. Each must be among the fingerprints recorded in `lookups.lock.json`
-   * for the issuer; a mismatch fails construction, because it can mean the issuer URL is
-   * under attack. Colons and upper case are accepted and normalized.
+   * lookup to have recorded. Each must be the top certificate one of the issuer's hosts
+   * presented when `lookups.lock.json` was last refreshed; a mismatch fails construction,
+   * because it can mean the issuer URL is under attack. Colons, upper case and OpenSSL's `SHA1 Fingerprint=…` line are accepted and
+   * normalized. A root-CA fingerprint is refused: RAM compares the top certificate the issuer presents.
    * @default - no extra check: the recorded fingerprints are trusted as they are
    */
   readonly expectedFingerprints?: string[];
@@ -153,11 +147,10 @@ export class OidcProvider extends Construct implements IOidcProvider {
         'Its TLS fingerprints are read from lookups.lock.json by URL; pass the issuer URL as a string.');
     }
     const clientIds = validateClientIds(this, 'clientIds', props.clientIds);
-    const issuanceLimitHours = props.issuanceLimitHours ?? DEFAULT_ISSUANCE_LIMIT_HOURS;
-    if (!Token.isUnresolved(issuanceLimitHours)
-      && (!Number.isInteger(issuanceLimitHours) || issuanceLimitHours < MIN_ISSUANCE_LIMIT_HOURS || issuanceLimitHours > MAX_ISSUANCE_LIMIT_HOURS)) {
-      throw invalidProp(this, 'issuanceLimitHours', `must be a whole number of hours between ${MIN_ISSUANCE_LIMIT_HOURS} and ${MAX_ISSUANCE_LIMIT_HOURS}`, issuanceLimitHours,
-        `Use ${DEFAULT_ISSUANCE_LIMIT_HOURS} (the RAM default) unless tokens must stay exchangeable longer.`);
+    const issuanceLimitHours = props.issuanceLimitHours ?? OIDC_ISSUANCE_LIMIT_HOURS.default;
+    if (!Token.isUnresolved(issuanceLimitHours) && !isWholeNumberIn(issuanceLimitHours, OIDC_ISSUANCE_LIMIT_HOURS)) {
+      throw invalidProp(this, 'issuanceLimitHours', `must be a whole number of hours between ${OIDC_ISSUANCE_LIMIT_HOURS.min} and ${OIDC_ISSUANCE_LIMIT_HOURS.max}`, issuanceLimitHours,
+        `Use ${OIDC_ISSUANCE_LIMIT_HOURS.default} (the RAM default) unless tokens must stay exchangeable longer.`);
     }
     if (props.description !== undefined && !Token.isUnresolved(props.description) && props.description.length > MAX_DESCRIPTION_LENGTH) {
       throw invalidProp(this, 'description', `must be at most ${MAX_DESCRIPTION_LENGTH} characters`, props.description, 'Shorten the description.');
@@ -228,16 +221,11 @@ function validateClientIds(scope: IConstruct, prop: string, values: readonly str
     }
   });
   const unique = sortedUnique(values);
-  if (unique.length > MAX_CLIENT_IDS) {
-    throw invalidProp(scope, prop, `must have at most ${MAX_CLIENT_IDS} entries (the RAM limit per OIDC provider)`, `${unique.length} client ids`,
+  if (unique.length > MAX_OIDC_CLIENT_IDS) {
+    throw invalidProp(scope, prop, `must have at most ${MAX_OIDC_CLIENT_IDS} entries (the RAM limit per OIDC provider)`, `${unique.length} client ids`,
       'Split the clients over several OIDC providers, or drop ones no role trusts.');
   }
   return unique;
-}
-
-/** Lower case without colons, the shape RAM and the lock use. */
-function normalizeFingerprint(value: string): string {
-  return value.replace(/:/g, '').toLowerCase();
 }
 
 /**
@@ -245,32 +233,31 @@ function normalizeFingerprint(value: string): string {
  * A pinned fingerprint the lookup never saw is an error: the issuer may be under attack.
  */
 function resolveFingerprints(scope: IConstruct, facts: IssuerFacts, expected: readonly string[] | undefined): string[] {
-  const recorded = facts.fingerprints.map(normalizeFingerprint);
-  recorded.forEach((fp, i) => {
-    if (!FINGERPRINT.test(fp)) {
-      throw invalidProp(scope, 'issuerUrl', `has a malformed recorded fingerprint #${i} in lookups.lock.json (expected 40 hex characters)`, facts.fingerprints[i], REFRESH_HINT);
+  const recorded = facts.fingerprints.map((raw, i) => {
+    const fp = parseFingerprint(raw);
+    if (fp === undefined) {
+      throw invalidProp(scope, 'issuerUrl', `has a malformed recorded fingerprint #${i} in lookups.lock.json (expected 40 hex characters)`, raw, REFRESH_HINT);
     }
+    return fp;
   });
-  const presented = new Set(facts.hosts.map((h) => normalizeFingerprint(h.presentedTop.sha1)));
-  const roots = new Set(facts.hosts.map((h) => normalizeFingerprint(h.root.sha1)));
-  const result = new Set(recorded);
+  const result = new Set<string>(recorded);
   (expected ?? []).forEach((raw, i) => {
     const prop = `expectedFingerprints[${i}]`;
-    const fp = typeof raw === 'string' ? normalizeFingerprint(raw.trim()) : '';
-    if (!FINGERPRINT.test(fp)) {
-      throw invalidProp(scope, prop, 'must be a 40-character hex SHA-1 fingerprint', raw,
-        'Compute it with `openssl x509 -fingerprint -sha1 -noout` on the last certificate `openssl s_client -showcerts` prints.');
+    const pin = checkPin(raw, facts);
+    switch (pin.verdict) {
+      case PinVerdict.ACCEPTED:
+        result.add(pin.fingerprint);
+        return;
+      case PinVerdict.MALFORMED:
+        throw invalidProp(scope, prop, 'must be a 40-character hex SHA-1 fingerprint', raw,
+          'Compute it with `openssl x509 -fingerprint -sha1 -noout` on the last certificate `openssl s_client -showcerts` prints.');
+      case PinVerdict.ROOT_CA:
+        throw invalidProp(scope, prop, 'is the fingerprint of the root CA, not of the top certificate the issuer presents', raw,
+          'Alibaba Cloud checks the top certificate of the chain the server sends (the last one `openssl s_client -showcerts` prints); pin that one.');
+      case PinVerdict.NOT_OBSERVED:
+        throw invalidProp(scope, prop, `was not observed by the synth-time lookup of ${facts.issuer} (recorded: ${recorded.join(', ') || 'none'}); `
+          + 'if they do not match, the issuer URL might be under attack', raw, REFRESH_HINT);
     }
-    if (result.has(fp) || presented.has(fp)) {
-      result.add(fp);
-      return;
-    }
-    if (roots.has(fp)) {
-      throw invalidProp(scope, prop, 'is the fingerprint of the root CA, not of the top certificate the issuer presents', raw,
-        'Alibaba Cloud checks the top certificate of the chain the server sends (the last one `openssl s_client -showcerts` prints); pin that one.');
-    }
-    throw invalidProp(scope, prop, `was not observed by the synth-time lookup of ${facts.issuer} (recorded: ${recorded.join(', ') || 'none'}); `
-      + 'if they do not match, the issuer URL might be under attack', raw, REFRESH_HINT);
   });
   const fingerprints = sortedUnique([...result]);
   if (fingerprints.length === 0) {

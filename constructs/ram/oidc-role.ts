@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import type { IConstruct } from 'constructs';
 import { RamRole } from '../../.gen/providers/alicloud/ram-role';
 import { RamRolePolicyAttachment } from '../../.gen/providers/alicloud/ram-role-policy-attachment';
+import { RAM_ROLE_SESSION_SECONDS, isWholeNumberIn } from '../../core/ranges';
 import { invalidProp } from '../private/errors';
 import { Suppressions } from '../security/suppressions';
 import { CustomPolicy } from './custom-policy';
@@ -14,9 +15,6 @@ import type { PolicyCondition, PolicyStatementProps } from './policy-document';
 import { generatedName, POLICY_NAME, ROLE_NAME, validateName } from './private/names';
 import { isOnlyWildcards, sortedUnique } from './private/values';
 
-const MIN_SESSION_SECONDS = 3600;
-const MAX_SESSION_SECONDS = 43200;
-const DEFAULT_SESSION_SECONDS = 3600;
 const MAX_DESCRIPTION_LENGTH = 1024;
 const MIN_REASON_LENGTH = 10;
 const ROLE_ARN = /^acs:ram::(\d+):role\/([^/]+)$/;
@@ -252,10 +250,9 @@ export class OidcRole extends RoleBase {
     }
     const name = props.roleName ?? generatedName(this, ROLE_NAME);
     validateName(this, 'roleName', name, ROLE_NAME);
-    const maxSession = props.maxSessionDurationSeconds ?? DEFAULT_SESSION_SECONDS;
-    if (!Token.isUnresolved(maxSession)
-      && (!Number.isInteger(maxSession) || maxSession < MIN_SESSION_SECONDS || maxSession > MAX_SESSION_SECONDS)) {
-      throw invalidProp(this, 'maxSessionDurationSeconds', `must be a whole number of seconds between ${MIN_SESSION_SECONDS} and ${MAX_SESSION_SECONDS}`, maxSession,
+    const maxSession = props.maxSessionDurationSeconds ?? RAM_ROLE_SESSION_SECONDS.default;
+    if (!Token.isUnresolved(maxSession) && !isWholeNumberIn(maxSession, RAM_ROLE_SESSION_SECONDS)) {
+      throw invalidProp(this, 'maxSessionDurationSeconds', `must be a whole number of seconds between ${RAM_ROLE_SESSION_SECONDS.min} and ${RAM_ROLE_SESSION_SECONDS.max}`, maxSession,
         'Use 3600 (one hour, the RAM default) unless sessions must last longer; callers can request less with DurationSeconds.');
     }
     if (props.description !== undefined && !Token.isUnresolved(props.description)

@@ -3,7 +3,7 @@
  * cdktf writes), applies suppressions found in the construct tree, and returns findings against
  * construct paths. Pure: no cdktf resolving, no construct mutation (see `checks.ts` for that).
  */
-import { parseReference } from '../../validation/expressions';
+import { parseReference } from '../../core/expressions';
 import { ALL_RULES } from './rules';
 import { RuleLevel, RuleResult } from './rule';
 import type { ResourceView, RuleContext, RuleOutcome, SecurityRule, SynthesizedStackJson } from './rule';

@@ -5,7 +5,7 @@ import { buildAccessMap, renderAccessMapMarkdown, renderMermaid } from '../../ac
 import type { ClassicGatewayAccess, RamFederationAccess } from '../../access';
 import { ENVIRONMENTS } from '../../config';
 import { defaultLockPath, readLockFile } from '../../lookups/lock-file';
-import type { LockFile } from '../../lookups/lock-types';
+import type { LockFile } from '../../core/issuer-facts';
 import { SEED_CLIENT_ID, TEST_AUDIENCE, TEST_ISSUER } from '../util';
 import { OTHER_CLIENT_ID, fixtureEnv, synthEnvironments } from './support';
 

@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { reviewChanges, renderReviewMarkdown } from '../../access';
 import type { AccessChange, Review } from '../../access';
 import { OidcProvider, OidcRole } from '../../constructs';
-import type { LockFile } from '../../lookups/lock-types';
+import type { LockFile } from '../../core/issuer-facts';
 import { SEED_CLIENT_ID, TEST_FACTS, TEST_ISSUER, testLock, testServer } from '../util';
 import { OTHER_CLIENT_ID, fixtureEnv, synthEnvironments, synthStack } from './support';
 

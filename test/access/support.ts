@@ -10,7 +10,7 @@ import { readSynthesizedApp } from '../../access';
 import type { SynthesizedApp } from '../../access';
 import type { EnvironmentConfig } from '../../config/environment';
 import { IssuerLookup, SecurityChecks } from '../../constructs';
-import type { LockFile } from '../../lookups/lock-types';
+import type { LockFile } from '../../core/issuer-facts';
 import { buildApp } from '../../stacks/app';
 import { synthAndValidate } from '../../validation';
 import { AlicloudProvider } from '../../.gen/providers/alicloud/provider';

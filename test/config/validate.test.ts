@@ -115,7 +115,7 @@ describe('validateEnvironments', () => {
 
   test('fails when an expected fingerprint is malformed', () => {
     const env = { ...DEV, m2mServer: { ...DEV.m2mServer, expectedFingerprints: ['AB:CD'] } };
-    expect(problemsOf(env)).toMatch(/field 'm2mServer.expectedFingerprints\[0\]': must be 40 lowercase hex/);
+    expect(problemsOf(env)).toMatch(/field 'm2mServer.expectedFingerprints\[0\]': must be a SHA-1 fingerprint/);
   });
 
   test('fails when two environments share a name', () => {

@@ -24,7 +24,7 @@ import { type DemoIssuer, startDemoIssuer } from '../../demo-issuer/demo-issuer'
 import { generateDemoPki } from '../../demo-issuer/pki';
 import { DemoSigningAlgorithm, type PrivateSigningJwk, generateSigningKey } from '../../demo-issuer/signing-keys';
 import { ApigEmulator, type ApigEmulatorRequest, type ApigEmulatorResponse, type EmulatorServer, runEmulatorCli } from '../../emulator';
-import type { LockFile } from '../../lookups/lock-types';
+import type { LockFile } from '../../core/issuer-facts';
 import { SILENT_LOGGER, prepareLookups } from '../../lookups/prepare';
 import { tempDir, writeCaBundle } from '../support/pki';
 import { SEED_CLIENT_ID } from '../util';

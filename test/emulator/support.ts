@@ -23,7 +23,7 @@ import { AlicloudProvider } from '../../.gen/providers/alicloud/provider';
 import { type DemoIssuer, startDemoIssuer } from '../../demo-issuer/demo-issuer';
 import { generateDemoPki } from '../../demo-issuer/pki';
 import { DemoSigningAlgorithm, type PrivateSigningJwk, generateSigningKey } from '../../demo-issuer/signing-keys';
-import type { LockFile } from '../../lookups/lock-types';
+import type { LockFile } from '../../core/issuer-facts';
 import { SILENT_LOGGER, prepareLookups } from '../../lookups/prepare';
 import { tempDir, writeCaBundle } from '../support/pki';
 import { SEED_CLIENT_ID } from '../util';

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ENVIRONMENTS, issuerRequests, validateEnvironments } from '../../config';
 import { defaultLockPath } from '../../lookups/lock-file';
 import { SILENT_LOGGER, prepareLookups } from '../../lookups/prepare';
-import type { LockFile } from '../../lookups/lock-types';
+import type { LockFile } from '../../core/issuer-facts';
 import { buildApp } from '../../stacks/app';
 import { synthAndValidate } from '../../validation';
 import type { SynthSummary } from '../../validation';

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { LookupErrorCode } from '../../lookups/errors';
 import { LOCK_FILE_NAME, defaultLockPath, readLockFile, serializeLock, writeLockFile } from '../../lookups/lock-file';
-import type { LockFile } from '../../lookups/lock-types';
+import type { LockFile } from '../../core/issuer-facts';
 import { issuerFacts } from '../support/facts';
 import { tempDir } from '../support/pki';
 

@@ -129,16 +129,29 @@ describe('prepareLookups', () => {
     }
   });
 
-  test('accepts pinned fingerprints of the presented top and of the root, with colons and upper case', async () => {
+  test('accepts a pinned fingerprint of the presented top, as OpenSSL prints it (prefix, colons, upper case)', async () => {
     // GIVEN
     const top = opensslSha1(pki.intermediate.certPem);
-    const root = opensslSha1(pki.root.certPem).toUpperCase().match(/../g)!.join(':');
+    const pasted = `SHA1 Fingerprint=${top.toUpperCase().match(/../g)!.join(':')}`;
 
     // WHEN
-    const result = await prepareLookups(options({ issuers: [{ issuer: demo.issuer, pinnedFingerprints: [top, root] }] }));
+    const result = await prepareLookups(options({ issuers: [{ issuer: demo.issuer, pinnedFingerprints: [pasted] }] }));
 
     // THEN
     expect(result.issuers[demo.issuer].fingerprints).toEqual([top]);
+  });
+
+  test('fails when a pinned fingerprint is the root CA one (RAM compares the presented top), lock untouched', async () => {
+    // GIVEN
+    const lockPath = newLockPath();
+    const root = opensslSha1(pki.root.certPem);
+
+    // WHEN
+    const outcome = prepareLookups(options({ issuers: [{ issuer: demo.issuer, pinnedFingerprints: [root] }], lockPath }));
+
+    // THEN
+    await expect(outcome).rejects.toMatchObject({ code: LookupErrorCode.PIN_ROOT_CA, message: expect.stringContaining('root CA') });
+    expect(existsSync(lockPath)).toBe(false);
   });
 
   test('fails when a pinned fingerprint is not observed, warning about an attack, lock untouched', async () => {

@@ -1,8 +1,8 @@
 import { Aspects, TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
-import { afterEach, describe, expect, test, vi } from 'vitest';
-import * as yaml from 'yaml';
-import { RuleLevel, RuleResult, SecurityCheckError, SecurityChecks, Suppressions } from '../../constructs';
+import { afterEach, describe, expect, test } from 'vitest';
+import { APIGATEWAY_RULES, RuleLevel, RuleResult, SecurityCheckError, SecurityChecks, Suppressions } from '../../constructs';
+import { parsedScriptOf } from '../../constructs/security/rules/apigateway';
 import type { ResourceView, SecurityRule } from '../../constructs';
 import { ApiGatewayGroup } from '../../.gen/providers/alicloud/api-gateway-group';
 import { AlicloudProvider } from '../../.gen/providers/alicloud/provider';
@@ -41,12 +41,6 @@ function unresolvedStack(): TerraformStack {
   new ApiGatewayGroup(stack, 'Second', { name: first.name });
   return stack;
 }
-
-// Counts YAML parses (the real parser still runs).
-vi.mock('yaml', async (importOriginal) => {
-  const real = await importOriginal<typeof import('yaml')>();
-  return { ...real, parse: vi.fn(real.parse) };
-});
 
 const CONTINUE = 'CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS';
 afterEach(() => {
@@ -162,13 +156,14 @@ describe('SecurityChecks', () => {
     // GIVEN a plugin that every APIGW rule reads
     const stack = new TerraformStack(testApp(), 'checks');
     stack.addOverride('resource.alicloud_api_gateway_plugin.jwt', { plugin_name: 'jwt', plugin_type: 'jwtAuth', plugin_data: '---\nbypassEmptyToken: true\n' });
-    SecurityChecks.attach(stack);
-    const parse = vi.mocked(yaml.parse);
-    parse.mockClear();
+    const seen: ResourceView[] = [];
+    const spy: SecurityRule = { ...NAMED_OPEN, id: 'TEST-SPY', check: (res) => (seen.push(res), RuleResult.COMPLIANT) };
+    SecurityChecks.attach(stack, { rules: [...APIGATEWAY_RULES, spy] });
     // WHEN
     const report = SecurityChecks.of(stack)!.check(stack, stack.toTerraform());
-    // THEN
-    expect(parse).toHaveBeenCalledTimes(1);
+    // THEN every rule got the same view, whose script is parsed once and then shared
+    const plugin = seen.find((v) => v.type === 'alicloud_api_gateway_plugin')!;
+    expect(parsedScriptOf(plugin)).toBe(parsedScriptOf(plugin));
     expect(report.errors.map((f) => f.ruleId)).toEqual(['APIGW-JWT1']);
   });
 });

@@ -10,7 +10,7 @@ import { Testing } from 'cdktf';
 import type { TerraformStack } from 'cdktf';
 import { describe, expect, test } from 'vitest';
 import type { EnvironmentConfig } from '../../config';
-import type { LockFile } from '../../lookups/lock-types';
+import type { LockFile } from '../../core/issuer-facts';
 import { buildApp } from '../../stacks/app';
 import { validateApp } from '../../validation';
 import { FIXTURE_DEV as DEV, FIXTURE_ENVIRONMENTS as ENVIRONMENTS, FIXTURE_PROD as PROD } from '../fixtures/environments';

@@ -12,7 +12,7 @@ import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { ENVIRONMENTS } from '../../config';
 import { defaultLockPath, readLockFile } from '../../lookups/lock-file';
-import type { LockFile } from '../../lookups/lock-types';
+import type { LockFile } from '../../core/issuer-facts';
 import { buildApp } from '../../stacks/app';
 
 type Resources = Record<string, Record<string, Record<string, any>>>;

@@ -1,7 +1,7 @@
 /**
  * Hand-made lock entries for tests of the lock file format (no network involved).
  */
-import type { CertificateFact, IssuerFacts } from '../../lookups/lock-types';
+import type { CertificateFact, IssuerFacts } from '../../core/issuer-facts';
 
 /** A syntactically valid certificate fact. */
 export function certFact(sha1Digit: string, subject = 'CN=test'): CertificateFact {

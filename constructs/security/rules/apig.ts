@@ -1,8 +1,8 @@
-import { isUnresolvedValue as isUnresolved } from '../../../validation/expressions';
+import { isUnresolvedValue as isUnresolved } from '../../../core/expressions';
 import { isCatchAllPath } from '../../apig/auth-rule-match';
 import { readJwtAuthPolicyConfig } from '../../apig/policy-config';
 import type { ParsedJwtAuthPolicyConfig } from '../../apig/policy-config';
-import { PRIVATE_JWK_MEMBERS } from '../../../lookups/jwk-members';
+import { PRIVATE_JWK_MEMBERS } from '../../../core/jwk';
 import { RuleLevel, RuleResult } from '../rule';
 import type { ResourceView, RuleOutcome, SecurityRule } from '../rule';
 

@@ -4,7 +4,7 @@
  * Each reasoned opt-out of the constructs (`skipAudienceCheck`, `allowPlainHttp`) is recorded as
  * a suppression of one of these rules, so it still shows up as a finding.
  */
-import { isUnresolvedValue as isUnresolved } from '../../../validation/expressions';
+import { isUnresolvedValue as isUnresolved } from '../../../core/expressions';
 import { RuleLevel, RuleResult } from '../rule';
 import type { ResourceView, RuleOutcome, SecurityRule } from '../rule';
 import { scriptOf } from './apigateway';

@@ -1,4 +1,5 @@
-import { isUnresolvedValue as isUnresolved } from '../../../validation/expressions';
+import { isUnresolvedValue as isUnresolved } from '../../../core/expressions';
+import { isReplaySettingAllowed } from '../../../core/jwt-replay';
 import { INSTANCE_TYPE_TAG, LIMITS, isTrue, parsePluginData, scriptBytes } from '../../apigateway/plugin-script';
 import type { ParsedScript } from '../../apigateway/plugin-script';
 import { RuleLevel, RuleResult } from '../rule';
@@ -16,7 +17,7 @@ type Parsed = Extract<ParsedScript, { kind: 'parsed' }>;
 const parsedScripts = new WeakMap<object, ParsedScript>();
 
 /** A plugin's `plugin_data`, parsed once per checked resource however many rules read it. */
-function parsedScriptOf(res: ResourceView): ParsedScript {
+export function parsedScriptOf(res: ResourceView): ParsedScript {
   let parsed = parsedScripts.get(res.config);
   if (!parsed) {
     parsed = parsePluginData(res.config.plugin_data);
@@ -112,8 +113,8 @@ export const jwtReplayProtection: SecurityRule = {
     const read = scriptOf(res, 'jwtAuth');
     if ('outcome' in read) return read.outcome;
     const parsed = read.script;
-    if (!context.production) return RuleResult.COMPLIANT;
-    return isTrue(parsed.script.preventJtiReplay) ? RuleResult.COMPLIANT : RuleResult.NON_COMPLIANT;
+    // the script states what the gateway does: an absent preventJtiReplay is off, not the construct default
+    return isReplaySettingAllowed(context.production, isTrue(parsed.script.preventJtiReplay)) ? RuleResult.COMPLIANT : RuleResult.NON_COMPLIANT;
   },
 };
 

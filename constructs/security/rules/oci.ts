@@ -1,11 +1,11 @@
-import { isUnresolvedValue as isUnresolved } from '../../../validation/expressions';
+import { isUnresolvedValue as isUnresolved } from '../../../core/expressions';
+import { OCI_MAX_CLOCK_SKEW_SECONDS as MAX_CLOCK_SKEW_SECONDS } from '../../../core/ranges';
 import { RuleLevel, RuleResult } from '../rule';
 import type { ResourceView, RuleContext, RuleOutcome, SecurityRule } from '../rule';
 
 const DEPLOYMENT = 'oci_apigateway_deployment';
 const IDENTITY_DOMAINS_APP = 'oci_identity_domains_app';
 /** Largest clock skew `OCI-JWT3` accepts, in seconds. */
-const MAX_CLOCK_SKEW_SECONDS = 300;
 
 type Obj = Readonly<Record<string, unknown>>;
 

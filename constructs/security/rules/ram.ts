@@ -1,4 +1,4 @@
-import { isUnresolvedValue as isUnresolved } from '../../../validation/expressions';
+import { isUnresolvedValue as isUnresolved } from '../../../core/expressions';
 import { RuleLevel, RuleResult } from '../rule';
 import type { ResourceView, RuleContext, RuleOutcome, SecurityRule } from '../rule';
 

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import type { TerraformStack } from 'cdktf';
 import { ApigGateway } from '../../../constructs';
 import type { IApigGateway } from '../../../constructs';
-import type { IssuerFacts, KeyFact } from '../../../lookups/lock-types';
+import type { IssuerFacts, KeyFact } from '../../../core/issuer-facts';
 import { TEST_FACTS, testLock, testStack } from '../../util';
 import type { TestStackOptions } from '../../util';
 

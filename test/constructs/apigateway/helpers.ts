@@ -2,7 +2,7 @@ import type { TerraformStack } from 'cdktf';
 import { parse } from 'yaml';
 import { Api, ApiGroup, Backend, Stage, Suppressions } from '../../../constructs';
 import type { ApiProps, M2mAuthorizationServer, M2mClient } from '../../../constructs';
-import type { LockFile } from '../../../lookups/lock-types';
+import type { LockFile } from '../../../core/issuer-facts';
 import { checkStack, SEED_CLIENT_ID, testServer, testStack } from '../../util';
 import type { SynthesizedStack } from '../../util';
 

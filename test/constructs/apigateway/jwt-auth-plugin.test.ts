@@ -13,7 +13,7 @@ import {
   Suppressions,
   TokenLocation,
 } from '../../../constructs';
-import type { KeyFact } from '../../../lookups/lock-types';
+import type { KeyFact } from '../../../core/issuer-facts';
 import { synthJson, TEST_FACTS, TEST_JWK, testLock } from '../../util';
 import { annotations } from '../../util';
 import { findingsOf, parseScript, pluginOfType, resourcesByName, seedFixture } from './helpers';

@@ -3,7 +3,7 @@ import {
   IssuerLookup, M2mAuthorizationServer, OciApiGateway, OciIdentityDomainConfidentialApp, OciIdentityDomainResourceServer, OciJwtApiDeployment, SecurityChecks,
 } from '../../../constructs';
 import type { IOciApiGateway, IOciClient, M2mAuthorizationServerProps, OciJwtApiDeploymentProps } from '../../../constructs';
-import type { IssuerFacts } from '../../../lookups/lock-types';
+import type { IssuerFacts } from '../../../core/issuer-facts';
 import { OciProvider } from '../../../.gen/providers/oci/provider';
 import { TEST_FACTS, testLock } from '../../util';
 

@@ -1,7 +1,7 @@
 import type { TerraformStack } from 'cdktf';
 import { OidcProvider, OidcRole } from '../../../constructs';
 import type { OidcProviderOptions, OidcRoleProps } from '../../../constructs';
-import type { IssuerFacts } from '../../../lookups/lock-types';
+import type { IssuerFacts } from '../../../core/issuer-facts';
 import { SEED_CLIENT_ID, TEST_FACTS, testLock, testServer, testStack } from '../../util';
 import type { SynthesizedStack } from '../../util';
 
