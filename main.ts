@@ -13,17 +13,19 @@ import { ENVIRONMENTS, issuerRequests, validateEnvironments } from './config';
 import { prepareLookups } from './lookups/prepare';
 import { buildApp } from './stacks/app';
 
-const HELP = `Usage: npm run synth [-- --ca-bundle <pem>]   (or: npx cdktf synth)
+const HELP = `Usage: npm run synth [-- --ca-bundle <pem>] [--lock <file>]   (or: npx cdktf synth)
 
 Synthesizes every environment's gateway-<env> and federation-<env> stacks (and oci-<env>
 for an environment with an oci section) into
 cdktf.out/stacks/<stack>/cdk.tf.json, after checking the environment config (config/), the
-synth-time lookups (lookups.lock.json: issuers missing from it are looked up and recorded; with
-CI=true that is an error), the security rules and the pinned provider schemas. Nothing is
+synth-time lookups (lookups.lock.json: every recorded key's thumbprint is re-derived; issuers
+missing from it are looked up and recorded, which in CI mode - CI set to anything but empty,
+false or 0 - is an error), the security rules and the pinned provider schemas. Nothing is
 written unless everything passes.
 
 Options:
   --ca-bundle <pem>  Extra trusted CA certificates, for looking up issuers missing from the lock.
+  --lock <file>      Lock file to use (default: lookups.lock.json in the project root).
   --stack-traces     Keep the stack trace cdktf records for every token and annotation (to find
                      where a token that fails to resolve was created; slower, more memory).
   --help             Show this help.
@@ -31,13 +33,13 @@ Options:
 
 async function main(): Promise<number> {
   const started = Date.now();
-  const { values } = parseArgs({ options: { help: { type: 'boolean' }, 'ca-bundle': { type: 'string' }, 'stack-traces': { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { help: { type: 'boolean' }, 'ca-bundle': { type: 'string' }, lock: { type: 'string' }, 'stack-traces': { type: 'boolean' } } });
   if (values.help) {
     process.stdout.write(HELP);
     return 0;
   }
   validateEnvironments(ENVIRONMENTS);
-  const { lock } = await prepareLookups({ issuers: issuerRequests(ENVIRONMENTS), caBundlePath: values['ca-bundle'] });
+  const { lock } = await prepareLookups({ issuers: issuerRequests(ENVIRONMENTS), caBundlePath: values['ca-bundle'], lockPath: values.lock });
   const stackTraces = values['stack-traces'] ?? false;
   return runSynth((outdir) => buildApp({ outdir, environments: ENVIRONMENTS, lock, stackTraces }), { startedAt: started, stackTraces });
 }

@@ -1,5 +1,5 @@
 import type { App } from 'cdktf';
-import { printSynthSummary } from '../stacks/summary';
+import { printSynthSummary } from './summary';
 import { synthAndValidate } from '../validation';
 import type { AppFactory } from '../validation';
 

@@ -14,8 +14,8 @@
  * add one optional field here and one line `apig: apigConfigSchema.optional(),` to
  * `environmentConfigSchema`. `tsc` fails until the interface and the schema agree.
  */
-
 import type { StageName } from '../core/stages';
+import type { ApigConfig } from './apig';
 import type { ClientAuthConfig } from './client-auth';
 import type { CredentialsConfig } from './credentials';
 import type { OciConfig } from './oci';
@@ -211,6 +211,11 @@ export interface EnvironmentConfig {
   readonly federation: FederationConfig;
   /** Terraform state. */
   readonly state: StateConfig;
+  /**
+   * Cloud-native API Gateway global JWT authentication (stack `apig-<env>`).
+   * @default - no APIG stack
+   */
+  readonly apig?: ApigConfig;
   /**
    * The OCI side (seed 002): identity domain apps, API Gateway and token-protected deployments,
    * synthesized as the `oci-<env>` stack.

@@ -129,6 +129,13 @@ export const DEV: EnvironmentConfig = {
   },
   state: {},
   oci: demoOci,
+  apig: {
+    gatewayId: 'gw-demodev0000000000000001',
+    environmentId: 'env-demodev000000000000001',
+    policyName: 'm2m-jwt-dev',
+    subjectClient: 'reporting',
+    rules: [{ domain: 'api.dev.example.com', path: '/health' }],
+  },
 };
 
 /**
@@ -150,6 +157,12 @@ export const PROD: EnvironmentConfig = {
     backendAddress: 'https://users.prod.example.internal',
     tokenLocation: 'bearer',
     throttle: { requestsPerMinute: 600 },
+  },
+  apig: {
+    gatewayId: 'gw-demoprod000000000000001',
+    environmentId: 'env-demoprod00000000000001',
+    policyName: 'm2m-jwt-prod',
+    rules: [{ domain: 'api.example.com', path: '/health' }],
   },
   federation: {
     providerName: 'm2m-demo-prod',

@@ -1,3 +1,4 @@
+export * from './apig';
 export * from './environment';
 export * from './environments';
 export * from './issuers';

@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { STAGE_NAMES } from '../core/stages';
+import { type ApigConfig, apigConfigSchema } from './apig';
 import { type ClientAuthConfig, TOKEN_ENDPOINT_AUTH_METHODS } from './client-auth';
 import type { AssumeRoleConfig, AssumeRoleWithOidcConfig, CredentialsConfig } from './credentials';
 import type {
@@ -150,6 +151,7 @@ export const environmentConfigSchema = exactSchema<EnvironmentConfig>()(z.strict
   gateway: gatewayConfigSchema,
   federation: federationConfigSchema,
   state: stateConfigSchema,
+  apig: exactSchema<ApigConfig>()(apigConfigSchema).optional(),
   // lazy: config/oci.ts imports exactSchema from this file
   oci: z.lazy(() => ociConfigSchema).optional(),
 }));

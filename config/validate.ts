@@ -5,6 +5,7 @@ import { isReplaySettingAllowed } from '../core/jwt-replay';
 import { OIDC_ISSUANCE_LIMIT_HOURS, RAM_ROLE_SESSION_SECONDS, isWholeNumberIn } from '../core/ranges';
 import { STAGE_NAMES } from '../core/stages';
 import { closestMatch } from '../validation/suggest';
+import { checkApigConfig } from './apig';
 import type { EnvironmentConfig } from './environment';
 import { checkOciConfig } from './oci';
 import { environmentConfigSchema } from './schema';
@@ -140,6 +141,7 @@ function checkEnvironment(env: EnvironmentConfig, problem: Report): void {
   checkGateway(env, scopes, clients, problem);
   checkFederation(env, problem);
   checkState(env, problem);
+  if (env.apig) checkApigConfig(env.apig, clients, problem);
   if (env.oci !== undefined) checkOciConfig(env.oci, problem);
   checkCredentials(env, problem);
 }

@@ -20,11 +20,10 @@ import { matchesAuthResource, readJwtAuthPolicyConfig } from '../constructs';
 import { PRIVATE_JWK_MEMBERS } from '../core/jwk';
 import type { ParsedJwtAuthPolicyConfig } from '../constructs';
 import { type MultiValues, mergeQuery, normalize, splitPath } from './gateway';
+import { ASYMMETRIC_ALGS } from './jwt-auth';
 import { identityKey, isExpression } from './references';
 
 const POLICY = 'alicloud_apig_policy';
-/** Signature algorithms accepted; symmetric algorithms and `none` never are. */
-const ASYMMETRIC_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 
 /** One `JWTAuth` policy of the stack, read for the emulator. */
 export interface ApigJwtPolicy {

@@ -42,8 +42,8 @@ export interface JwtAuthConfig {
   readonly claimParameters: readonly ClaimParameterConfig[];
 }
 
-/** Signature algorithms accepted; symmetric algorithms and `none` never are. */
-const ASYMMETRIC_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+/** Signature algorithms the emulators accept; symmetric algorithms and `none` never are. */
+export const ASYMMETRIC_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 
 /**
  * Reads a parsed `jwtAuth` script.

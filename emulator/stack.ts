@@ -1,21 +1,18 @@
 /**
  * Reads a synthesized stack (`cdk.tf.json`) into what the gateway emulator needs: the APIs
- * (route, stages, group, auth type), the plugins with their parsed scripts, and every per-API
- * and group-wide binding, matched through the `${...}` references cdktf writes.
+ * (route, stages, group, auth type) and the plugins with their parsed scripts. Which plugin
+ * applies to which API on which stage comes from the one binding index (`core/binding-index`),
+ * which the security rules and the synth summary read too.
  */
 import { readFileSync } from 'node:fs';
 import { parsePluginData } from '../constructs/apigateway/plugin-script';
 import { type AccessControlConfig, readAccessControlConfig } from './access-control';
 import { EmulatorUnsupportedError } from './errors';
 import { type JwtAuthConfig, readJwtAuthConfig } from './jwt-auth';
-import { identityKey, isExpression } from './references';
+import { type BindingIndex, GATEWAY_RESOURCE_TYPES, type IndexedApi, type PluginBinding as IndexedBinding, type TerraformResources, buildBindingIndex } from '../core/binding-index';
+import { isExpression } from './references';
 import { type TrafficControlConfig, readTrafficControlConfig } from './traffic-control';
 
-const API = 'alicloud_api_gateway_api';
-const GROUP = 'alicloud_api_gateway_group';
-const PLUGIN = 'alicloud_api_gateway_plugin';
-const API_ATTACHMENT = 'alicloud_api_gateway_plugin_attachment';
-const GROUP_ATTACHMENT = 'alicloud_api_gateway_group_plugin_attachment';
 
 
 /** A request parameter declared on an API (`request_parameters`). */
@@ -34,7 +31,7 @@ export interface EmulatedApi {
   readonly address: string;
   /** API name (`name`). */
   readonly name: string;
-  /** What `group_id` points at (see {@link identityKey}). */
+  /** What `group_id` points at (see `identityKey` in core/binding-index). */
   readonly groupKey?: string;
   /** The group's name when the group is defined in the stack. */
   readonly groupName?: string;
@@ -76,19 +73,8 @@ export interface EmulatedPlugin {
   readonly script: PluginConfig;
 }
 
-/** One binding of a plugin on a stage. */
-export interface PluginBinding {
-  /** Address of the attachment resource. */
-  readonly address: string;
-  /** Per API or group-wide. */
-  readonly scope: 'api' | 'group';
-  /** What it binds to: the API's or the group's identity key. */
-  readonly targetKey: string;
-  /** The plugin's key. */
-  readonly pluginKey: string;
-  /** The stage. */
-  readonly stage: string;
-}
+/** One binding of a plugin on a stage whose target, plugin and stage are all known (from the one binding index). */
+export type PluginBinding = IndexedBinding & { readonly targetKey: string; readonly pluginKey: string; readonly stage: string };
 
 /** A loaded stack. */
 export interface GatewayModel {
@@ -98,6 +84,8 @@ export interface GatewayModel {
   readonly plugins: ReadonlyMap<string, EmulatedPlugin>;
   /** Every binding that could be matched. */
   readonly bindings: readonly PluginBinding[];
+  /** The binding index the model was read with. */
+  readonly index: BindingIndex;
   /** Things the emulator could not resolve (attachments to unknown APIs, unparseable scripts, ...). */
   readonly warnings: readonly string[];
 }
@@ -110,59 +98,53 @@ export interface EffectivePlugin {
   readonly binding: PluginBinding;
 }
 
-type Resources = Record<string, Record<string, Record<string, unknown>>>;
-
 /**
  * Loads a parsed `cdk.tf.json`.
  * @throws Error when the object is not a synthesized stack
  */
 export function loadStack(stack: unknown): GatewayModel {
   if (!stack || typeof stack !== 'object' || Array.isArray(stack)) throw new Error('a synthesized stack (cdk.tf.json) must be a JSON object');
-  const resources = ((stack as { resource?: unknown }).resource ?? {}) as Resources;
+  const resources = ((stack as { resource?: unknown }).resource ?? {}) as TerraformResources;
   if (typeof resources !== 'object' || Array.isArray(resources)) throw new Error('"resource" of the stack must be an object');
   const warnings: string[] = [];
-  const of = (type: string): [string, Record<string, unknown>][] =>
-    Object.entries(resources[type] ?? {}).map(([name, config]): [string, Record<string, unknown>] => [`${type}.${name}`, config]).sort(([a], [b]) => a.localeCompare(b));
+  const index = buildBindingIndex(resources);
 
-  const groupNames = new Map(of(GROUP).map(([address, config]) => [address, typeof config.name === 'string' ? config.name : undefined]));
-  const apis = of(API).map(([address, config]) => readApi(address, config, groupNames));
+  const groups = resources[GATEWAY_RESOURCE_TYPES.group] ?? {};
+  const groupNames = new Map(Object.entries(groups).map(([name, config]) => [`${GATEWAY_RESOURCE_TYPES.group}.${name}`, typeof config.name === 'string' ? config.name : undefined]));
+  const apis = index.apis.map((api) => readApi(api, groupNames));
 
   const plugins = new Map<string, EmulatedPlugin>();
-  for (const [address, config] of of(PLUGIN)) {
-    const plugin = readPlugin(address, config);
-    if (plugin.script.type === 'problem') warnings.push(`${address}: ${plugin.script.problem}`);
-    plugins.set(address, plugin);
+  for (const indexed of index.plugins()) {
+    if (indexed.config) {
+      const plugin = readPlugin(indexed.key, indexed.config);
+      if (plugin.script.type === 'problem') warnings.push(`${indexed.key}: ${plugin.script.problem}`);
+      plugins.set(indexed.key, plugin);
+    } else {
+      const literal = indexed.key.startsWith('literal:');
+      plugins.set(indexed.key, {
+        key: indexed.key,
+        name: indexed.key,
+        pluginType: 'unknown',
+        script: { type: 'problem', problem: literal ? `plugin ${indexed.key.slice(8)} is not defined in this stack (imported), so its script is unknown` : `${indexed.key} is not in this stack` },
+      });
+    }
   }
-  const apiKeys = new Set(apis.map((a) => a.address));
 
   const bindings: PluginBinding[] = [];
-  const bind = (address: string, scope: 'api' | 'group', config: Record<string, unknown>, targetAttribute: string): void => {
-    const targetKey = identityKey(config[targetAttribute]);
-    const pluginKey = identityKey(config.plugin_id);
-    const stage = config.stage_name;
-    if (targetKey === undefined || pluginKey === undefined || typeof stage !== 'string' || isExpression(stage)) {
-      warnings.push(`${address}: ${targetAttribute}, plugin_id or stage_name is not a literal or a plain reference; the binding is ignored`);
-      return;
+  for (const binding of index.bindings) {
+    const { address, scope, targetKey, pluginKey, stage } = binding;
+    if (targetKey === undefined || pluginKey === undefined || stage === undefined) {
+      warnings.push(`${address}: ${scope === 'api' ? 'api_id' : 'group_id'}, plugin_id or stage_name is not a literal or a plain reference; the binding is ignored`);
+      continue;
     }
-    if (scope === 'api' && !apiKeys.has(targetKey)) {
+    if (scope === 'api' && !index.api(targetKey)) {
       warnings.push(`${address}: binds to ${describeKey(targetKey)}, which is not an API of this stack; the binding is ignored`);
-      return;
+      continue;
     }
-    if (!plugins.has(pluginKey)) {
-      const literal = pluginKey.startsWith('literal:');
-      plugins.set(pluginKey, {
-        key: pluginKey,
-        name: pluginKey,
-        pluginType: 'unknown',
-        script: { type: 'problem', problem: literal ? `plugin ${pluginKey.slice(8)} is not defined in this stack (imported), so its script is unknown` : `${pluginKey} is not in this stack` },
-      });
-      warnings.push(`${address}: binds ${describeKey(pluginKey)}, whose script is not in this stack`);
-    }
-    bindings.push({ address, scope, targetKey, pluginKey, stage: stage.toUpperCase() });
-  };
-  for (const [address, config] of of(API_ATTACHMENT)) bind(address, 'api', config, 'api_id');
-  for (const [address, config] of of(GROUP_ATTACHMENT)) bind(address, 'group', config, 'group_id');
-  return { apis, plugins, bindings, warnings };
+    if (!index.plugin(pluginKey)?.config) warnings.push(`${address}: binds ${describeKey(pluginKey)}, whose script is not in this stack`);
+    bindings.push({ ...binding, targetKey, pluginKey, stage });
+  }
+  return { apis, plugins, bindings, warnings, index };
 }
 
 /** Reads and loads a `cdk.tf.json` file. */
@@ -181,26 +163,17 @@ export function loadStackFile(file: string): GatewayModel {
  * takes precedence over a plugin of the same type bound to its group (documented).
  */
 export function effectivePlugins(model: GatewayModel, api: EmulatedApi, stage: string): EffectivePlugin[] {
-  const byType = new Map<string, EffectivePlugin>();
-  const consider = (binding: PluginBinding): void => {
-    const plugin = model.plugins.get(binding.pluginKey) as EmulatedPlugin;
-    // Unknown plugins get a type of their own each: they can never be overridden silently.
-    const type = plugin.pluginType === 'unknown' ? `unknown:${plugin.key}` : plugin.pluginType;
-    const current = byType.get(type);
-    if (!current || (current.binding.scope === 'group' && binding.scope === 'api')) byType.set(type, { plugin, binding });
-  };
-  for (const binding of model.bindings) {
-    if (binding.stage !== stage) continue;
-    if (binding.scope === 'api' && binding.targetKey === api.address) consider(binding);
-    if (binding.scope === 'group' && api.groupKey !== undefined && binding.targetKey === api.groupKey) consider(binding);
-  }
-  return [...byType.values()];
+  const indexed = model.index.api(api.address);
+  if (!indexed) return [];
+  // bindings whose stage or plugin is unknown until apply were reported as warnings and are ignored here
+  return model.index.pluginsInEffect(indexed, stage).plugins
+    .map(({ plugin, binding }) => ({ plugin: model.plugins.get(plugin.key) as EmulatedPlugin, binding: binding as PluginBinding }));
 }
 
-function readApi(address: string, config: Record<string, unknown>, groupNames: ReadonlyMap<string, string | undefined>): EmulatedApi {
+function readApi(api: IndexedApi, groupNames: ReadonlyMap<string, string | undefined>): EmulatedApi {
+  const { address, config, groupKey } = api;
   const request = block(config.request_config);
   const service = block(config.http_service_config);
-  const groupKey = identityKey(config.group_id);
   const stages = Array.isArray(config.stage_names) ? config.stage_names.filter((s): s is string => typeof s === 'string').map((s) => s.toUpperCase()) : [];
   const parameters = Array.isArray(config.request_parameters)
     ? config.request_parameters.filter((p): p is Record<string, unknown> => !!p && typeof p === 'object').map((p) => ({
@@ -225,7 +198,7 @@ function readApi(address: string, config: Record<string, unknown>, groupNames: R
   };
 }
 
-function readPlugin(address: string, config: Record<string, unknown>): EmulatedPlugin {
+function readPlugin(address: string, config: Readonly<Record<string, unknown>>): EmulatedPlugin {
   const name = typeof config.plugin_name === 'string' ? config.plugin_name : address;
   const pluginType = typeof config.plugin_type === 'string' && !isExpression(config.plugin_type) ? config.plugin_type : 'unknown';
   const fail = (problem: string): EmulatedPlugin => ({ key: address, name, pluginType, script: { type: 'problem', problem } });

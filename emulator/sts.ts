@@ -18,6 +18,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type JWK, type JSONWebKeySet, compactVerify, createLocalJWKSet, decodeJwt, decodeProtectedHeader } from 'jose';
+import { ASYMMETRIC_ALGS } from './jwt-auth';
 import { type EmulatedOidcProvider, type EmulatedRole, type FederationModel, loadFederationStack, loadFederationStackFile } from './sts-stack';
 import { evaluateTrustPolicy } from './trust-policy';
 
@@ -30,7 +31,8 @@ export const DEFAULT_DURATION_SECONDS = 3600;
 /** RoleSessionName format of AssumeRoleWithOIDC. */
 export const ROLE_SESSION_NAME = /^[A-Za-z0-9.@_-]{2,64}$/;
 
-const ASYMMETRIC_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'];
+/** Algorithms STS verifies: the asymmetric JWS algorithms (EdDSA left out: STS documents RSA and EC keys only, assumption). */
+const STS_ALGS = ASYMMETRIC_ALGS.filter((a) => a !== 'EdDSA');
 
 /** What the emulator knows about an issuer, as the lock records it. */
 export interface StsIssuerFacts {
@@ -173,7 +175,7 @@ export class StsEmulator {
     } catch {
       return invalid('Cannot decode base64 encoded response(format invalided).', 'the token header or payload is not base64url JSON');
     }
-    if (typeof header.alg !== 'string' || !ASYMMETRIC_ALGS.includes(header.alg)) {
+    if (typeof header.alg !== 'string' || !STS_ALGS.includes(header.alg)) {
       return invalid(`The algorithm ${String(header.alg)} that be specified in Jwt header is unknown.`, `alg ${JSON.stringify(header.alg)} is not an asymmetric signature algorithm`);
     }
     if (claims.iss !== provider.issuerUrl) {
@@ -190,7 +192,7 @@ export class StsEmulator {
         `the provider's fingerprints ${JSON.stringify(provider.fingerprints)} include none the issuer presents ${JSON.stringify(facts.fingerprints)}`);
     }
     try {
-      await compactVerify(token, createLocalJWKSet({ keys: facts.keys.map((k) => ({ ...k })) } as JSONWebKeySet), { algorithms: ASYMMETRIC_ALGS });
+      await compactVerify(token, createLocalJWKSet({ keys: facts.keys.map((k) => ({ ...k })) } as JSONWebKeySet), { algorithms: STS_ALGS });
     } catch (error) {
       return refuse(401, 'AuthenticationFail.OIDCToken.InvalidSignature', 'OIDC token validate failed: invalid signature.', `signature not verified with the JWKS of ${provider.issuerUrl}: ${(error as Error).message}`);
     }

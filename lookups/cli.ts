@@ -33,7 +33,7 @@ export interface RunLookupsCliOptions {
   readonly output?: CliOutput;
   /**
    * CI mode (missing or changed entries fail, the lock is never written).
-   * @default - `process.env.CI === 'true'`
+   * @default - `CI` set to anything but empty, `false` or `0` (see isCiMode)
    */
   readonly ci?: boolean;
 }
@@ -55,7 +55,7 @@ Options:
   --timeout <ms>      Timeout per request and TLS handshake. Default: 10000.
   --help              Show this help.
 
-In CI (CI=true) a missing or changed entry is an error and the lock is never written.
+In CI (CI set to anything but empty, false or 0) a missing or changed entry is an error and the lock is never written.
 Exit status: 0 on success, 1 on a lookup error, 2 on a usage error.
 `;
 

@@ -73,6 +73,8 @@ export enum LookupErrorCode {
   LOCK_CHANGED_IN_CI = 'LOOKUP_LOCK_CHANGED_IN_CI',
   /** The lock file cannot be parsed or does not have the expected shape. */
   LOCK_INVALID = 'LOOKUP_LOCK_INVALID',
+  /** A recorded key disagrees with itself (e.g. its thumbprint is not the RFC 7638 thumbprint of its JWK). */
+  LOCK_KEY_MISMATCH = 'LOOKUP_LOCK_KEY_MISMATCH',
   /** The lock file cannot be written. */
   LOCK_WRITE_FAILED = 'LOOKUP_LOCK_WRITE_FAILED',
   /** No issuer was requested. */

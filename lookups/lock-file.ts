@@ -107,7 +107,8 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
+/** An RFC 7638 SHA-256 thumbprint: 32 bytes, base64url without padding. */
+const THUMBPRINT = /^[A-Za-z0-9_-]{43}$/;
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /**
@@ -160,7 +161,7 @@ export function validateLock(value: unknown, lockPath: string): LockFile {
     str(o.kty, `${at}.kty`, /^(RSA|EC|OKP)$/, 'RSA, EC or OKP');
     optStr(o.alg, `${at}.alg`);
     optStr(o.use, `${at}.use`);
-    str(o.thumbprint, `${at}.thumbprint`, BASE64URL, 'a base64url RFC 7638 thumbprint');
+    str(o.thumbprint, `${at}.thumbprint`, THUMBPRINT, 'a 43-character base64url RFC 7638 SHA-256 thumbprint');
     const jwk = obj(o.jwk, `${at}.jwk`);
     for (const [member, memberValue] of Object.entries(jwk)) str(memberValue, `${at}.jwk.${member}`);
     const leaked = PRIVATE_JWK_MEMBERS.filter((m) => m in jwk);

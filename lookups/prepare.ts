@@ -12,6 +12,8 @@ import { parseIssuerUrl } from './issuer-url';
 import { MAX_FINGERPRINTS, PinVerdict, checkPin, parseFingerprint } from '../core/fingerprint';
 import { defaultLockPath, emptyLock, readLockFile, writeLockFile } from './lock-file';
 import type { CertificateFact, IssuerFacts, LockFile } from '../core/issuer-facts';
+import { isCiMode } from './ci-mode';
+import { verifyLockIntegrity } from './lock-integrity';
 
 /** Receives progress and warnings. */
 export interface LookupLogger {
@@ -64,7 +66,7 @@ export interface PrepareLookupsOptions {
   readonly prune?: boolean;
   /**
    * CI mode: a missing or changed entry is an error and the lock is never written.
-   * @default - `process.env.CI === 'true'`
+   * @default - {@link isCiMode}: `CI` set to anything but empty, `false` or `0`
    */
   readonly ci?: boolean;
   /**
@@ -125,7 +127,8 @@ export interface PrepareLookupsResult {
  * network only what the lock lacks (or everything with `refresh`).
  *
  * Guarantees: on any error the lock file is untouched; a lock-complete run opens no
- * connection; in CI mode the lock is never written.
+ * connection; in CI mode the lock is never written; every recorded key's thumbprint is
+ * re-derived from its JWK before the lock is used ({@link verifyLockIntegrity}).
  *
  * @throws LookupError — see {@link LookupErrorCode}; with several failing issuers,
  *   `LOOKUP_MULTIPLE_FAILED` whose `errors` lists each.
@@ -133,13 +136,15 @@ export interface PrepareLookupsResult {
 export async function prepareLookups(options: PrepareLookupsOptions): Promise<PrepareLookupsResult> {
   const logger = options.logger ?? STDERR_LOGGER;
   const lockPath = options.lockPath ?? defaultLockPath();
-  const ci = options.ci ?? process.env.CI === 'true';
+  const ci = options.ci ?? isCiMode();
   const prune = options.prune ?? false;
   // pruning needs a fresh observation of what the hosts present
   const refresh = (options.refresh ?? false) || prune;
   const requests = normalizeRequests(options.issuers);
 
   const lock = readLockFile(lockPath) ?? emptyLock();
+  // Every run re-derives what the lock claims about its keys: a hand-edited key fails here, before anything trusts it.
+  verifyLockIntegrity(lock, lockPath);
   const toLookUp = requests.filter((r) => refresh || lock.issuers[r.issuer] === undefined);
   if (ci && !refresh) {
     const missing = toLookUp.map((r) => r.issuer);

@@ -3,6 +3,7 @@ import type { TerraformStack } from 'cdktf';
 import type { EnvironmentConfig } from '../config/environment';
 import type { LockFile } from '../core/issuer-facts';
 import { IssuerLookup, SecurityChecks } from '../constructs';
+import { ApigStack } from './apig-stack';
 import { FederationStack } from './federation-stack';
 import { GatewayStack } from './gateway-stack';
 import { OciStack } from './oci-stack';
@@ -29,7 +30,8 @@ export interface BuildAppOptions {
 
 /**
  * Composes the app: per environment a gateway stack and a federation stack
- * (`gateway-<env>`, `federation-<env>`), plus `oci-<env>` when the environment has an `oci` section, each with the security checks attached
+ * (`gateway-<env>`, `federation-<env>`), plus `apig-<env>` when the environment configures
+ * cloud-native API Gateway and `oci-<env>` when it has an `oci` section, each with the security checks attached
  * (production environments get the production rules).
  */
 export function buildApp(options: BuildAppOptions): App {
@@ -40,6 +42,7 @@ export function buildApp(options: BuildAppOptions): App {
       new GatewayStack(app, `gateway-${env.name}`, env, { localStateDir: options.localStateDir }),
       new FederationStack(app, `federation-${env.name}`, env, { localStateDir: options.localStateDir }),
     ];
+    if (env.apig) stacks.push(new ApigStack(app, `apig-${env.name}`, { ...env, apig: env.apig }, { localStateDir: options.localStateDir }));
     if (env.oci) stacks.push(new OciStack(app, `oci-${env.name}`, { ...env, oci: env.oci }, { localStateDir: options.localStateDir }));
     for (const stack of stacks) SecurityChecks.attach(stack, { production: env.production });
   }

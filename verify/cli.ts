@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { EnvironmentConfig } from '../config';
 import { validateEnvironments } from '../config';
+import { RAM_ROLE_SESSION_SECONDS } from '../core/ranges';
+import { MIN_DURATION_SECONDS } from '../emulator/sts';
 import { defaultLockPath, readLockFile } from '../lookups/lock-file';
 import type { LockFile } from '../core/issuer-facts';
 import { startLocalStack } from './local';
@@ -125,7 +127,9 @@ export async function runVerifyCli(argv: readonly string[], context: VerifyCliCo
   const env = context.environments.find((e) => e.name === values.env);
   if (!env) return usage(`--env ${values.env} is not a configured environment (configured: ${context.environments.map((e) => e.name).join(', ')})`);
   const duration = Number(values.duration);
-  if (!Number.isInteger(duration) || duration < 900 || duration > 43200) return usage(`--duration must be whole seconds from 900 to 43200, got ${values.duration}`);
+  if (!Number.isInteger(duration) || duration < MIN_DURATION_SECONDS || duration > RAM_ROLE_SESSION_SECONDS.max) {
+    return usage(`--duration must be whole seconds from ${MIN_DURATION_SECONDS} to ${RAM_ROLE_SESSION_SECONDS.max}, got ${values.duration}`);
+  }
   for (const flag of ['sts-endpoint', 'token-endpoint'] as const) {
     const value = values[flag];
     if (value !== undefined && !/^https?:\/\/[^\s/]+/.test(value)) return usage(`--${flag} must be an http(s) URL, got ${value}`);

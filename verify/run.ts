@@ -6,6 +6,7 @@
  * Tokens, secrets and credentials never reach a row.
  */
 import { Agent, type Dispatcher, request } from 'undici';
+import { DEFAULT_REQUEST_STAGE } from '../core/stages';
 import type { RouteCheck, VerifyClient, VerifyPlan } from './plan';
 import { assumeRoleWithOidc } from './sts-client';
 import { type ClientCredentialsResult, requestClientCredentialsToken, scopesOf } from './token-client';
@@ -206,7 +207,7 @@ function meets(expect: 'success' | 'forbidden' | 'unauthorized', status: number)
 async function callRoute(baseUrl: string, route: RouteCheck, token: string | undefined, dispatcher: Dispatcher | undefined): Promise<{ status?: number; got: string }> {
   const url = new URL(route.path, baseUrl);
   const headers: Record<string, string> = {};
-  if (route.stage !== 'RELEASE') headers['x-ca-stage'] = route.stage;
+  if (route.stage !== DEFAULT_REQUEST_STAGE) headers['x-ca-stage'] = route.stage;
   if (token !== undefined) {
     if (route.token.location === 'query') url.searchParams.set(route.token.parameter, token);
     else headers[route.token.parameter.toLowerCase()] = route.token.parameter.toLowerCase() === 'authorization' ? `Bearer ${token}` : token;

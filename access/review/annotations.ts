@@ -2,14 +2,15 @@
  * Suppressions and security findings between two versions, read from the annotations cdktf
  * records per stack in `manifest.json`: the security checks log each suppressed finding as an
  * info annotation `<rule>[<finding>]: suppressed: <reason>` and each warning as
- * `<rule>[<finding>]: <info> <explanation>`. A suppression that suppresses nothing leaves no
- * annotation, so it is not visible here.
+ * `<rule>[<finding>]: <info> <explanation>`, and a suppression that covers no finding as the
+ * warning `Unused suppression <rule>[...]: ... (reason given: "<reason>") ...`.
  */
 import type { AccessChange } from '../model';
 import type { StackAnnotation, SynthesizedStack } from '../synth-output';
 
 const SUPPRESSED = /^([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+)(\[.*?\])?: suppressed: ([\s\S]*)$/;
 const FINDING = /^([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+)(\[.*?\])?: ([\s\S]*)$/;
+const UNUSED = /^Unused suppression ([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+)(\[.*?\])?: [\s\S]*?\(reason given: ("(?:[^"\\]|\\.)*")\)/;
 
 interface Entry {
   readonly key: string;
@@ -26,7 +27,8 @@ function entries(annotations: readonly StackAnnotation[], level: StackAnnotation
     const m = pattern.exec(a.message);
     if (!m || (pattern === FINDING && SUPPRESSED.test(a.message))) continue;
     const label = `${m[1]}${m[2] ?? ''}`;
-    out.set(`${a.path}\u0000${label}`, { key: `${a.path}\u0000${label}`, rule: m[1], label, path: a.path, text: m[3] });
+    const text = pattern === UNUSED ? `${JSON.parse(m[3]) as string} (unused: it covers no finding today)` : m[3];
+    out.set(`${a.path}\u0000${label}`, { key: `${a.path}\u0000${label}`, rule: m[1], label, path: a.path, text });
   }
   return out;
 }
@@ -36,9 +38,7 @@ export function annotationChanges(stack: string, base: SynthesizedStack | undefi
   const out: AccessChange[] = [];
   const b = base?.annotations ?? [];
   const h = head?.annotations ?? [];
-  const compare = (level: StackAnnotation['level'], pattern: RegExp, category: 'suppression' | 'finding'): void => {
-    const before = entries(b, level, pattern);
-    const after = entries(h, level, pattern);
+  const compare = (before: Map<string, Entry>, after: Map<string, Entry>, category: 'suppression' | 'finding'): void => {
     for (const [key, e] of after) {
       const old = before.get(key);
       if (!old) {
@@ -60,7 +60,8 @@ export function annotationChanges(stack: string, base: SynthesizedStack | undefi
       });
     }
   };
-  compare('info', SUPPRESSED, 'suppression');
-  compare('warn', FINDING, 'finding');
+  const suppressions = (list: readonly StackAnnotation[]) => new Map([...entries(list, 'info', SUPPRESSED), ...entries(list, 'warn', UNUSED)]);
+  compare(suppressions(b), suppressions(h), 'suppression');
+  compare(entries(b, 'warn', FINDING), entries(h, 'warn', FINDING), 'finding');
   return out;
 }

@@ -82,10 +82,14 @@ export function findReplacements(base: SynthesizedStack, head: SynthesizedStack,
 
 const AUTH_PLUGINS = ['jwtAuth', 'accessControl'];
 
-/** Review lines for the replacements of one stack, with what happens between destroy and create. */
-export function replacementChanges(stack: string, replacements: readonly Replacement[], head: SynthesizedStack): AccessChange[] {
+/**
+ * Review lines for the replacements of one stack, with what happens between destroy and create:
+ * what the destroyed resource did (read from `base`) is missing until its successor exists.
+ */
+export function replacementChanges(stack: string, replacements: readonly Replacement[], base: SynthesizedStack, head: SynthesizedStack): AccessChange[] {
   if (replacements.length === 0) return [];
   const byAddress = new Map(head.resources.map((r) => [r.address, r]));
+  const before = new Map(base.resources.map((r) => [r.address, r]));
   const gateway = head.resources.some((r) => r.type.startsWith('alicloud_api_gateway_')) ? loadGatewayBindings(head.json) : undefined;
   const target = (value: unknown) => {
     const ref = parseReference(value);
@@ -104,12 +108,14 @@ export function replacementChanges(stack: string, replacements: readonly Replace
     switch (r.type) {
       case 'alicloud_api_gateway_plugin_attachment':
       case 'alicloud_api_gateway_group_plugin_attachment': {
-        const plugin = target(r.config.plugin_id);
+        // The binding that goes away is the old one.
+        const old = (before.get(r.address) ?? r).config;
+        const plugin = target(old.plugin_id);
         const pluginType = String(plugin?.config.plugin_type ?? 'unknown');
-        const stage = String(r.config.stage_name);
+        const stage = String(old.stage_name);
         const groupLevel = r.type === 'alicloud_api_gateway_group_plugin_attachment';
-        const what = groupLevel ? `every API of group ${nameOf(target(r.config.group_id), r.config.group_id)}` : `API ${nameOf(target(r.config.api_id), r.config.api_id)}`;
-        const apiAddress = parseReference(r.config.api_id)?.address;
+        const what = groupLevel ? `every API of group ${nameOf(target(old.group_id), old.group_id)}` : `API ${nameOf(target(old.api_id), old.api_id)}`;
+        const apiAddress = parseReference(old.api_id)?.address;
         const api = gateway?.apis.find((a) => a.address === apiAddress);
         const fallback = !groupLevel && api && gateway?.bindings.some((b) => b.scope === 'group' && b.targetKey === api.groupKey && b.stage === stage && gateway.plugins.get(b.pluginKey)?.pluginType === pluginType);
         if (fallback) {

@@ -57,7 +57,7 @@ export function reviewChanges(input: ReviewInput): Review {
     }
     changes.push(...annotationChanges(name, b, h));
     if (b && h) {
-      changes.push(...replacementChanges(name, findReplacements(b, h), h));
+      changes.push(...replacementChanges(name, findReplacements(b, h), b, h));
       changes.push(...neutralAttributeChanges(name, b, h));
     }
   }

@@ -7,6 +7,7 @@
  * plus one value no condition names ("an unlisted client"). A scope requirement is found by
  * dropping one scope at a time from a token that is let through.
  */
+import { ExpressionError, evaluateCondition } from '../../constructs';
 import { type AccessControlConfig, EmulatorUnsupportedError, decideAccessControl } from '../../emulator';
 
 /** A client allowed by an access-control script, with what its token must carry. */
@@ -19,6 +20,8 @@ export interface ProbedCaller {
   readonly scopesAllOf: readonly string[];
   /** Scopes of which the token must carry at least one (in addition to {@link scopesAllOf}). */
   readonly scopesAnyOf: readonly string[];
+  /** Other claims the rules check (e.g. `iss`), with the values accepted (`*` = any). */
+  readonly claims?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** Outcome of {@link probeAccessControl}. */
@@ -61,7 +64,16 @@ function probe(config: AccessControlConfig, request: ProbeRequest): { callers: P
   for (const [name, location] of Object.entries(config.parameters)) {
     const m = /^token:(.+)$/i.exec(location);
     if (m) claimOf.set(name, m[1]);
-    else notes.push(`condition input ${name} = ${location} is not a token claim; probes leave it absent`);
+    else if (!/^(method|path)(:|$)/i.test(location)) notes.push(`condition input ${name} = ${location} is not a token claim; probes leave it absent`);
+  }
+  for (const rule of config.rules) {
+    try {
+      evaluateCondition(rule.condition, Object.fromEntries(Object.keys(config.parameters).map((name) => [name, ''])));
+    } catch (error) {
+      if (!(error instanceof ExpressionError)) throw error;
+      // The emulator skips such a rule: the widest reading of what the gateway might do.
+      notes.push(`rule ${rule.name} cannot be evaluated (${error.message}); read as skipped, the widest reading`);
+    }
   }
   const literals = literalsByParameter(config);
   const claims = [...new Set(claimOf.values())];
@@ -112,11 +124,18 @@ function probe(config: AccessControlConfig, request: ProbeRequest): { callers: P
     if (!decide(token(sample, scopesAllOf, scopeClaims))) {
       scopesAnyOf = scopes.filter((s) => !scopesAllOf.includes(s) && decide(token(sample, [...scopesAllOf, s], scopeClaims)));
     }
+    const claimsChecked: Record<string, string[]> = {};
+    for (const { claim } of dimensions) {
+      if (claim === clientClaim || claim === 'aud') continue;
+      const accepted = [...new Set(combos.map((c) => c[claim]))];
+      claimsChecked[claim] = accepted.includes(UNLISTED) ? ['*'] : accepted.sort();
+    }
     callers.push({
       client: client === UNLISTED ? '*' : client,
       audiences: audiences.includes(UNLISTED) ? ['*'] : audiences.sort(),
       scopesAllOf,
       scopesAnyOf,
+      ...(Object.keys(claimsChecked).length > 0 ? { claims: claimsChecked } : {}),
     });
   }
   return { callers, notes };

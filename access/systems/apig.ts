@@ -3,7 +3,7 @@
  * attached to, the rule mode (whitelist: everything needs a token except the exempt paths;
  * blacklist: only the listed paths need one), and the trusted issuer, subject and keys.
  */
-import { jwkThumbprint } from '../jwk-thumbprint';
+import { jwkThumbprint } from '../../lookups/jwk-thumbprint';
 import type { AccessChange, AccessSystem, Effect, MermaidBuilder } from '../model';
 import type { SynthesizedStack } from '../synth-output';
 

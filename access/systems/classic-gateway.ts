@@ -5,7 +5,7 @@
  * decide them.
  */
 import { parsePluginData, isTrue } from '../../constructs/apigateway/plugin-script';
-import { jwkThumbprint } from '../jwk-thumbprint';
+import { jwkThumbprint } from '../../lookups/jwk-thumbprint';
 import type { AccessChange, AccessSystem, Effect, MermaidBuilder } from '../model';
 import type { SynthesizedStack } from '../synth-output';
 import { type ProbedCaller, probeAccessControl } from './access-control-probe';
@@ -175,6 +175,7 @@ export function describeCaller(c: ProbedCaller): string {
   if (c.scopesAnyOf.length > 0) parts.push(`one of ${c.scopesAnyOf.join(' | ')}`);
   if (c.scopesAllOf.length === 0 && c.scopesAnyOf.length === 0) parts.push('no scope required');
   if (c.audiences.length > 0) parts.push(`aud ${c.audiences.join(', ')}`);
+  for (const [claim, values] of Object.entries(c.claims ?? {})) parts.push(`${claim} ${values.join(', ')}`);
   return `${who} (${parts.join('; ')})`;
 }
 
@@ -187,15 +188,26 @@ function jwtSummary(j: JwtSettings | undefined): string {
   ];
   if (j.bypassEmptyToken) flags.push('empty token bypass');
   flags.push(`key ${j.keyIds.join(', ')}`);
+  flags.push(`${j.binding}-level ${j.plugin}`);
   return flags.join(', ');
+}
+
+/** Which plugins are in effect and where they are bound, e.g. `accessControl: api-level x`. */
+function pluginsSummary(r: GatewayRoute): string {
+  const list = [
+    ...(r.accessControl ? [`accessControl ${r.accessControl.binding}-level ${r.accessControl.plugin}`] : []),
+    ...(r.throttling ? [`trafficControl ${r.throttling.limit} (${r.throttling.binding}-level)`] : []),
+    ...r.otherPlugins.map((o) => `${o.type} ${o.binding}-level ${o.plugin}`),
+  ];
+  return list.join('<br>') || 'none';
 }
 
 function markdown(model: ClassicGatewayAccess): string {
   const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-  const lines = ['| API | request | stage | who gets through | JWT | throttling |', '|---|---|---|---|---|---|'];
+  const lines = ['| API | request | stage | who gets through | JWT | other plugins |', '|---|---|---|---|---|---|'];
   for (const r of model.routes) {
     const who = r.callers === null ? '**unknown**' : r.callers.length === 0 ? 'nobody' : r.callers.map(describeCaller).join('<br>');
-    lines.push(`| ${cell(r.api)} | ${cell(`${r.method} ${r.path}`)} | ${r.stage} | ${cell(who)} | ${cell(jwtSummary(r.jwt))} | ${r.throttling ? cell(r.throttling.limit) : 'none'} |`);
+    lines.push(`| ${cell(r.api)} | ${cell(`${r.method} ${r.path}`)} | ${r.stage} | ${cell(who)} | ${cell(jwtSummary(r.jwt))} | ${cell(pluginsSummary(r))} |`);
   }
   const notes = [...new Set(model.routes.flatMap((r) => r.notes.map((n) => `${r.api} on ${r.stage}: ${n}`))), ...model.warnings];
   if (notes.length > 0) lines.push('', ...notes.map((n) => `- ${n}`));
@@ -285,6 +297,14 @@ function diffRoute(b: GatewayRoute, r: GatewayRoute, push: Push): void {
       const audRemoved = p.audiences.filter((a) => !c.audiences.includes(a));
       if (audAdded.length > 0 || (p.audiences.length > 0 && c.audiences.length === 0)) push('widens', 'trust', r, `${who(client)}: audience ${audAdded.join(', ') || 'no longer checked'} accepted`, { client, audiencesAdded: audAdded });
       if (audRemoved.length > 0 && c.audiences.length > 0) push('narrows', 'trust', r, `${who(client)}: audience ${audRemoved.join(', ')} no longer accepted`, { client, audiencesRemoved: audRemoved });
+      for (const claim of new Set([...Object.keys(p.claims ?? {}), ...Object.keys(c.claims ?? {})])) {
+        const was = p.claims?.[claim] ?? ['*'];
+        const now = c.claims?.[claim] ?? ['*'];
+        const added = now.filter((v) => !was.includes(v) && !was.includes('*'));
+        const removed = was.filter((v) => !now.includes(v) && !now.includes('*'));
+        if (added.length > 0 || (now.includes('*') && !was.includes('*'))) push('widens', 'trust', r, `${who(client)}: ${claim} ${was.join(', ')} → ${now.join(', ')}`, { client, claim, before: was, after: now });
+        else if (removed.length > 0 || (was.includes('*') && !now.includes('*'))) push('narrows', 'trust', r, `${who(client)}: ${claim} ${was.join(', ')} → ${now.join(', ')}`, { client, claim, before: was, after: now });
+      }
     }
     for (const [client, p] of prev) {
       if (!next.has(client)) push('narrows', 'access', r, `${describeCaller(p)} can no longer call it`, { client });

@@ -3,6 +3,7 @@
  * conditions: subjects, audiences and their operators) → policies the role holds.
  */
 import { parseReference } from '../../core/expressions';
+import { loadFederationStack } from '../../emulator';
 import type { AccessChange, AccessSystem, Effect, MermaidBuilder } from '../model';
 import type { StackResource, SynthesizedStack } from '../synth-output';
 
@@ -75,41 +76,33 @@ export interface RamFederationAccess {
 }
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined || v === null ? [] : [String(v)]);
-const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined);
+
+/** Account id for the ARNs of the STS emulator's reading; only the names in them are used here. */
+const ANY_ACCOUNT = '0';
 
 function extract(stack: SynthesizedStack): RamFederationAccess | undefined {
-  const of = (type: string) => stack.resources.filter((r) => r.type === type);
-  const providerResources = of('alicloud_ims_oidc_provider');
-  const roleResources = of('alicloud_ram_role');
-  if (providerResources.length === 0 && roleResources.length === 0) return undefined;
+  if (!stack.resources.some((r) => r.type === 'alicloud_ims_oidc_provider' || r.type === 'alicloud_ram_role')) return undefined;
+  // The STS emulator's reading of the federation stack: providers, roles, trust policies with
+  // provider references replaced by ARNs.
+  const federation = loadFederationStack(stack.json, ANY_ACCOUNT);
   const byAddress = new Map(stack.resources.map((r) => [r.address, r]));
-  const providers = providerResources.map((r): OidcProviderAccess => ({
-    name: String(r.config.oidc_provider_name ?? r.address),
-    address: r.address,
-    issuerUrl: String(r.config.issuer_url ?? ''),
-    fingerprints: strings(r.config.fingerprints).sort(),
-    clientIds: strings(r.config.client_ids).sort(),
-    issuanceLimitHours: num(r.config.issuance_limit_time),
+  const providers = federation.providers.map((p): OidcProviderAccess => ({
+    name: p.name,
+    address: p.address,
+    issuerUrl: p.issuerUrl,
+    fingerprints: [...p.fingerprints].sort(),
+    clientIds: [...p.clientIds].sort(),
+    issuanceLimitHours: p.issuanceLimitHours,
   }));
-  const providerName = (principal: string): string => {
-    const ref = parseReference(principal);
-    if (ref) {
-      const target = byAddress.get(ref.address);
-      return target?.type === 'alicloud_ims_oidc_provider' ? String(target.config.oidc_provider_name ?? ref.address) : principal;
-    }
-    const m = /:oidc-provider\/(.+)$/.exec(principal);
-    return m ? m[1] : principal;
-  };
-  const attachments = of('alicloud_ram_role_policy_attachment');
-  const roles = roleResources.map((r): RoleAccess => {
-    const name = String(r.config.role_name ?? r.config.name ?? r.address);
-    const refersToRole = (value: unknown) => parseReference(value)?.address === r.address || value === name;
+  const attachments = stack.resources.filter((r) => r.type === 'alicloud_ram_role_policy_attachment');
+  const roles = federation.roles.map((r): RoleAccess => {
+    const refersToRole = (value: unknown) => parseReference(value)?.address === r.address || value === r.name;
     const policies = attachments.filter((a) => refersToRole(a.config.role_name)).map((a) => policyGrant(a, byAddress));
     return {
-      name,
+      name: r.name,
       address: r.address,
-      maxSessionSeconds: num(r.config.max_session_duration),
-      trust: readTrust(r.config.assume_role_policy_document ?? r.config.document, providerName),
+      maxSessionSeconds: r.maxSessionDurationSeconds,
+      trust: r.trustPolicy === undefined ? null : readTrust(r.trustPolicy),
       policies: policies.sort((x, y) => x.name.localeCompare(y.name)),
     };
   });
@@ -117,6 +110,12 @@ function extract(stack: SynthesizedStack): RamFederationAccess | undefined {
     providers: providers.sort((a, b) => a.name.localeCompare(b.name)),
     roles: roles.sort((a, b) => a.name.localeCompare(b.name)),
   };
+}
+
+/** `acs:ram::<uid>:oidc-provider/<name>` → `<name>`; any other principal as written. */
+function providerName(principal: string): string {
+  const m = /:oidc-provider\/(.+)$/.exec(principal);
+  return m ? m[1] : principal;
 }
 
 function policyGrant(attachment: StackResource, byAddress: ReadonlyMap<string, StackResource>): PolicyGrant {
@@ -150,14 +149,7 @@ function policyStatements(document: unknown): string[] | undefined {
   return out.sort();
 }
 
-function readTrust(document: unknown, providerName: (principal: string) => string): TrustStatement[] | null {
-  if (typeof document !== 'string') return null;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(document);
-  } catch {
-    return null;
-  }
+function readTrust(parsed: unknown): TrustStatement[] {
   const raw = parsed && typeof parsed === 'object' ? (parsed as { Statement?: unknown }).Statement : undefined;
   const list = Array.isArray(raw) ? raw : raw ? [raw] : [];
   const out: TrustStatement[] = [];

@@ -1,12 +1,16 @@
 // @vitest-environment jsdom
 // Mermaid sanitizes labels with DOMPurify, which needs a DOM; jsdom provides one under Node.
+import { Testing } from 'cdktf';
 import { describe, expect, test } from 'vitest';
-import { buildAccessMap, renderAccessMapMarkdown, renderMermaid } from '../../access';
+import { buildAccessMap, parseStack, renderAccessMapMarkdown, renderMermaid } from '../../access';
 import type { ClassicGatewayAccess, RamFederationAccess } from '../../access';
 import { ENVIRONMENTS } from '../../config';
 import { defaultLockPath, readLockFile } from '../../lookups/lock-file';
 import type { LockFile } from '../../core/issuer-facts';
-import { SEED_CLIENT_ID, TEST_AUDIENCE, TEST_ISSUER } from '../util';
+import { ApigAuthorization, ApigJwtAuthentication } from '../../constructs';
+import { SEED_CLIENT_ID, TEST_AUDIENCE, TEST_ISSUER, testServer } from '../util';
+import { apigTestStack, testGateway } from '../constructs/apig/helpers';
+import { ociTestStack, seedDeployment } from '../constructs/oci/helpers';
 import { OTHER_CLIENT_ID, fixtureEnv, synthEnvironments } from './support';
 
 async function parseMermaid(text: string): Promise<unknown> {
@@ -29,6 +33,21 @@ describe('access map', () => {
     expect(block).toBeDefined();
     await expect(parseMermaid(block as string)).resolves.toMatchObject({ diagramType: 'flowchart-v2' });
     expect(block).toMatch(/client app_provisioning_demo/);
+  });
+
+  test('a map with every system (classic gateway, RAM, APIG, OCI) renders as a diagram the Mermaid parser accepts', async () => {
+    // GIVEN fixture stacks of each system
+    const apig = apigTestStack();
+    new ApigJwtAuthentication(apig, 'GlobalJwt', { gateway: testGateway(apig), server: testServer(apig), policyName: 'm2m-jwt', authorization: ApigAuthorization.whitelist([{ domain: 'api.example.com', path: '/health' }]) });
+    const oci = ociTestStack();
+    seedDeployment(oci);
+    const fixture = synthEnvironments([fixtureEnv()]);
+    const app = { dir: '', stacks: [...fixture.stacks, parseStack('apig-fx', JSON.parse(Testing.synth(apig))), parseStack('oci-fx', JSON.parse(Testing.synth(oci)))] };
+    // WHEN
+    const map = buildAccessMap(app);
+    // THEN
+    expect(map.stacks.map((s) => Object.keys(s.systems)).flat().sort()).toEqual(['apig', 'apigateway', 'oci', 'ram']);
+    await expect(parseMermaid(renderMermaid(map))).resolves.toMatchObject({ diagramType: 'flowchart-v2' });
   });
 
   test('the Mermaid parser used here rejects a broken diagram (the check is not vacuous)', async () => {
@@ -59,7 +78,7 @@ describe('access map', () => {
     // THEN
     expect(routes.map((r) => `${r.api} ${r.method} ${r.path} ${r.stage}`)).toEqual(['list_orders GET /orders RELEASE', 'list_orders GET /orders TEST']);
     for (const r of routes) {
-      expect(r.callers).toEqual([{ client: SEED_CLIENT_ID, audiences: [TEST_AUDIENCE], scopesAllOf: ['orders:read', 'orders:write'], scopesAnyOf: [] }]);
+      expect(r.callers).toEqual([{ client: SEED_CLIENT_ID, audiences: [TEST_AUDIENCE], scopesAllOf: ['orders:read', 'orders:write'], scopesAnyOf: [], claims: { iss: [TEST_ISSUER] } }]);
       expect(r.jwt).toMatchObject({ tokenLocation: 'header Authorization', preventJtiReplay: true, ignoreExpirationCheck: false, bypassEmptyToken: false });
       expect(r.jwt?.keyThumbprints).toEqual(['Ly7lCyRbWVKIGPBoGhEFV4MF-1JUrkRfJsZSsiMTDd8']);
     }

@@ -2,9 +2,9 @@ import { generateKeyPairSync } from 'node:crypto';
 import { calculateJwkThumbprint } from 'jose';
 import type { JWK } from 'jose';
 import { describe, expect, test } from 'vitest';
-import { reviewChanges, renderReviewMarkdown } from '../../access';
-import type { AccessChange, Review } from '../../access';
-import { OidcProvider, OidcRole } from '../../constructs';
+import { parseStack, reviewChanges, renderReviewMarkdown } from '../../access';
+import type { AccessChange, Review, SynthesizedApp } from '../../access';
+import { OidcProvider, OidcRole, Suppressions } from '../../constructs';
 import type { LockFile } from '../../core/issuer-facts';
 import { SEED_CLIENT_ID, TEST_FACTS, TEST_ISSUER, testLock, testServer } from '../util';
 import { OTHER_CLIENT_ID, fixtureEnv, synthEnvironments, synthStack } from './support';
@@ -17,6 +17,19 @@ function review(base = synthEnvironments([BASE]), head = synthEnvironments([BASE
 }
 
 const widening = (r: Review): AccessChange[] => r.changes.filter((c) => c.effect === 'widens');
+
+/** A copy of `app` with the gateway stack's JSON edited (as a hand-edited or older synth would be). */
+function edit(app: SynthesizedApp, change: (json: { resource: Record<string, unknown> }) => void): SynthesizedApp {
+  return {
+    ...app,
+    stacks: app.stacks.map((s) => {
+      if (s.name !== 'gateway-fx') return s;
+      const json = structuredClone(s.json) as { resource: Record<string, unknown> };
+      change(json);
+      return parseStack(s.name, json, s.annotations);
+    }),
+  };
+}
 
 describe('reviewChanges', () => {
   test('reports nothing when base and head are the same', () => {
@@ -99,6 +112,22 @@ describe('reviewChanges', () => {
     }));
   });
 
+  test('a suppression that covers no finding is listed with its reason, as unused', () => {
+    // GIVEN a role with exact subjects, then the same role with a suppression of RAM-OIDC4
+    const build = (suppress: boolean) => synthStack((stack) => {
+      const provider = OidcProvider.forM2mServer(stack, 'Provider', testServer(stack), { oidcProviderName: 'fx-provider' });
+      const role = new OidcRole(stack, 'Role', { provider, roleName: 'fx-role', allowedSubjects: [SEED_CLIENT_ID] });
+      if (suppress) Suppressions.add(role, [{ id: 'RAM-OIDC4', reason: 'Shards are planned for Q3 (#91)' }]);
+    });
+    // WHEN
+    const result = review(build(false), build(true));
+    // THEN
+    expect(result.changes).toEqual([expect.objectContaining({
+      effect: 'widens', category: 'suppression', subject: 'fixture/Role',
+      summary: 'suppression of RAM-OIDC4 added, reason: Shards are planned for Q3 (#91) (unused: it covers no finding today)',
+    })]);
+  });
+
   test('a signing key rotation is listed, in the lock and as the key the gateway trusts', async () => {
     // GIVEN the issuer's key replaced by a new one
     const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -133,21 +162,41 @@ describe('reviewChanges', () => {
     });
   });
 
-  test('replacing a jwtAuth binding widens: the API runs without token verification meanwhile', () => {
-    // GIVEN an API whose request method changes is the same API (same address), but a changed
-    // stage list re-creates nothing; a renamed group does not replace attachments. A changed
-    // plugin type does: simulate it on the synthesized JSON of the head.
+  /** The app with the stage's jwtAuth binding of list_orders moved from TEST to PRE (stage_name is ForceNew). */
+  function withJwtBindingMoved(app: SynthesizedApp): SynthesizedApp {
+    return edit(app, (json) => {
+      const attachments = json.resource.alicloud_api_gateway_plugin_attachment as Record<string, Record<string, unknown>>;
+      const jwt = Object.values(attachments).find((a) => String(a.plugin_id).includes('Jwt')) as Record<string, unknown>;
+      jwt.stage_name = 'PRE';
+    });
+  }
+
+  /** The app without group-level plugin bindings (no deny-first baseline). */
+  function withoutGroupBindings(app: SynthesizedApp): SynthesizedApp {
+    return edit(app, (json) => { delete json.resource.alicloud_api_gateway_group_plugin_attachment; });
+  }
+
+  test('replacing an API-level jwtAuth binding is neutral while the group-level baseline covers the gap', () => {
+    // GIVEN the fixture gateway (with its group-level deny-first baseline)
     const base = synthEnvironments([BASE]);
-    const head = synthEnvironments([BASE]);
-    const stack = head.stacks.find((s) => s.name === 'gateway-fx');
-    const attachment = stack?.resources.find((r) => r.type === 'alicloud_api_gateway_plugin_attachment' && String(r.config.plugin_id).includes('Jwt'));
-    (attachment?.config as Record<string, unknown>).stage_name = 'PRE';
     // WHEN
-    const result = review(base, head);
+    const result = review(base, withJwtBindingMoved(base));
+    // THEN
+    expect(result.changes).toContainEqual(expect.objectContaining({
+      effect: 'neutral', category: 'replacement',
+      summary: expect.stringMatching(/stage_name "TEST" → "PRE" \(ForceNew\).*the group-level jwtAuth plugin applies to API list_orders on TEST/),
+    }));
+  });
+
+  test('replacing a jwtAuth binding without a group-level one widens: the API runs without token verification meanwhile', () => {
+    // GIVEN a gateway without group-level bindings
+    const base = withoutGroupBindings(synthEnvironments([BASE]));
+    // WHEN
+    const result = review(base, withJwtBindingMoved(base));
     // THEN
     expect(result.changes).toContainEqual(expect.objectContaining({
       effect: 'widens', category: 'replacement',
-      summary: expect.stringMatching(/stage_name "TEST" → "PRE" \(ForceNew\).*without its jwtAuth plugin/),
+      summary: expect.stringMatching(/stage_name "TEST" → "PRE" \(ForceNew\).*API list_orders on TEST runs without its jwtAuth plugin \(tokens are not verified\)/),
     }));
   });
 

@@ -16,7 +16,7 @@ import { DEV, validateEnvironments } from '../../config';
 import type { DemoIssuer } from '../../demo-issuer/demo-issuer';
 import { exampleDemoClients, startExampleDemoIssuer } from '../../demo-issuer/example';
 import { DEMO_FIXED_ISSUER } from '../../demo-issuer/fixtures';
-import { type EmulatorServer, GatewayEmulator, OciGatewayEmulator, startEmulatorServer } from '../../emulator';
+import { ApigEmulator, type EmulatorServer, GatewayEmulator, OciGatewayEmulator, startEmulatorServer } from '../../emulator';
 import { IssuerChangeKind } from '../../lookups/changes';
 import { LOCK_FILE_NAME, readLockFile } from '../../lookups/lock-file';
 import { SILENT_LOGGER, prepareLookups } from '../../lookups/prepare';
@@ -159,5 +159,22 @@ describe('the example\'s OCI side (oci-dev through the OCI emulator, same demo i
 
   test('allows the provisioning client PUT /users-api/users', async () => {
     expect(await ociCall('PUT', '/users-api/users', await token(provisioning, demo!.requestScope()))).toMatchObject({ status: 200, decision: 'ALLOW' });
+  });
+});
+
+describe('the example\'s cloud-native APIG environment (apig-dev, seed 001)', () => {
+  const apig = () => ApigEmulator.fromFile(path.join(tmp.file('cdktf.out'), 'stacks', 'apig-dev', 'cdk.tf.json'));
+  const call = (route: string, headers: Record<string, string> = {}) => apig().handle({ host: 'api.dev.example.com', method: 'GET', path: route, headers });
+
+  test('lets the whitelisted /health through without a token and answers 401 elsewhere without one', async () => {
+    expect(await call('/health')).toMatchObject({ status: 200, decision: 'ALLOW' });
+    expect(await call('/users/1')).toMatchObject({ status: 401, decision: 'DENY' });
+  });
+
+  test('allows the seed client (the pinned sub) with its real bearer token and refuses the provisioning client (wrong sub)', async () => {
+    const seed = await token(reporting, `${DEV.m2mServer.audience}|user:read:one`);
+    expect(await call('/users/1', { Authorization: `Bearer ${seed}` })).toMatchObject({ status: 200, decision: 'ALLOW' });
+    const other = await token(provisioning, `${DEV.m2mServer.audience}|user:read:one`);
+    expect(await call('/users/1', { Authorization: `Bearer ${other}` })).toMatchObject({ status: 401, reason: expect.stringMatching(/claim sub rejected/) });
   });
 });

@@ -8,7 +8,7 @@ import { ENVIRONMENTS } from '../../config';
 const ROOT = join(__dirname, '..', '..');
 const LOCK = join(ROOT, 'lookups.lock.json');
 /** The stacks the user's config/ yields (never a fixed list: adding an environment keeps this green). */
-const ALIBABA_STACKS = ENVIRONMENTS.flatMap((env) => [`gateway-${env.name}`, `federation-${env.name}`]);
+const ALIBABA_STACKS = ENVIRONMENTS.flatMap((env) => [`gateway-${env.name}`, `federation-${env.name}`, ...(env.apig ? [`apig-${env.name}`] : [])]);
 /** `oci-<env>` for each environment with an OCI side. */
 const OCI_STACKS = ENVIRONMENTS.flatMap((env) => (env.oci ? [`oci-${env.name}`] : []));
 const STACKS = [...ALIBABA_STACKS, ...OCI_STACKS].sort();

@@ -37,8 +37,8 @@ beforeAll(async () => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('the actual config/ (invariants only)', () => {
-  test('every environment yields its gateway and federation stacks (and oci-<env> with an oci section), all schema-valid', () => {
-    const expected = ENVIRONMENTS.flatMap((env) => [`gateway-${env.name}`, `federation-${env.name}`, ...(env.oci ? [`oci-${env.name}`] : [])]).sort();
+  test('every environment yields its gateway and federation stacks (and apig-<env> / oci-<env> when configured), all schema-valid', () => {
+    const expected = ENVIRONMENTS.flatMap((env) => [`gateway-${env.name}`, `federation-${env.name}`, ...(env.apig ? [`apig-${env.name}`] : []), ...(env.oci ? [`oci-${env.name}`] : [])]).sort();
     expect(summary.stacks.map((s) => s.stack).sort()).toEqual(expected);
   });
 

@@ -113,16 +113,20 @@ describe('prepareLookups', () => {
     expect(existsSync(lockPath)).toBe(false);
   });
 
-  test('defaults to CI mode when CI=true', async () => {
+  test.each(['true', '1', 'yes', 'TRUE'])('defaults to CI mode when CI=%s: no lookup, no lock written', async (value) => {
     // GIVEN
     const previous = process.env.CI;
-    process.env.CI = 'true';
+    process.env.CI = value;
+    const lockPath = newLockPath();
+    const connectionsBefore = demo.connectionCount;
     try {
       // WHEN
-      const outcome = prepareLookups({ issuers: [{ issuer: demo.issuer }], lockPath: newLockPath(), logger: recordingLogger() });
+      const outcome = prepareLookups({ issuers: [{ issuer: demo.issuer }], lockPath, logger: recordingLogger() });
 
       // THEN
       await expect(outcome).rejects.toMatchObject({ code: LookupErrorCode.LOCK_MISSING_IN_CI });
+      expect(demo.connectionCount).toBe(connectionsBefore);
+      expect(existsSync(lockPath)).toBe(false);
     } finally {
       if (previous === undefined) delete process.env.CI;
       else process.env.CI = previous;

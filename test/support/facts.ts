@@ -16,7 +16,7 @@ export function issuerFacts(issuer = 'https://idp.example.com', overrides: Parti
     tokenEndpoint: `${issuer}/token`,
     hosts: [{ host: new URL(issuer).hostname, port: 443, presentedTop: certFact('a', 'CN=Intermediate'), root: certFact('b', 'CN=Test Root') }],
     fingerprints: ['a'.repeat(40)],
-    keys: [{ kid: 'k1', kty: 'EC', alg: 'ES256', use: 'sig', thumbprint: 'abc_-123', jwk: { crv: 'P-256', kty: 'EC', x: 'xx', y: 'yy' } }],
+    keys: [{ kid: 'k1', kty: 'EC', alg: 'ES256', use: 'sig', thumbprint: 'SEi9d4cBshuN6b_P6QJwjxHR1T8z7LazAFlYcaYHfcg', jwk: { crv: 'P-256', kty: 'EC', x: 'xx', y: 'yy' } }],
     ...overrides,
   };
 }

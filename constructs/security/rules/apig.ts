@@ -2,6 +2,7 @@ import { isUnresolvedValue as isUnresolved } from '../../../core/expressions';
 import { isCatchAllPath } from '../../apig/auth-rule-match';
 import { readJwtAuthPolicyConfig } from '../../apig/policy-config';
 import type { ParsedJwtAuthPolicyConfig } from '../../apig/policy-config';
+import { checkHttpsUrl } from '../../../core/https-url';
 import { PRIVATE_JWK_MEMBERS } from '../../../core/jwk';
 import { RuleLevel, RuleResult } from '../rule';
 import type { ResourceView, RuleOutcome, SecurityRule } from '../rule';
@@ -28,13 +29,7 @@ function isBlacklist(config: ParsedJwtAuthPolicyConfig): boolean {
 }
 
 function httpsUrl(value: string | undefined): boolean {
-  if (value === undefined) return false;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' && url.hostname !== '';
-  } catch {
-    return false;
-  }
+  return value !== undefined && checkHttpsUrl(value).defect === undefined;
 }
 
 /** `APIG-JWT1`: a JWTAuth policy must pin an https issuer and public keys from an https source. */

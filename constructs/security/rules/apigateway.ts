@@ -1,3 +1,4 @@
+import { type TerraformResources, buildBindingIndex } from '../../../core/binding-index';
 import { isUnresolvedValue as isUnresolved } from '../../../core/expressions';
 import { isReplaySettingAllowed } from '../../../core/jwt-replay';
 import { INSTANCE_TYPE_TAG, LIMITS, isTrue, parsePluginData, scriptBytes } from '../../apigateway/plugin-script';
@@ -7,8 +8,6 @@ import type { ResourceView, RuleContext, RuleOutcome, SecurityRule } from '../ru
 
 const API = 'alicloud_api_gateway_api';
 const PLUGIN = 'alicloud_api_gateway_plugin';
-const API_ATTACHMENT = 'alicloud_api_gateway_plugin_attachment';
-const GROUP_ATTACHMENT = 'alicloud_api_gateway_group_plugin_attachment';
 const UNPARSEABLE = 'plugin_data:unparseable';
 
 
@@ -54,34 +53,16 @@ export const anonymousApiProtected: SecurityRule = {
     if (!Array.isArray(stages) || stages.some((s) => typeof s !== 'string' || isUnresolved(s))) return RuleResult.UNRESOLVED;
     if (stages.length === 0) return RuleResult.COMPLIANT;
 
-    const types = new Map<string, Set<string>>();
-    const unknown = new Set<string>();
-    const note = (stage: unknown, pluginRef: unknown): void => {
-      if (typeof stage !== 'string' || isUnresolved(stage)) {
-        stages.forEach((s) => unknown.add(s as string));
-        return;
-      }
-      const plugin = context.referencedResource(pluginRef);
-      const type = plugin?.config.plugin_type;
-      if (typeof type !== 'string' || isUnresolved(type)) {
-        unknown.add(stage);
-        return;
-      }
-      const set = types.get(stage) ?? new Set<string>();
-      set.add(type);
-      types.set(stage, set);
-    };
-    for (const att of context.resourcesReferencing(API_ATTACHMENT, 'api_id', res)) note(att.config.stage_name, att.config.plugin_id);
-    const groupId = res.config.group_id;
-    if (typeof groupId === 'string') {
-      for (const att of context.resourcesWithAttribute(GROUP_ATTACHMENT, 'group_id', groupId)) note(att.config.stage_name, att.config.plugin_id);
-    }
+    const index = context.memo(buildBindingIndex, () => buildBindingIndex((context.synthesized.resource ?? {}) as TerraformResources));
+    const api = index.api(res.address);
+    if (!api) return RuleResult.UNRESOLVED;
     const findings: string[] = [];
     let unresolved = false;
     for (const stage of stages as string[]) {
-      const bound = types.get(stage);
-      if (bound?.has('jwtAuth') && bound.has('accessControl')) continue;
-      if (unknown.has(stage)) unresolved = true;
+      const effective = index.pluginsInEffect(api, stage.toUpperCase());
+      const bound = new Set(effective.plugins.map((p) => p.plugin.pluginType));
+      if (bound.has('jwtAuth') && bound.has('accessControl')) continue;
+      if (effective.unresolved.length > 0) unresolved = true;
       else findings.push(`stage:${stage}`);
     }
     if (findings.length > 0) return findings;

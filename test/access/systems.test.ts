@@ -1,0 +1,112 @@
+import { Testing } from 'cdktf';
+import type { TerraformStack } from 'cdktf';
+import { describe, expect, test } from 'vitest';
+import { buildAccessMap, parseStack, reviewChanges } from '../../access';
+import type { ApigAccess, ClassicGatewayAccess, OciAccess, SynthesizedApp } from '../../access';
+import {
+  AccessControlPlugin, Api, ApiGroup, ApigAuthorization, ApigJwtAuthentication, Backend, JwtAuthPlugin, Stage,
+} from '../../constructs';
+import { SEED_CLIENT_ID, TEST_ISSUER, testServer, testStack } from '../util';
+import { apigTestStack, testGateway } from '../constructs/apig/helpers';
+import { OCI_ISSUER, ociTestStack, seedDeployment } from '../constructs/oci/helpers';
+import { OTHER_CLIENT_ID } from './support';
+
+/** Synthesizes a construct-level stack (aspects on) and reads it like the commands read cdktf.out. */
+function appOf(stack: TerraformStack): SynthesizedApp {
+  return { dir: '', stacks: [parseStack(stack.node.id, JSON.parse(Testing.synth(stack)))] };
+}
+
+describe('classic gateway: group-level bindings', () => {
+  test('group-level jwtAuth and accessControl apply to every API of the group; an API-level plugin of the same type overrides the group one', () => {
+    // GIVEN a group-wide JWT check and a group-wide deny-all, and one API with its own access control
+    const stack = testStack();
+    const server = testServer(stack);
+    const reporting = server.addClient('Reporting', { clientId: SEED_CLIENT_ID, grantedScopes: ['user:read:one'] });
+    const other = server.addClient('Other', { clientId: OTHER_CLIENT_ID, grantedScopes: ['user:read:one'] });
+    const group = new ApiGroup(stack, 'Group', { groupName: 'group_fx', description: 'group' });
+    const backend = new Backend(stack, 'Backend', { address: 'https://backend.example.com', backendName: 'backend_fx' });
+    const open = new Api(stack, 'Open', { group, backend, apiName: 'open', path: '/open', backendPath: '/open', stages: [Stage.TEST] });
+    const closed = new Api(stack, 'Closed', { group, backend, apiName: 'closed', path: '/closed', backendPath: '/closed', stages: [Stage.TEST] });
+    new JwtAuthPlugin(stack, 'GroupJwt', { server }).bindToGroup(group, [Stage.TEST]);
+    AccessControlPlugin.denyAll(stack, 'DenyAll').bindToGroup(group, [Stage.TEST]);
+    new AccessControlPlugin(stack, 'OpenAcl', { m2m: { server, allowedClients: [reporting, other], requiredScopes: ['user:read:one'] } }).bindToApi(open, [Stage.TEST]);
+    // WHEN
+    const routes = (buildAccessMap(appOf(stack)).stacks[0].systems.apigateway as ClassicGatewayAccess).routes;
+    // THEN
+    const byApi = Object.fromEntries(routes.map((r) => [r.api, r]));
+    expect(byApi.open.jwt).toMatchObject({ binding: 'group' });
+    expect(byApi.open.accessControl).toMatchObject({ binding: 'api' });
+    expect(byApi.open.callers?.map((c) => c.client)).toEqual([OTHER_CLIENT_ID, SEED_CLIENT_ID].sort());
+    expect(byApi.closed.accessControl).toMatchObject({ binding: 'group' });
+    expect(byApi.closed.callers).toEqual([]);
+    expect(closed.node.id).toBe('Closed');
+  });
+});
+
+describe('classic gateway: replacement of an API-level binding under a group baseline', () => {
+  test('is neutral when a group-level plugin of the same type covers the gap', () => {
+    // GIVEN a group-wide deny-all and an API-level access control, whose binding is re-created
+    const build = () => {
+      const stack = testStack();
+      const server = testServer(stack);
+      const reporting = server.addClient('Reporting', { clientId: SEED_CLIENT_ID, grantedScopes: ['user:read:one'] });
+      const group = new ApiGroup(stack, 'Group', { groupName: 'group_fx', description: 'group' });
+      const backend = new Backend(stack, 'Backend', { address: 'https://backend.example.com', backendName: 'backend_fx' });
+      const api = new Api(stack, 'Open', { group, backend, apiName: 'open', path: '/open', backendPath: '/open', stages: [Stage.TEST, Stage.PRE] });
+      new JwtAuthPlugin(stack, 'GroupJwt', { server }).bindToGroup(group, [Stage.TEST, Stage.PRE]);
+      AccessControlPlugin.denyAll(stack, 'DenyAll').bindToGroup(group, [Stage.TEST, Stage.PRE]);
+      new AccessControlPlugin(stack, 'OpenAcl', { m2m: { server, allowedClients: [reporting], requiredScopes: ['user:read:one'] } }).bindToApi(api, [Stage.TEST]);
+      return appOf(stack);
+    };
+    const base = build();
+    const head = build();
+    const attachment = head.stacks[0].resources.find((r) => r.type === 'alicloud_api_gateway_plugin_attachment' && String(r.config.plugin_id).includes('OpenAcl'));
+    (attachment?.config as Record<string, unknown>).stage_name = 'PRE';
+    // WHEN
+    const replacement = reviewChanges({ base, head }).changes.find((c) => c.category === 'replacement');
+    // THEN
+    expect(replacement).toMatchObject({ effect: 'neutral', summary: expect.stringMatching(/the group-level accessControl plugin applies to API open on TEST/) });
+  });
+});
+
+describe('APIG JWTAuth', () => {
+  test('maps the rule mode and exempt paths; a newly exempt path widens', () => {
+    // GIVEN
+    const build = (exempt: { domain: string; path: string }[]) => {
+      const stack = apigTestStack();
+      new ApigJwtAuthentication(stack, 'GlobalJwt', { gateway: testGateway(stack), server: testServer(stack), policyName: 'm2m-jwt', authorization: ApigAuthorization.whitelist(exempt) });
+      return appOf(stack);
+    };
+    const base = build([]);
+    const head = build([{ domain: 'api.example.com', path: '/health' }]);
+    // WHEN
+    const map = buildAccessMap(head).stacks[0].systems.apig as ApigAccess;
+    const review = reviewChanges({ base, head });
+    // THEN
+    expect(map.policies[0]).toMatchObject({ mode: 'whitelist', rules: ['api.example.com /health'], issuer: TEST_ISSUER, enabled: true });
+    expect(review.changes).toContainEqual(expect.objectContaining({ effect: 'widens', category: 'access', summary: 'path api.example.com /health is now exempt from authentication' }));
+  });
+});
+
+describe('OCI API Gateway', () => {
+  test('maps per-route scopes; a scope that now suffices and a new route widen', () => {
+    // GIVEN
+    const build = (routes: { path: string; scopes: string[] }[]) => {
+      const stack = ociTestStack();
+      seedDeployment(stack, { routes: routes.map((r) => ({ path: r.path, backendUrl: `https://backend.example.com${r.path}`, requiredScopes: r.scopes })) });
+      return appOf(stack);
+    };
+    const base = build([{ path: '/1', scopes: ['ApplicationReadA'] }]);
+    const head = build([{ path: '/1', scopes: ['ApplicationReadA', 'ApplicationWriteA'] }, { path: '/2', scopes: ['ApplicationWriteA'] }]);
+    // WHEN
+    const map = buildAccessMap(base).stacks[0].systems.oci as OciAccess;
+    const review = reviewChanges({ base, head });
+    // THEN
+    expect(map.deployments[0]).toMatchObject({ pathPrefix: '/test', anonymousAllowed: false, issuers: [OCI_ISSUER] });
+    expect(map.deployments[0].routes).toEqual([{ path: '/test/1', methods: ['GET'], authorization: 'ANY_OF', scopes: ['ApplicationReadA'] }]);
+    expect(review.changes.filter((c) => c.effect === 'widens').map((c) => c.summary)).toEqual([
+      '/test/1: scope ApplicationWriteA now suffices',
+      'new route GET /test/2: a token with one of ApplicationWriteA',
+    ]);
+  });
+});
