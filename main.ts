@@ -7,13 +7,14 @@
  * Exits non-zero on a config error, a lookup error, a security error or a schema finding;
  * in every such case `cdktf.out/` is left as it was.
  */
+import './core/bindings-preflight'; // first: a missing .gen/ says "run npm run get", not MODULE_NOT_FOUND
 import { parseArgs } from 'node:util';
 import { runSynth } from './commands/synth';
 import { ENVIRONMENTS, issuerRequests, validateEnvironments } from './config';
 import { prepareLookups } from './lookups/prepare';
 import { buildApp } from './stacks/app';
 
-const HELP = `Usage: npm run synth [-- --ca-bundle <pem>] [--lock <file>]   (or: npx cdktf synth)
+const HELP = `Usage: npm run synth [-- --ca-bundle <pem>] [--lock <file>] [--json]   (or: npx cdktf synth)
 
 Synthesizes every environment's gateway-<env> and federation-<env> stacks (and oci-<env>
 for an environment with an oci section) into
@@ -26,14 +27,24 @@ written unless everything passes.
 Options:
   --ca-bundle <pem>  Extra trusted CA certificates, for looking up issuers missing from the lock.
   --lock <file>      Lock file to use (default: lookups.lock.json in the project root).
+  --json             Print the summary as JSON on stdout (stacks, counts, warnings, not validated).
   --stack-traces     Keep the stack trace cdktf records for every token and annotation (to find
                      where a token that fails to resolve was created; slower, more memory).
   --help             Show this help.
+
+Exit status: 0 on success, 1 when a check failed (nothing written), 2 on a usage error.
+Colour only on a terminal; NO_COLOR turns it off.
 `;
 
 async function main(): Promise<number> {
   const started = Date.now();
-  const { values } = parseArgs({ options: { help: { type: 'boolean' }, 'ca-bundle': { type: 'string' }, lock: { type: 'string' }, 'stack-traces': { type: 'boolean' } } });
+  let values: { help?: boolean; 'ca-bundle'?: string; lock?: string; json?: boolean; 'stack-traces'?: boolean };
+  try {
+    ({ values } = parseArgs({ options: { help: { type: 'boolean' }, 'ca-bundle': { type: 'string' }, lock: { type: 'string' }, json: { type: 'boolean' }, 'stack-traces': { type: 'boolean' } }, allowPositionals: false }));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${HELP}`);
+    return 2;
+  }
   if (values.help) {
     process.stdout.write(HELP);
     return 0;
@@ -41,7 +52,7 @@ async function main(): Promise<number> {
   validateEnvironments(ENVIRONMENTS);
   const { lock } = await prepareLookups({ issuers: issuerRequests(ENVIRONMENTS), caBundlePath: values['ca-bundle'], lockPath: values.lock });
   const stackTraces = values['stack-traces'] ?? false;
-  return runSynth((outdir) => buildApp({ outdir, environments: ENVIRONMENTS, lock, stackTraces }), { startedAt: started, stackTraces });
+  return runSynth((outdir) => buildApp({ outdir, environments: ENVIRONMENTS, lock, stackTraces }), { startedAt: started, stackTraces, json: values.json });
 }
 
 main().then(

@@ -4,6 +4,7 @@
  * Prints who can call or assume what, read from the synthesized stacks: Markdown with a Mermaid
  * diagram, or JSON.
  */
+import '../core/bindings-preflight'; // first: a missing .gen/ says "run npm run get"
 import { parseArgs } from 'node:util';
 import { buildAccessMap, readSynthesizedApp, renderAccessMapMarkdown } from '../access';
 

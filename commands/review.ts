@@ -3,6 +3,7 @@
  *
  * The security review of a change: what it does to who can call or assume what.
  */
+import '../core/bindings-preflight'; // first: a missing .gen/ says "run npm run get"
 import { parseArgs } from 'node:util';
 import { renderReviewMarkdown, reviewChanges } from '../access';
 import { ReviewUsageError, resolveSide, synthesizeWorkingTree } from '../access/review/sources';

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Table from 'cli-table3';
 import type { App } from 'cdktf';
-import pc from 'picocolors';
 import { annotationsByLevel } from '../constructs';
+import { colors } from '../core/terminal';
 import type { ConstructAnnotation } from '../constructs';
 import { type TerraformResources, buildBindingIndex } from '../core/binding-index';
 import type { SynthSummary } from '../validation';
@@ -36,23 +36,66 @@ export function gatewayCoverage(stackJson: { readonly resource?: unknown }): Gat
   return { guarded, published };
 }
 
+/** What a synth produced, per stack: the machine-readable form of the summary (`--json`). */
+export interface SynthReport {
+  /** Always true: a failed synth throws instead. */
+  readonly ok: true;
+  /** Absolute output directory. */
+  readonly outdir: string;
+  /** Wall time of the synth in milliseconds. */
+  readonly elapsedMs: number;
+  /** One entry per stack, in manifest order. */
+  readonly stacks: readonly {
+    readonly stack: string;
+    readonly resources: number;
+    readonly dataSources: number;
+    readonly providers: number;
+    /** API × stage publications with JWT and access control in effect; absent without APIs. */
+    readonly gatewayCoverage?: GatewayCoverage;
+    /** Security warnings, `[construct path] message`. */
+    readonly warnings: readonly string[];
+    /** Suppressed findings (info annotations), `[construct path] message`. */
+    readonly suppressed: readonly string[];
+    /** Blocks outside the pinned schema snapshot, one line each. */
+    readonly notValidated: readonly string[];
+  }[];
+}
+
+/** Builds the {@link SynthReport} of a successful synth. */
+export function synthReport(summary: SynthSummary, app: App | undefined, elapsedMs: number): SynthReport {
+  return {
+    ok: true,
+    outdir: summary.outdir,
+    elapsedMs,
+    stacks: summary.stacks.map((s) => {
+      const notes = app ? annotationsOf(app, s.stack) : { warnings: [], infos: [] };
+      const coverage = gatewayCoverage(JSON.parse(readFileSync(path.join(summary.outdir, 'stacks', s.stack, 'cdk.tf.json'), 'utf8')));
+      return {
+        stack: s.stack, resources: s.resources, dataSources: s.dataSources, providers: s.providers,
+        ...(coverage ? { gatewayCoverage: coverage } : {}),
+        warnings: notes.warnings, suppressed: notes.infos, notValidated: s.notValidated.map((n) => n.message),
+      };
+    }),
+  };
+}
+
 /**
  * Prints what a synth produced: one row per stack with resource counts and security findings
  * (warnings and suppressions; errors never reach here because they fail the synth) and how many
- * API × stage publications have JWT and access control in effect, then the warnings themselves.
+ * API × stage publications have JWT and access control in effect, then the warnings themselves
+ * and the blocks that were not validated. Colour only on a terminal (core/terminal).
  */
 export function printSynthSummary(summary: SynthSummary, app: App | undefined, elapsedMs: number, write: (text: string) => void = (t) => process.stdout.write(t)): void {
-  const table = new Table({ head: ['stack', 'resources', 'data sources', 'API stages guarded', 'warnings', 'suppressed'], style: { head: [] } });
-  const warnings: string[] = [];
-  for (const s of summary.stacks) {
-    const notes = app ? annotationsOf(app, s.stack) : { warnings: [], infos: [] };
-    warnings.push(...notes.warnings);
-    const coverage = gatewayCoverage(JSON.parse(readFileSync(path.join(summary.outdir, 'stacks', s.stack, 'cdk.tf.json'), 'utf8')));
-    table.push([s.stack, s.resources, s.dataSources, coverage ? `${coverage.guarded}/${coverage.published}` : '-', notes.warnings.length, notes.infos.length]);
+  const pc = colors();
+  const report = synthReport(summary, app, elapsedMs);
+  const table = new Table({ head: ['stack', 'resources', 'data sources', 'API stages guarded', 'warnings', 'suppressed'], style: { head: [], border: [] } });
+  for (const s of report.stacks) {
+    const coverage = s.gatewayCoverage ? `${s.gatewayCoverage.guarded}/${s.gatewayCoverage.published}` : '-';
+    table.push([s.stack, s.resources, s.dataSources, coverage, s.warnings.length, s.suppressed.length]);
   }
   write(`${table.toString()}\n`);
-  for (const w of warnings) write(`${pc.yellow('warning')} ${w}\n`);
-  for (const n of summary.stacks.flatMap((st) => st.notValidated)) write(`${pc.cyan('info')} ${n.message}\n`);
+  for (const w of report.stacks.flatMap((s) => s.warnings)) write(`${pc.yellow('warning')} ${w}\n`);
+  for (const n of report.stacks.flatMap((s) => s.notValidated)) write(`${pc.cyan('info')} ${n}\n`);
   write(`${pc.green('ok')} ${summary.stacks.length} stacks synthesized and validated in ${(elapsedMs / 1000).toFixed(2)} s → ${summary.outdir}/stacks/<stack>/cdk.tf.json\n`);
 }
 

@@ -1,5 +1,6 @@
 import type { App } from 'cdktf';
-import { printSynthSummary } from './summary';
+import type { SynthReport } from './summary';
+import { printSynthSummary, synthReport } from './summary';
 import { synthAndValidate } from '../validation';
 import type { AppFactory } from '../validation';
 
@@ -17,11 +18,12 @@ const STDIO: SynthOutput = {
 };
 
 /**
- * Synthesizes and validates an app into `cdktf.out/` (or `CDKTF_OUTDIR`), prints the summary, and
+ * Synthesizes and validates an app into `cdktf.out/` (or `CDKTF_OUTDIR`), prints the summary (a
+ * table, or with `json` a {@link SynthReport}-shaped document, `{ ok: false, error }` on failure), and
  * returns the process exit code: 0 on success, 1 when a construct error, security error or schema
  * finding stopped it (the message names each one; the previous output is left untouched).
  */
-export function runSynth(createApp: AppFactory, options: { startedAt?: number; output?: SynthOutput; outdir?: string; stackTraces?: boolean } = {}): number {
+export function runSynth(createApp: AppFactory, options: { startedAt?: number; output?: SynthOutput; outdir?: string; stackTraces?: boolean; json?: boolean } = {}): number {
   const output = options.output ?? STDIO;
   const started = options.startedAt ?? Date.now();
   let app: App | undefined;
@@ -30,10 +32,13 @@ export function runSynth(createApp: AppFactory, options: { startedAt?: number; o
       app = createApp(outdir);
       return app;
     }, { outdir: options.outdir, stackTraces: options.stackTraces });
-    printSynthSummary(summary, app, Date.now() - started, output.write);
+    if (options.json) output.write(`${JSON.stringify(synthReport(summary, app, Date.now() - started), null, 2)}\n`);
+    else printSynthSummary(summary, app, Date.now() - started, output.write);
     return 0;
   } catch (error) {
-    output.writeError(`synth failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    const message = error instanceof Error ? error.message : String(error);
+    if (options.json) output.write(`${JSON.stringify({ ok: false, error: message }, null, 2)}\n`);
+    output.writeError(`synth failed: ${message}\n`);
     return 1;
   }
 }

@@ -4,6 +4,7 @@
  * Verifies an environment of `config/environments.ts` end to end: tokens, protected APIs per
  * stage, and the STS AssumeRoleWithOIDC exchange, deployed or against the local stack.
  */
+import '../core/bindings-preflight'; // first: a missing .gen/ says "run npm run get"
 import { ENVIRONMENTS } from '../config';
 import { runVerifyCli } from '../verify/cli';
 

@@ -36,20 +36,39 @@ function tokenCurl(demo: DemoIssuer, client: ExampleDemoClient, caFile: string):
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      port: { type: 'string', default: String(DEMO_FIXED_PORT) },
-      'ca-out': { type: 'string', default: DEFAULT_CA_OUT },
-      chain: { type: 'string', default: ChainShape.LEAF_AND_INTERMEDIATE },
-      help: { type: 'boolean', default: false },
-    },
-  });
+  const usageLine = `Usage: npm run demo-issuer [-- --port ${DEMO_FIXED_PORT}] [--ca-out <file>] [--chain ${Object.values(ChainShape).join('|')}]\n`;
+  const usage = (message: string): void => {
+    process.stderr.write(`${message}\n\n${usageLine}`);
+    process.exitCode = 2;
+  };
+  let values: { port: string; 'ca-out': string; chain: string; help: boolean };
+  try {
+    ({ values } = parseArgs({
+      options: {
+        port: { type: 'string', default: String(DEMO_FIXED_PORT) },
+        'ca-out': { type: 'string', default: DEFAULT_CA_OUT },
+        chain: { type: 'string', default: ChainShape.LEAF_AND_INTERMEDIATE },
+        help: { type: 'boolean', default: false },
+      },
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    usage((error as Error).message);
+    return;
+  }
   if (values.help) {
-    process.stdout.write(`Usage: npm run demo-issuer [-- --port ${DEMO_FIXED_PORT}] [--ca-out <file>] [--chain ${Object.values(ChainShape).join('|')}]\n`);
+    process.stdout.write(usageLine);
     return;
   }
   const chainShape = Object.values(ChainShape).find((s) => s === values.chain);
-  if (!chainShape) throw new Error(`--chain must be one of ${Object.values(ChainShape).join(', ')}, got ${values.chain}`);
+  if (!chainShape) {
+    usage(`--chain must be one of ${Object.values(ChainShape).join(', ')}, got ${values.chain}`);
+    return;
+  }
+  if (!/^\d+$/.test(values.port) || Number(values.port) > 65535) {
+    usage(`--port must be a port number, got ${values.port}`);
+    return;
+  }
   const demo = await startExampleDemoIssuer({ port: Number(values.port), chainShape });
   const caOut = path.relative(process.cwd(), path.resolve(values['ca-out'])) || values['ca-out'];
   mkdirSync(path.dirname(values['ca-out']), { recursive: true });

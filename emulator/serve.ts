@@ -3,6 +3,7 @@
  * `npx tsx emulator/serve.ts --stack cdktf.out/stacks/gateway-dev/cdk.tf.json --stage TEST --port 8080`
  * (`--help` for every option).
  */
+import '../core/bindings-preflight'; // first: a missing .gen/ says "run npm run get"
 import { serveUntilStopped } from './loopback';
 import { runEmulatorCli } from './cli';
 

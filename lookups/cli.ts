@@ -5,11 +5,14 @@
  */
 import Table from 'cli-table3';
 import { parseArgs } from 'node:util';
-import pc from 'picocolors';
+import { colors } from '../core/terminal';
 import { type IssuerChange, IssuerChangeKind, formatIssuerChange } from './changes';
 import { LookupError } from './errors';
 import type { CertificateFact, IssuerFacts } from '../core/issuer-facts';
 import { type IssuerRequest, type LookupLogger, prepareLookups } from './prepare';
+
+/** No colour when stdout is not a terminal or NO_COLOR is set (core/terminal). */
+const pc = colors();
 
 /** Where the CLI writes. */
 export interface CliOutput {
@@ -53,6 +56,7 @@ Options:
   --ca-bundle <pem>   PEM file with extra trusted CA certificates (private CAs).
   --lock <path>       Lock file. Default: lookups.lock.json in the project root.
   --timeout <ms>      Timeout per request and TLS handshake. Default: 10000.
+  --json              Print the result as JSON on stdout (issuers, status, changes, lock).
   --help              Show this help.
 
 In CI (CI set to anything but empty, false or 0) a missing or changed entry is an error and the lock is never written.
@@ -79,6 +83,7 @@ export async function runLookupsCli(argv: readonly string[], options: RunLookups
     'ca-bundle'?: string;
     lock?: string;
     timeout?: string;
+    json?: boolean;
     help?: boolean;
   };
   try {
@@ -91,6 +96,7 @@ export async function runLookupsCli(argv: readonly string[], options: RunLookups
         'ca-bundle': { type: 'string' },
         lock: { type: 'string' },
         timeout: { type: 'string' },
+        json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -135,6 +141,20 @@ export async function runLookupsCli(argv: readonly string[], options: RunLookups
       logger,
     });
     const changes = new Map(result.changes.map((c) => [c.issuer, c]));
+    if (values.json) {
+      out.write(`${JSON.stringify({
+        lockPath: result.lockPath,
+        lockWritten: result.lockWritten,
+        issuers: issuers.map((request) => ({
+          issuer: request.issuer,
+          status: changes.get(request.issuer)?.kind ?? 'from-lock',
+          change: changes.get(request.issuer),
+          facts: result.issuers[request.issuer],
+        })),
+        warnings: result.warnings,
+      }, null, 2)}\n`);
+      return 0;
+    }
     for (const request of issuers) {
       out.write(`${renderIssuerTable(result.issuers[request.issuer], changes.get(request.issuer))}\n`);
     }

@@ -26,6 +26,11 @@ Options:
   --help    Show this help.`);
   process.exit(0);
 }
+const unknown = process.argv.slice(2).filter((a) => a !== '--force');
+if (unknown.length > 0) {
+  console.error(`generate-bindings: unknown argument ${JSON.stringify(unknown[0])}.\nUsage: node scripts/generate-bindings.mjs [--force]   (npm run get -- --force)`);
+  process.exit(2);
+}
 const force = process.argv.includes('--force');
 const cdktfJson = JSON.parse(readFileSync(join(root, 'cdktf.json'), 'utf8'));
 const genDir = join(root, cdktfJson.codeMakerOutput ?? '.gen');

@@ -29,6 +29,14 @@ export interface BuildAppOptions {
 }
 
 /**
+ * The ids of the stacks {@link buildApp} creates for an environment, in creation order. Tests and
+ * tools that check the actual config derive the expected stacks from here, never from a list.
+ */
+export function stackIdsOf(env: EnvironmentConfig): string[] {
+  return [`gateway-${env.name}`, `federation-${env.name}`, ...(env.apig ? [`apig-${env.name}`] : []), ...(env.oci ? [`oci-${env.name}`] : [])];
+}
+
+/**
  * Composes the app: per environment a gateway stack and a federation stack
  * (`gateway-<env>`, `federation-<env>`), plus `apig-<env>` when the environment configures
  * cloud-native API Gateway and `oci-<env>` when it has an `oci` section, each with the security checks attached

@@ -26,6 +26,8 @@ Checks an environment end to end against what its config implies:
   - every protected API on every stage it is published to (the group's second-level domain,
     path and method; non-RELEASE stages with the X-Ca-Stage header): an allowed client holding
     the scopes gets 2xx, any other client 403, a call without token 401;
+  - the cloud-native APIG global JWT authentication, when configured (apig): the subject client
+    (any client when apig.subjectClient is unset) passes, any other client and no token get 401;
   - STS AssumeRoleWithOIDC (anonymous, official SDK) for every role and client: an allowed subject
     gets credentials expiring after --duration, any other client is refused
     (AuthenticationFail.NoPermission).
@@ -51,6 +53,9 @@ Options:
   --lock <file>           Lock file. Default: lookups.lock.json of the project.
   --sts-endpoint <url>    STS endpoint. Default: https://sts.<region>.aliyuncs.com of the environment.
   --token-endpoint <url>  Token endpoint. Default: the one the lock records for the M2M server.
+  --apig-url <url>        Base URL of the cloud-native APIG gateway environment (apig-<env>), e.g.
+                          https://api.example.com: its stack imports the gateway, so no output
+                          holds the address. Needed when the environment configures apig.
   --ca-bundle <pem>       Extra trusted CA certificates for the token endpoint and the gateway.
   --duration <seconds>    DurationSeconds of the STS exchanges (900-43200). Default: 900.
   --json                  Print the report as JSON instead of a table.
@@ -94,7 +99,7 @@ export async function runVerifyCli(argv: readonly string[], context: VerifyCliCo
     return 2;
   };
   let values: {
-    env?: string; outputs?: string[]; local?: boolean; outdir?: string; lock?: string; 'sts-endpoint'?: string; 'token-endpoint'?: string;
+    env?: string; outputs?: string[]; local?: boolean; outdir?: string; lock?: string; 'sts-endpoint'?: string; 'token-endpoint'?: string; 'apig-url'?: string;
     'ca-bundle'?: string; duration?: string; json?: boolean; help?: boolean;
   };
   try {
@@ -108,6 +113,7 @@ export async function runVerifyCli(argv: readonly string[], context: VerifyCliCo
         lock: { type: 'string' },
         'sts-endpoint': { type: 'string' },
         'token-endpoint': { type: 'string' },
+        'apig-url': { type: 'string' },
         'ca-bundle': { type: 'string' },
         duration: { type: 'string', default: '900' },
         json: { type: 'boolean', default: false },
@@ -130,7 +136,7 @@ export async function runVerifyCli(argv: readonly string[], context: VerifyCliCo
   if (!Number.isInteger(duration) || duration < MIN_DURATION_SECONDS || duration > RAM_ROLE_SESSION_SECONDS.max) {
     return usage(`--duration must be whole seconds from ${MIN_DURATION_SECONDS} to ${RAM_ROLE_SESSION_SECONDS.max}, got ${values.duration}`);
   }
-  for (const flag of ['sts-endpoint', 'token-endpoint'] as const) {
+  for (const flag of ['sts-endpoint', 'token-endpoint', 'apig-url'] as const) {
     const value = values[flag];
     if (value !== undefined && !/^https?:\/\/[^\s/]+/.test(value)) return usage(`--${flag} must be an http(s) URL, got ${value}`);
   }
@@ -158,7 +164,7 @@ export async function runVerifyCli(argv: readonly string[], context: VerifyCliCo
       if (!tokenEndpoint) throw new Error(`the lock records no token endpoint for ${env.m2mServer.issuer}: run \`npm run lookups -- --refresh\` or pass --token-endpoint`);
       const caPem = values['ca-bundle'] ? readFileSync(values['ca-bundle'], 'utf8') : undefined;
       const targets = deployedTargets({
-        env, tokenEndpoint, outputs, caPem, environmentVariables: context.environmentVariables ?? process.env,
+        env, tokenEndpoint, outputs, caPem, environmentVariables: context.environmentVariables ?? process.env, hostOptions: { 'apig-url': values['apig-url'] },
         stsEndpoint: values['sts-endpoint'] ?? regionalStsEndpoint(env.region),
       });
       rows = await runVerification(plan, targets, { durationSeconds: duration });

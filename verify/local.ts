@@ -6,13 +6,17 @@
  *   records (https://localhost:8443/demo) but listening on a free port, so a running
  *   `npm run demo-issuer` does not get in the way. It plays IDaaS: its grants are the example's,
  *   not the config under test, so a config that no longer matches them fails verify;
- * - the gateway emulator serving the synthesized `gateway-<env>` stack;
+ * - the gateway emulator serving the synthesized `gateway-<env>` stack, and the APIG emulator
+ *   serving `apig-<env>` when the environment configures APIG;
  * - the STS emulator serving the synthesized `federation-<env>` stack with the lock's JWKS, its
  *   ARNs standing in for the deployed outputs.
  */
 import type { EnvironmentConfig } from '../config';
 import { type DemoIssuer, DEMO_FIXED_ISSUER, DEMO_FIXED_PORT, exampleDemoIssuerOptions, startDemoIssuer } from '../demo-issuer';
-import { type EmulatorServer, GatewayEmulator, type StsEmulatorServer, StsEmulator, issuerFactsFromLock, startEmulatorServer, startStsEmulatorServer } from '../emulator';
+import {
+  ApigEmulator, type EmulatorServer, GatewayEmulator, type StsEmulatorServer, StsEmulator, issuerFactsFromLock, startApigEmulatorServer, startEmulatorServer,
+  startStsEmulatorServer,
+} from '../emulator';
 import type { LockFile } from '../core/issuer-facts';
 import type { VerifyPlan } from './plan';
 import type { VerifyTargets } from './run';
@@ -46,6 +50,11 @@ export async function startLocalStack(plan: VerifyPlan, lock: LockFile): Promise
     const sts = StsEmulator.fromFile(plan.stackFiles.federation, { accountId: env.accountId, issuers: issuerFactsFromLock(lock) });
     const stsServer: StsEmulatorServer = await startStsEmulatorServer(sts);
     closers.push(() => stsServer.close());
+    let apig: EmulatorServer | undefined;
+    if (plan.routeStackFiles.apig) {
+      apig = await startApigEmulatorServer(ApigEmulator.fromFile(plan.routeStackFiles.apig));
+      closers.push(() => (apig as EmulatorServer).close());
+    }
     const demoSecrets = new Map(demo.clients.map((c) => [c.clientId, c.clientSecret]));
     const targets: VerifyTargets = {
       mode: 'local',
@@ -57,7 +66,7 @@ export async function startLocalStack(plan: VerifyPlan, lock: LockFile): Promise
         const secret = demoSecrets.get(client.clientId);
         return secret ? { secret } : { problem: `the demo issuer has no client ${client.clientId} (its clients: ${[...demoSecrets.keys()].join(', ')})` };
       },
-      baseUrl: () => ({ url: gateway.url }),
+      baseUrl: (route) => (route.gateway === 'apig' ? (apig ? { url: apig.url } : { problem: 'no APIG stack' }) : { url: gateway.url }),
     };
     return { targets, close };
   } catch (error) {

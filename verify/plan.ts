@@ -8,13 +8,17 @@
  * - per RAM role: each client whose id is an allowed subject → temporary credentials; every other
  *   client → refused with `AuthenticationFail.NoPermission`.
  *
- * Extension point: {@link RouteSource} turns another gateway's synthesized stack (cloud-native
- * APIG, OCI API Gateway) into the same route checks; only API Gateway (classic) has one so far.
+ * - per cloud-native APIG environment (`apig` in config, seed 001): a request needing the global
+ *   JWT authentication, with the token of the configured `subjectClient` (or of any client when
+ *   none is set) → authenticated (neither 401 nor 403); every other client and no token → 401.
+ *
+ * Extension point: a {@link RouteSource} turns one gateway kind's synthesized stack into route
+ * checks: API Gateway (classic) and APIG have one; OCI API Gateway (#14) has none yet.
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { EnvironmentConfig, M2mClientConfig } from '../config';
-import { effectivePlugins, loadStack, loadFederationStack } from '../emulator';
+import { effectivePlugins, loadApigStack, loadStack, loadFederationStack } from '../emulator';
 import { parseReference } from '../core/expressions';
 
 /** A client as verify uses it. */
@@ -24,12 +28,17 @@ export type VerifyClient = M2mClientConfig;
 export interface TokenPlacement {
   /** `query` parameter or `header`. */
   readonly location: 'query' | 'header';
-  /** Parameter or header name; `Authorization` means `Bearer <token>`. */
+  /** Parameter or header name. */
   readonly parameter: string;
+  /**
+   * Text before the token.
+   * @default - `Bearer ` for the `Authorization` header, none otherwise
+   */
+  readonly prefix?: string;
 }
 
-/** What a call is expected to get. */
-export type CallExpectation = 'success' | 'forbidden' | 'unauthorized';
+/** What a call is expected to get: 2xx, 403, 401, or past authentication (neither 401 nor 403). */
+export type CallExpectation = 'success' | 'forbidden' | 'unauthorized' | 'authenticated';
 
 /** One protected route on one stage. */
 export interface RouteCheck {
@@ -47,6 +56,8 @@ export interface RouteCheck {
   readonly scheme: 'https' | 'http';
   /** Output (in {@link stack}) holding the host to call, e.g. the group's second-level domain. */
   readonly hostOutput?: string;
+  /** The verify option giving the base URL when no output holds it, e.g. `--apig-url`. */
+  readonly hostOption?: string;
   /** Stack holding {@link hostOutput}. */
   readonly stack: string;
   /** Where the token goes. */
@@ -73,6 +84,8 @@ export interface VerifyPlan {
   readonly stacks: { readonly gateway: string; readonly federation: string };
   /** Stack files read. */
   readonly stackFiles: { readonly gateway: string; readonly federation: string };
+  /** Stack file of each gateway kind with routes, e.g. `{ apigateway: ..., apig: ... }`. */
+  readonly routeStackFiles: Readonly<Record<string, string>>;
   /** Clients in config order. */
   readonly clients: readonly VerifyClient[];
   /** Routes to call. */
@@ -85,10 +98,12 @@ export interface VerifyPlan {
   readonly problems: readonly string[];
 }
 
-/** Turns a synthesized stack of one gateway kind into route checks (the extension point for APIG and OCI). */
+/** Turns a synthesized stack of one gateway kind into route checks (the extension point, e.g. for OCI). */
 export interface RouteSource {
   /** Gateway kind, e.g. `apigateway`. */
   readonly gateway: string;
+  /** The stack of `env` holding this kind's routes; `undefined` when the environment has none. */
+  stackName(env: EnvironmentConfig): string | undefined;
   /** Route checks, or problems naming what is missing. */
   routes(env: EnvironmentConfig, stack: string, synthesized: unknown): { routes: RouteCheck[]; problems: string[] };
 }
@@ -100,15 +115,18 @@ export class StackFileError extends Error {}
  * Plans the checks of `env` from the stacks synthesized into `outdir` (`cdktf.out`).
  * @throws StackFileError when a stack was not synthesized
  */
-export function planVerification(env: EnvironmentConfig, outdir: string, sources: readonly RouteSource[] = [API_GATEWAY_ROUTES]): VerifyPlan {
+export function planVerification(env: EnvironmentConfig, outdir: string, sources: readonly RouteSource[] = ROUTE_SOURCES): VerifyPlan {
   const stacks = { gateway: `gateway-${env.name}`, federation: `federation-${env.name}` };
   const stackFiles = { gateway: stackFile(outdir, stacks.gateway), federation: stackFile(outdir, stacks.federation) };
-  const gateway = readStack(stackFiles.gateway);
   const federation = readStack(stackFiles.federation);
   const problems: string[] = [];
   const routes: RouteCheck[] = [];
+  const routeStackFiles: Record<string, string> = {};
   for (const source of sources) {
-    const found = source.routes(env, stacks.gateway, gateway);
+    const name = source.stackName(env);
+    if (name === undefined) continue;
+    routeStackFiles[source.gateway] = stackFile(outdir, name);
+    const found = source.routes(env, name, readStack(routeStackFiles[source.gateway]));
     routes.push(...found.routes);
     problems.push(...found.problems);
   }
@@ -132,12 +150,13 @@ export function planVerification(env: EnvironmentConfig, outdir: string, sources
         : { client: c.name, expect: 'refused' as const, why: `${c.clientId} is not an allowed subject` })),
     };
   });
-  return { env, stacks, stackFiles, clients: env.clients, routes, providerArnOutput, roles, problems };
+  return { env, stacks, stackFiles, routeStackFiles, clients: env.clients, routes, providerArnOutput, roles, problems };
 }
 
 /** Route checks for API Gateway (classic) stacks. */
 export const API_GATEWAY_ROUTES: RouteSource = {
   gateway: 'apigateway',
+  stackName: (env) => `gateway-${env.name}`,
   routes(env, stack, synthesized) {
     const model = loadStack(synthesized);
     const domains = outputsByReference(synthesized, 'sub_domain');
@@ -176,6 +195,52 @@ export const API_GATEWAY_ROUTES: RouteSource = {
     return { routes, problems };
   },
 };
+
+/**
+ * Route checks for the cloud-native APIG global JWT authentication (`apig-<env>`). The gateway
+ * is imported, so its address comes from `--apig-url` (deployed) or the APIG emulator (local).
+ * The request goes to a path the rule protects: `/` in whitelist mode (everything but the
+ * listed conditions), the first listed path in blacklist mode.
+ */
+export const APIG_ROUTES: RouteSource = {
+  gateway: 'apig',
+  stackName: (env) => (env.apig ? `apig-${env.name}` : undefined),
+  routes(env, stack, synthesized) {
+    const apig = env.apig;
+    if (!apig) return { routes: [], problems: [] };
+    const model = loadApigStack(synthesized);
+    if (model.policies.length === 0) return { routes: [], problems: [`${stack} defines no JWTAuth policy`] };
+    const blacklist = apig.mode === 'blacklist';
+    const pathOf = (p: string) => p.replace(/\*+/g, 'verify');
+    const subject = apig.subjectClient;
+    const source = apig.tokenSource;
+    return {
+      problems: [],
+      routes: [{
+        gateway: 'apig',
+        api: `APIG ${apig.policyName}`,
+        method: 'GET',
+        path: blacklist && apig.rules?.length ? pathOf(apig.rules[0].path) : '/',
+        stage: `${apig.gatewayId}/${apig.environmentId}`,
+        scheme: 'https',
+        hostOption: 'apig-url',
+        stack,
+        token: source === undefined
+          ? { location: 'header', parameter: 'Authorization', prefix: 'Bearer ' }
+          : { location: source.in, parameter: source.name, prefix: source.prefix ?? '' },
+        expectations: [
+          ...env.clients.map((c) => (subject === undefined || subject === c.name
+            ? { client: c.name, expect: 'authenticated' as const, why: subject === undefined ? 'a client of the issuer' : 'the configured subject' }
+            : { client: c.name, expect: 'unauthorized' as const, why: `sub is not ${subject}` })),
+          { client: null, expect: 'unauthorized' as const, why: 'no token' },
+        ],
+      }],
+    };
+  },
+};
+
+/** The gateway kinds verify checks, in report order. */
+export const ROUTE_SOURCES: readonly RouteSource[] = [API_GATEWAY_ROUTES, APIG_ROUTES];
 
 function callExpectation(client: M2mClientConfig, allowed: readonly string[], required: readonly string[]) {
   const missing = required.filter((s) => !client.grantedScopes.includes(s));

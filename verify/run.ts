@@ -7,7 +7,7 @@
  */
 import { Agent, type Dispatcher, request } from 'undici';
 import { DEFAULT_REQUEST_STAGE } from '../core/stages';
-import type { RouteCheck, VerifyClient, VerifyPlan } from './plan';
+import type { CallExpectation, RouteCheck, VerifyClient, VerifyPlan } from './plan';
 import { assumeRoleWithOidc } from './sts-client';
 import { type ClientCredentialsResult, requestClientCredentialsToken, scopesOf } from './token-client';
 
@@ -128,7 +128,7 @@ async function routeRows(plan: VerifyPlan, targets: VerifyTargets, fetchToken: T
     const base = targets.baseUrl(route);
     for (const expectation of route.expectations) {
       const client = expectation.client === null ? undefined : clients.get(expectation.client);
-      const what = `${route.method} ${route.path} [${route.stage}] ${client ? `as ${client.name}` : 'without token'}`;
+      const what = `${route.gateway === 'apig' ? 'APIG ' : ''}${route.method} ${route.path} [${route.stage}] ${client ? `as ${client.name}` : 'without token'}`;
       const expected = `${describeExpectation(expectation.expect)} (${expectation.why})`;
       if ('problem' in base) {
         rows.push({ section: 'api', what, expected, got: base.problem, ok: false });
@@ -194,12 +194,13 @@ async function stsRows(plan: VerifyPlan, targets: VerifyTargets, fetchToken: Tok
   return rows;
 }
 
-function describeExpectation(expect: 'success' | 'forbidden' | 'unauthorized'): string {
-  return expect === 'success' ? '2xx' : expect === 'forbidden' ? '403' : '401';
+function describeExpectation(expect: CallExpectation): string {
+  return { success: '2xx', forbidden: '403', unauthorized: '401', authenticated: 'neither 401 nor 403' }[expect];
 }
 
-function meets(expect: 'success' | 'forbidden' | 'unauthorized', status: number): boolean {
+function meets(expect: CallExpectation, status: number): boolean {
   if (expect === 'success') return status >= 200 && status < 300;
+  if (expect === 'authenticated') return status !== 401 && status !== 403;
   return status === (expect === 'forbidden' ? 403 : 401);
 }
 
@@ -207,10 +208,13 @@ function meets(expect: 'success' | 'forbidden' | 'unauthorized', status: number)
 async function callRoute(baseUrl: string, route: RouteCheck, token: string | undefined, dispatcher: Dispatcher | undefined): Promise<{ status?: number; got: string }> {
   const url = new URL(route.path, baseUrl);
   const headers: Record<string, string> = {};
-  if (route.stage !== DEFAULT_REQUEST_STAGE) headers['x-ca-stage'] = route.stage;
+  if (route.gateway === 'apigateway' && route.stage !== DEFAULT_REQUEST_STAGE) headers['x-ca-stage'] = route.stage;
   if (token !== undefined) {
     if (route.token.location === 'query') url.searchParams.set(route.token.parameter, token);
-    else headers[route.token.parameter.toLowerCase()] = route.token.parameter.toLowerCase() === 'authorization' ? `Bearer ${token}` : token;
+    else {
+      const prefix = route.token.prefix ?? (route.token.parameter.toLowerCase() === 'authorization' ? 'Bearer ' : '');
+      headers[route.token.parameter.toLowerCase()] = `${prefix}${token}`;
+    }
   }
   try {
     const res = await request(url, { method: route.method, headers, headersTimeout: 15_000, bodyTimeout: 15_000, ...(dispatcher ? { dispatcher } : {}) });

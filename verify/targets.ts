@@ -31,6 +31,11 @@ export interface DeployedTargetOptions {
    * @default - the system trust store
    */
   readonly caPem?: string;
+  /**
+   * Base URLs given on the command line, by option name (e.g. `apig-url`).
+   * @default - none
+   */
+  readonly hostOptions?: Readonly<Record<string, string | undefined>>;
   /** Where secrets are read from (`process.env`). */
   readonly environmentVariables: Readonly<Record<string, string | undefined>>;
 }
@@ -51,6 +56,10 @@ export function deployedTargets(options: DeployedTargetOptions): VerifyTargets {
       return value ? { secret: value } : { problem: `environment variable ${name} is not set` };
     },
     baseUrl(route: RouteCheck) {
+      if (route.hostOption) {
+        const url = options.hostOptions?.[route.hostOption];
+        return url ? { url } : { problem: `pass --${route.hostOption} <url> (the address of ${route.api})` };
+      }
       if (!route.hostOutput) return { problem: `no output with the host of ${route.api}` };
       const host = output(route.stack, route.hostOutput);
       if (typeof host !== 'string' || host === '') return { problem: `no output ${route.hostOutput} of ${route.stack} (pass --outputs)` };

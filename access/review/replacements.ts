@@ -144,6 +144,17 @@ export function replacementChanges(stack: string, replacements: readonly Replace
       case 'alicloud_ram_role_policy_attachment':
         meanwhile = `the role lacks policy ${String(r.config.policy_name)} between destroy and create`;
         break;
+      case 'alicloud_apig_policy': {
+        const old = (before.get(r.address) ?? r).config;
+        const target = `${String(old.attach_resource_type)} ${(Array.isArray(old.attach_resource_ids) ? old.attach_resource_ids : []).join(', ')}`;
+        if (String(old.policy_class_name).toLowerCase() === 'jwtauth') {
+          meanwhile = `between destroy and create, ${target} has no JWT authentication from this policy (requests are not authenticated unless another policy applies)`;
+          if (!gap) effect = 'widens';
+        } else {
+          meanwhile = `${String(old.policy_class_name)} policy on ${target} is missing between destroy and create`;
+        }
+        break;
+      }
       case 'oci_apigateway_deployment':
         meanwhile = `every route of deployment ${String(r.config.display_name ?? r.address)} is unavailable until it is re-created`;
         break;

@@ -5,7 +5,8 @@ import { PRIVATE_JWK_MEMBERS } from '../../core/jwk';
 import { PREVENT_JTI_REPLAY_DEFAULT } from '../../core/jwt-replay';
 import type { M2mAuthorizationServer } from '../m2m/authorization-server';
 import { invalidProp } from '../private/errors';
-import { Suppressions } from '../security/suppressions';
+import { recordOptOut } from '../security/opt-out';
+import type { SecurityOptOut } from '../security/opt-out';
 import type { IApi } from './api';
 import type { IApiGroup } from './api-group';
 import { GatewayPlugin, PluginType } from './plugin';
@@ -62,14 +63,11 @@ export interface ClaimParameter {
   readonly location: ClaimParameterLocation;
 }
 
-/** Explicit opt-in to let requests without a token through (`bypassEmptyToken: true`). */
-export interface JwtBypassEmptyToken {
-  /**
-   * Why unauthenticated requests may reach the backend (at least 10 characters). Recorded as
-   * the suppression of `APIGW-JWT1` on this plugin.
-   */
-  readonly reason: string;
-}
+/**
+ * Explicit opt-in to let requests without a token through (`bypassEmptyToken: true`): the
+ * library's one opt-out shape, recorded as the suppression of `APIGW-JWT1` on this plugin.
+ */
+export type JwtBypassEmptyToken = SecurityOptOut;
 
 /** Properties for {@link JwtAuthPlugin}. */
 export interface JwtAuthPluginProps extends GatewayPluginOptions {
@@ -162,14 +160,7 @@ export class JwtAuthPlugin extends GatewayPlugin {
       }
     });
 
-    if (props.bypassEmptyToken !== undefined) {
-      const reason = props.bypassEmptyToken.reason;
-      if (typeof reason !== 'string' || reason.trim().length < 10) {
-        throw invalidProp(this, 'bypassEmptyToken.reason', 'must explain in at least 10 characters why requests without a token may reach the backend', reason,
-          'Omit bypassEmptyToken to reject requests without a token.');
-      }
-      Suppressions.add(this, [{ id: 'APIGW-JWT1', reason: `bypassEmptyToken: ${reason.trim()}` }]);
-    }
+    if (props.bypassEmptyToken !== undefined) recordOptOut(this, 'bypassEmptyToken', props.bypassEmptyToken, { target: this, ruleId: 'APIGW-JWT1' });
     const preventJtiReplay = props.preventJtiReplay ?? PREVENT_JTI_REPLAY_DEFAULT;
     if (typeof preventJtiReplay !== 'boolean') throw invalidProp(this, 'preventJtiReplay', 'must be a boolean', preventJtiReplay);
 

@@ -1,11 +1,13 @@
-import { Annotations, Fn, Token } from 'cdktf';
+import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { IConstruct } from 'constructs';
 import { RamRole } from '../../.gen/providers/alicloud/ram-role';
 import { RamRolePolicyAttachment } from '../../.gen/providers/alicloud/ram-role-policy-attachment';
 import { RAM_ROLE_SESSION_SECONDS, isWholeNumberIn } from '../../core/ranges';
 import { invalidProp } from '../private/errors';
-import { Suppressions } from '../security/suppressions';
+import { checkOptOut, recordOptOut } from '../security/opt-out';
+import type { SecurityOptOut } from '../security/opt-out';
+import { BROAD_SYSTEM_POLICY } from '../security/rules/ram-broad-policy';
 import { CustomPolicy } from './custom-policy';
 import type { CustomPolicyOptions } from './custom-policy';
 import type { IOidcProvider } from './oidc-provider';
@@ -16,11 +18,8 @@ import { generatedName, POLICY_NAME, ROLE_NAME, validateName } from './private/n
 import { isOnlyWildcards, sortedUnique } from './private/values';
 
 const MAX_DESCRIPTION_LENGTH = 1024;
-const MIN_REASON_LENGTH = 10;
 const ROLE_ARN = /^acs:ram::(\d+):role\/([^/]+)$/;
 const OSS_BUCKET = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
-/** System policies that grant every action of a service (or of the account). */
-const BROAD_SYSTEM_POLICY = /^AdministratorAccess$|FullAccess$/;
 
 /**
  * A RAM role, created here or imported, that permissions can be attached to.
@@ -60,21 +59,20 @@ export interface IOidcRole extends IConstruct {
 /** Options for {@link IOidcRole.attachSystemPolicy}. */
 export interface SystemPolicyOptions {
   /**
-   * Why a broad policy (`AdministratorAccess`, `*FullAccess`, which grant every action of a
-   * service) is acceptable for this role; at least 10 characters. Required for those policies.
-   * @default - none; broad policies are refused
+   * Opt-out, with a reason, for a broad policy (`AdministratorAccess`, `*FullAccess`, which grant
+   * every action of a service): required for those policies, reported as a suppressed `RAM-POL2`
+   * finding on the attachment.
+   * @default - broad policies are refused
    */
-  readonly broadAccessReason?: string;
+  readonly broadAccess?: SecurityOptOut;
 }
 
 /**
  * Wildcard subjects: an explicit, reasoned opt-in to match `oidc:sub` with StringLike.
  */
-export interface SubjectPatterns {
+export interface SubjectPatterns extends SecurityOptOut {
   /** StringLike patterns (`*`, `?`), e.g. `app_reporting_*`. A pattern of only wildcards is refused. */
   readonly patterns: string[];
-  /** Why exact subjects are not possible here (at least 10 characters), e.g. a ticket reference. */
-  readonly reason: string;
 }
 
 /** Properties for {@link OidcRole}. */
@@ -130,28 +128,27 @@ export abstract class RoleBase extends Construct implements IOidcRole {
   private defaultPolicy?: CustomPolicy;
 
   /**
-   * Attaches a system policy. Broad ones (`AdministratorAccess`, `*FullAccess`) need
-   * `broadAccessReason`.
+   * Attaches a system policy. Broad ones (`AdministratorAccess`, `*FullAccess`) need the
+   * `broadAccess: { reason }` opt-out.
    * @see https://www.alibabacloud.com/help/en/ram/developer-reference/api-ims-2019-08-15-attachpolicytorole
    */
   public attachSystemPolicy(policyName: string, options: SystemPolicyOptions = {}): RamRolePolicyAttachment {
     validateName(this, 'attachSystemPolicy.policyName', policyName, POLICY_NAME);
     const existing = this.systemAttachments.get(policyName);
     if (existing) return existing;
-    if (!Token.isUnresolved(policyName) && BROAD_SYSTEM_POLICY.test(policyName)) {
-      const reason = options.broadAccessReason;
-      if (typeof reason !== 'string' || reason.trim().length < MIN_REASON_LENGTH) {
-        throw invalidProp(this, 'attachSystemPolicy.broadAccessReason', `must explain in at least ${MIN_REASON_LENGTH} characters why ${policyName} (every action of a service) is needed`, reason,
-          'Prefer a narrower system policy (e.g. a ReadOnlyAccess one) or a custom policy; if the broad grant is reviewed, give the reason.');
-      }
-      // Recorded in the synth output next to suppressions, so reviews see every broad grant.
-      Annotations.of(this).addInfo(`Broad system policy ${policyName} attached: ${reason.trim()}`);
+    const broad = !Token.isUnresolved(policyName) && BROAD_SYSTEM_POLICY.test(policyName);
+    if (broad && options.broadAccess === undefined) {
+      throw invalidProp(this, 'attachSystemPolicy.broadAccess', `is required for ${policyName}, which grants every action of a service`, undefined,
+        'Prefer a narrower system policy (e.g. a ReadOnlyAccess one) or a custom policy; if the broad grant is reviewed, opt in with broadAccess: { reason } (reported as RAM-POL2).');
     }
+    if (broad) checkOptOut(this, 'attachSystemPolicy.broadAccess', options.broadAccess as SecurityOptOut);
     const attachment = new RamRolePolicyAttachment(this, `SystemPolicy${policyName}`, {
       policyName,
       policyType: 'System',
       roleName: this.roleName,
     });
+    // Reviews see every broad grant: the synth reports it as a suppressed RAM-POL2 finding with the reason.
+    if (broad) recordOptOut(this, 'broadAccess', options.broadAccess as SecurityOptOut, { target: attachment, ruleId: 'RAM-POL2' });
     this.systemAttachments.set(policyName, attachment);
     return attachment;
   }
@@ -293,7 +290,7 @@ export class OidcRole extends RoleBase {
     this.roleArn = this.resource.arn;
     this.roleName = this.resource.roleName;
     if (subjects.patterns && props.subjectPatterns) {
-      Suppressions.add(this.resource, [{ id: 'RAM-OIDC4', reason: `subjectPatterns opt-in: ${props.subjectPatterns.reason.trim()}` }]);
+      recordOptOut(this, 'subjectPatterns', props.subjectPatterns, { target: this.resource, ruleId: 'RAM-OIDC4' });
     }
   }
 }
@@ -334,11 +331,8 @@ function resolveSubjects(scope: IConstruct, props: OidcRoleProps): { values: str
       throw invalidProp(scope, 'subjectPatterns', 'must not be combined with allowedSubjects', props.subjectPatterns.patterns,
         'Use allowedSubjects for exact subjects, or subjectPatterns (with a reason) for wildcard subjects, not both.');
     }
-    const { patterns, reason } = props.subjectPatterns;
-    if (typeof reason !== 'string' || reason.trim().length < MIN_REASON_LENGTH) {
-      throw invalidProp(scope, 'subjectPatterns.reason', `must explain the wildcard subjects in at least ${MIN_REASON_LENGTH} characters`, reason,
-        'Say why exact subjects are not possible (e.g. a ticket); prefer allowedSubjects.');
-    }
+    checkOptOut(scope, 'subjectPatterns', props.subjectPatterns);
+    const { patterns } = props.subjectPatterns;
     if (!patterns || patterns.length === 0) {
       throw invalidProp(scope, 'subjectPatterns.patterns', 'must not be empty', patterns ?? [], 'List the StringLike patterns, e.g. "app_reporting_*".');
     }

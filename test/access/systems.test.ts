@@ -86,6 +86,20 @@ describe('APIG JWTAuth', () => {
     expect(map.policies[0]).toMatchObject({ mode: 'whitelist', rules: ['api.example.com /health'], issuer: TEST_ISSUER, enabled: true });
     expect(review.changes).toContainEqual(expect.objectContaining({ effect: 'widens', category: 'access', summary: 'path api.example.com /health is now exempt from authentication' }));
   });
+
+  test('re-attaching the policy replaces it (attach_resource_ids is ForceNew): the gateway is unauthenticated meanwhile', () => {
+    // GIVEN the same policy attached to other resources in the head
+    const stack = apigTestStack();
+    new ApigJwtAuthentication(stack, 'GlobalJwt', { gateway: testGateway(stack), server: testServer(stack), policyName: 'm2m-jwt' });
+    const base = appOf(stack);
+    const json = structuredClone(base.stacks[0].json) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+    for (const policy of Object.values(json.resource.alicloud_apig_policy)) policy.attach_resource_ids = ['gw-other'];
+    const head = { dir: '', stacks: [parseStack(base.stacks[0].name, json)] };
+    // WHEN
+    const replacement = reviewChanges({ base, head }).changes.find((c) => c.category === 'replacement');
+    // THEN
+    expect(replacement).toMatchObject({ effect: 'widens', summary: expect.stringMatching(/attach_resource_ids .* \(ForceNew\); between destroy and create, Gateway gw-\S+ has no JWT authentication/) });
+  });
 });
 
 describe('OCI API Gateway', () => {

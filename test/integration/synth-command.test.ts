@@ -3,15 +3,16 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { stackIdsOf } from '../../stacks/app';
 import { ENVIRONMENTS } from '../../config';
 
 const ROOT = join(__dirname, '..', '..');
 const LOCK = join(ROOT, 'lookups.lock.json');
 /** The stacks the user's config/ yields (never a fixed list: adding an environment keeps this green). */
-const ALIBABA_STACKS = ENVIRONMENTS.flatMap((env) => [`gateway-${env.name}`, `federation-${env.name}`, ...(env.apig ? [`apig-${env.name}`] : [])]);
-/** `oci-<env>` for each environment with an OCI side. */
-const OCI_STACKS = ENVIRONMENTS.flatMap((env) => (env.oci ? [`oci-${env.name}`] : []));
-const STACKS = [...ALIBABA_STACKS, ...OCI_STACKS].sort();
+const STACKS = ENVIRONMENTS.flatMap(stackIdsOf).sort();
+/** `oci-<env>` stacks carry the oci provider instead of alicloud. */
+const OCI_STACKS = STACKS.filter((s) => s.startsWith('oci-'));
+const ALIBABA_STACKS = STACKS.filter((s) => !s.startsWith('oci-'));
 
 function run(command: string, args: string[], env: Record<string, string>) {
   return spawnSync(command, args, {

@@ -13,7 +13,7 @@ import { ENVIRONMENTS, issuerRequests, validateEnvironments } from '../../config
 import { defaultLockPath } from '../../lookups/lock-file';
 import { SILENT_LOGGER, prepareLookups } from '../../lookups/prepare';
 import type { LockFile } from '../../core/issuer-facts';
-import { buildApp } from '../../stacks/app';
+import { buildApp, stackIdsOf } from '../../stacks/app';
 import { synthAndValidate } from '../../validation';
 import type { SynthSummary } from '../../validation';
 import type { SynthesizedStack } from '../util';
@@ -38,7 +38,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('the actual config/ (invariants only)', () => {
   test('every environment yields its gateway and federation stacks (and apig-<env> / oci-<env> when configured), all schema-valid', () => {
-    const expected = ENVIRONMENTS.flatMap((env) => [`gateway-${env.name}`, `federation-${env.name}`, ...(env.apig ? [`apig-${env.name}`] : []), ...(env.oci ? [`oci-${env.name}`] : [])]).sort();
+    const expected = ENVIRONMENTS.flatMap(stackIdsOf).sort();
     expect(summary.stacks.map((s) => s.stack).sort()).toEqual(expected);
   });
 

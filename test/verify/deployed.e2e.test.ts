@@ -7,7 +7,9 @@
  *
  * The environment publishes on TEST and RELEASE with bearer tokens, so both the `X-Ca-Stage`
  * header and the RELEASE default are exercised, and the clients authenticate with
- * client_secret_post (reporting) and client_secret_basic (provisioning).
+ * client_secret_post (reporting) and client_secret_basic (provisioning). It also configures the
+ * cloud-native APIG global JWT rule (subject: reporting); the synthesized `apig-dev` stack is served
+ * by the APIG emulator, given as `--apig-url`.
  */
 import { writeFileSync } from 'node:fs';
 import * as https from 'node:https';
@@ -17,7 +19,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type EnvironmentConfig, validateEnvironments } from '../../config';
 import { type DemoIssuer, startDemoIssuer } from '../../demo-issuer/demo-issuer';
 import { ChainShape, generateDemoPki, serverChainPem } from '../../demo-issuer/pki';
-import { GatewayEmulator, StsEmulator, type StsEmulatorServer, issuerFactsFromLock, startStsEmulatorServer } from '../../emulator';
+import {
+  ApigEmulator, type EmulatorServer, GatewayEmulator, StsEmulator, type StsEmulatorServer, issuerFactsFromLock, startApigEmulatorServer, startStsEmulatorServer,
+} from '../../emulator';
 import { SILENT_LOGGER, prepareLookups } from '../../lookups/prepare';
 import { buildApp } from '../../stacks/app';
 import { type VerifyReport, runVerifyCli } from '../../verify';
@@ -29,6 +33,7 @@ const SECRETS = { M2M_REPORTING: 'reporting-s3cret-value', M2M_PROVISIONING: 'pr
 let demo: DemoIssuer;
 let gateway: https.Server;
 let sts: StsEmulatorServer;
+let apig: EmulatorServer;
 let env: EnvironmentConfig;
 const files = { lock: '', ca: '', outdir: '', outputs: '', gatewayOutputs: '', federationTf: '' };
 
@@ -52,6 +57,7 @@ beforeAll(async () => {
       { ...provisioning, clientAuth: { secretEnv: 'M2M_PROVISIONING', method: 'client_secret_basic' } },
     ],
     gateway: { ...FIXTURE_DEV.gateway, tokenLocation: 'bearer' },
+    apig: { gatewayId: 'gw-verify0000000000000001', environmentId: 'env-verify000000000000001', policyName: 'm2m-jwt-verify', subjectClient: 'reporting' },
   };
   validateEnvironments([env]);
   files.ca = writeCaBundle(tmp.file('ca.pem'), demo.caPem);
@@ -72,6 +78,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
   const stsEmulator = StsEmulator.fromFile(path.join(files.outdir, 'stacks', 'federation-dev', 'cdk.tf.json'), { accountId: env.accountId, issuers: issuerFactsFromLock(lock) });
   sts = await startStsEmulatorServer(stsEmulator);
+  apig = await startApigEmulatorServer(ApigEmulator.fromFile(path.join(files.outdir, 'stacks', 'apig-dev', 'cdk.tf.json')));
 
   const domain = `localhost:${(gateway.address() as AddressInfo).port}`;
   files.outputs = tmp.file('outputs.json');
@@ -83,16 +90,17 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await sts?.close();
+  await apig?.close();
   await new Promise<void>((resolve) => (gateway ? gateway.close(() => resolve()) : resolve()));
   gateway?.closeAllConnections();
   await demo?.close();
   tmp.cleanup();
 });
 
-async function verify(extra: string[], environmentVariables: Record<string, string | undefined> = SECRETS) {
+async function verify(extra: string[], environmentVariables: Record<string, string | undefined> = SECRETS, apigUrl: string | null = apig.url) {
   const out: string[] = [];
   const err: string[] = [];
-  const argv = ['--env', 'dev', '--outdir', files.outdir, '--lock', files.lock, '--ca-bundle', files.ca, '--sts-endpoint', sts.url, '--json', ...extra];
+  const argv = ['--env', 'dev', '--outdir', files.outdir, '--lock', files.lock, '--ca-bundle', files.ca, '--sts-endpoint', sts.url, '--json', ...(apigUrl ? ['--apig-url', apigUrl] : []), ...extra];
   const code = await runVerifyCli(argv, { environments: [env], environmentVariables, write: (t) => void out.push(t), writeError: (t) => void err.push(t) });
   const text = out.join('');
   return { code, err: err.join(''), text, report: text ? (JSON.parse(text) as VerifyReport) : undefined };
@@ -114,7 +122,23 @@ describe('npm run verify (deployed)', () => {
     expect(whats).toContain('GET /hello [RELEASE] as reporting');
     expect(whats).toContain('PUT /users [RELEASE] without token');
     expect(whats).toContain('AssumeRoleWithOIDC m2m-reporting-dev as provisioning');
-    expect(res.report?.rows).toHaveLength(2 + 2 * 2 * 3 + 2);
+    expect(whats).toContain('APIG GET / [gw-verify0000000000000001/env-verify000000000000001] as provisioning');
+    expect(res.report?.rows).toHaveLength(2 + 2 * 2 * 3 + 3 + 2);
+  });
+
+  test('fails the APIG rows, naming --apig-url, when the gateway address is not given', async () => {
+    // WHEN
+    const res = await verify(['--outputs', files.outputs], SECRETS, null);
+
+    // THEN
+    expect(res.code).toBe(1);
+    const failed = res.report?.rows.filter((r) => !r.ok) ?? [];
+    expect(failed.map((r) => r.what)).toEqual([
+      'APIG GET / [gw-verify0000000000000001/env-verify000000000000001] as reporting',
+      'APIG GET / [gw-verify0000000000000001/env-verify000000000000001] as provisioning',
+      'APIG GET / [gw-verify0000000000000001/env-verify000000000000001] without token',
+    ]);
+    expect(failed[0].got).toBe('pass --apig-url <url> (the address of APIG m2m-jwt-verify)');
   });
 
   test('never prints a secret or a token', async () => {

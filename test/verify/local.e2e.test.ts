@@ -1,8 +1,9 @@
 /**
  * `npm run verify -- --local --env dev` on the example: the dev environment synthesized with the
  * COMMITTED lock into a temp outdir, then the verify CLI starts the demo issuer (the example's
- * M2M server, on a free port under its recorded issuer URL), the gateway emulator and the STS
- * emulator in-process and runs every check with real tokens.
+ * M2M server, on a free port under its recorded issuer URL), the gateway emulator, the APIG
+ * emulator (the example configures APIG) and the STS emulator in-process and runs every check
+ * with real tokens.
  *
  * A fixture config (never the example) shows the failure: provisioning no longer holds
  * `user:read:one` (and `hello` no longer allows it, so the config stays valid), while the world
@@ -65,11 +66,15 @@ describe('npm run verify -- --local', () => {
       'PUT /users [TEST] as reporting',
       'PUT /users [TEST] as provisioning',
       'PUT /users [TEST] without token',
+      'APIG GET / [gw-demodev0000000000000001/env-demodev000000000000001] as reporting',
+      'APIG GET / [gw-demodev0000000000000001/env-demodev000000000000001] as provisioning',
+      'APIG GET / [gw-demodev0000000000000001/env-demodev000000000000001] without token',
       'AssumeRoleWithOIDC m2m-reporting-dev as reporting',
       'AssumeRoleWithOIDC m2m-reporting-dev as provisioning',
     ]);
     expect(rows['PUT /users [TEST] as reporting'].got).toMatch(/^403 No permission by client id/);
     expect(rows['GET /hello [TEST] without token'].got).toMatch(/^401/);
+    expect(rows['APIG GET / [gw-demodev0000000000000001/env-demodev000000000000001] as provisioning']).toMatchObject({ expected: '401 (sub is not reporting)', got: expect.stringMatching(/^401/) });
     expect(rows['AssumeRoleWithOIDC m2m-reporting-dev as reporting'].got).toMatch(/^credentials, expire \S+Z \(in (89\d|900) s\)$/);
     expect(rows['AssumeRoleWithOIDC m2m-reporting-dev as provisioning'].got).toMatch(/^refused: AuthenticationFail\.NoPermission/);
   });
@@ -80,7 +85,7 @@ describe('npm run verify -- --local', () => {
 
     // THEN
     expect(res.code).toBe(0);
-    expect(res.out).toContain('10 checks passed (dev, local)');
+    expect(res.out).toContain('13 checks passed (dev, local)');
     expect(res.out).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}/);
     expect(res.out).not.toContain('demo-secret');
   });
@@ -108,7 +113,7 @@ describe('npm run verify -- --local', () => {
 
     // THEN
     expect(res.code).toBe(1);
-    expect(res.out).toContain('2 of 10 checks failed (dev, local)');
+    expect(res.out).toContain('2 of 13 checks failed (dev, local)');
     expect(res.out).toContain('  - GET /hello [TEST] as provisioning: expected 403 (not an allowed client), got 200');
   });
 
@@ -118,7 +123,7 @@ describe('npm run verify -- --local', () => {
 
     // THEN
     expect(res.code).toBe(1);
-    expect(res.err).toMatch(/missing synthesized stack .*gateway-dev.*npm run synth/);
+    expect(res.err).toMatch(/missing synthesized stack .*(gateway|federation)-dev.*npm run synth/);
   });
 });
 

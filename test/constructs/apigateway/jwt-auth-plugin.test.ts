@@ -166,7 +166,7 @@ describe('JwtAuthPlugin', () => {
   test('fails when the bypass reason is too short', () => {
     const { stack, server } = seedFixture({ isolated: true });
     expect(() => new JwtAuthPlugin(stack, 'Jwt', { server, bypassEmptyToken: { reason: 'because' } }))
-      .toThrow(/'bypassEmptyToken.reason' must explain in at least 10 characters/);
+      .toThrow(/'bypassEmptyToken.reason' must explain the opt-out in at least 10 characters/);
   });
 
   test('forwards claims to backend parameters', () => {

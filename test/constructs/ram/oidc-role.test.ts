@@ -2,7 +2,7 @@ import { TerraformOutput, TerraformVariable, Testing } from 'cdktf';
 import { describe, expect, test } from 'vitest';
 import { OidcProvider, OidcRole, PolicyDocument } from '../../../constructs';
 import { validateTerraformStack } from '../../../validation';
-import { annotations, checkStack, resourcesOfType, SEED_CLIENT_ID, synthJson, TEST_AUDIENCE, TEST_ISSUER, testServer, testStack } from '../../util';
+import { checkStack, resourcesOfType, SEED_CLIENT_ID, synthJson, TEST_AUDIENCE, TEST_ISSUER, testServer, testStack } from '../../util';
 import { addressOf, onlyResource, RECORDED_FINGERPRINT, testProvider, testRole } from './helpers';
 
 const ROLE = 'alicloud_ram_role';
@@ -185,14 +185,14 @@ describe('OidcRole', () => {
     });
     const checked = checkStack(stack);
     expect(checked.warnings).toEqual([]);
-    expect(checked.infos).toEqual([expect.stringMatching(/^RAM-OIDC4\[Statement\[0\]\]: suppressed: subjectPatterns opt-in: Clients are rotated daily/)]);
+    expect(checked.infos).toEqual([expect.stringMatching(/^RAM-OIDC4\[Statement\[0\]\]: suppressed: subjectPatterns: Clients are rotated daily/)]);
   });
 
   test('fails when the subject patterns have no reason', () => {
     const stack = testStack();
     const provider = testProvider(stack);
     expect(() => testRole(stack, provider, { allowedSubjects: undefined, subjectPatterns: { patterns: ['app_*'], reason: 'because' } }))
-      .toThrow(/'subjectPatterns.reason' must explain the wildcard subjects/);
+      .toThrow(/'subjectPatterns.reason' must explain the opt-out in at least 10 characters/);
   });
 
   test('fails when a subject pattern matches every subject', () => {
@@ -299,7 +299,8 @@ describe('OidcRole', () => {
   test.each(['AdministratorAccess', 'AliyunOSSFullAccess'])('fails when attaching the broad system policy %s without a reason', (name) => {
     const stack = testStack();
     const role = testRole(stack, testProvider(stack));
-    expect(() => role.attachSystemPolicy(name)).toThrow(/'attachSystemPolicy.broadAccessReason' must explain/);
+    expect(() => role.attachSystemPolicy(name)).toThrow(/'attachSystemPolicy.broadAccess' is required for .*, which grants every action of a service/);
+    expect(() => role.attachSystemPolicy(name, { broadAccess: { reason: 'needed' } })).toThrow(/'attachSystemPolicy.broadAccess.reason' must explain the opt-out in at least 10 characters, got "needed"/);
   });
 
   test('attaches a broad system policy with a reason', () => {
@@ -307,10 +308,10 @@ describe('OidcRole', () => {
     const stack = testStack();
     const role = testRole(stack, testProvider(stack));
     // WHEN
-    role.attachSystemPolicy('AliyunOSSFullAccess', { broadAccessReason: 'Migration job, removed after cutover (#88)' });
+    role.attachSystemPolicy('AliyunOSSFullAccess', { broadAccess: { reason: 'Migration job, removed after cutover (#88)' } });
     // THEN
     expect(onlyResource(synthJson(stack), ATTACHMENT).policy_name).toBe('AliyunOSSFullAccess');
-    expect(annotations(stack).infos).toEqual(['Broad system policy AliyunOSSFullAccess attached: Migration job, removed after cutover (#88)']);
+    expect(checkStack(stack).infos).toEqual(['RAM-POL2: suppressed: broadAccess: Migration job, removed after cutover (#88)']);
   });
 
   test('adds a custom policy and attaches it to the role', () => {

@@ -1,0 +1,27 @@
+/**
+ * Imported first by every command that (transitively) loads the generated provider bindings:
+ * when `.gen/` is missing (a fresh clone installed with `--ignore-scripts`, or a deleted `.gen/`),
+ * it stops with the fix instead of Node's raw MODULE_NOT_FOUND from deep inside an import chain.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** Providers the project generates bindings for (cdktf.json `terraformProviders`). */
+const PROVIDERS = ['alicloud', 'oci'] as const;
+
+/**
+ * The problem with the bindings under `genDir`, or `undefined` when every provider's bindings are
+ * there (as TypeScript sources, or compiled).
+ */
+export function bindingsProblem(genDir: string): string | undefined {
+  const missing = PROVIDERS.filter((p) => !['index.ts', 'index.js'].some((f) => fs.existsSync(path.join(genDir, 'providers', p, f))));
+  if (missing.length === 0) return undefined;
+  return `The generated provider bindings are missing (${missing.map((p) => `.gen/providers/${p}`).join(', ')} in ${genDir}). `
+    + 'Run `npm run get`: it generates them offline from provider-schemas/ (npm ci does this too, unless scripts are disabled).';
+}
+
+const problem = bindingsProblem(path.join(__dirname, '..', '.gen'));
+if (problem !== undefined) {
+  process.stderr.write(`${problem}\n`);
+  process.exit(1);
+}
