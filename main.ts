@@ -10,7 +10,8 @@
 import './core/bindings-preflight'; // first: a missing .gen/ says "run npm run get", not MODULE_NOT_FOUND
 import { parseArgs } from 'node:util';
 import { runSynth } from './commands/synth';
-import { ENVIRONMENTS, issuerRequests, validateEnvironments } from './config';
+import { issuerRequests } from './commands/issuers';
+import { ENVIRONMENTS, validateEnvironments } from './config';
 import { prepareLookups } from './lookups/prepare';
 import { buildApp } from './stacks/app';
 

@@ -4,8 +4,9 @@
  * The lookups CLI with the app's configured issuers as default: records discovery, JWKS and
  * TLS fingerprints of every environment's M2M server in `lookups.lock.json`.
  */
-import { ENVIRONMENTS, issuerRequests, validateEnvironments } from '../config';
-import { runLookupsCli } from '../lookups/cli';
+import { ENVIRONMENTS, validateEnvironments } from '../config';
+import { issuerRequests } from './issuers';
+import { runLookupsCli } from './lookups-cli';
 
 validateEnvironments(ENVIRONMENTS);
 runLookupsCli(process.argv.slice(2), { defaultIssuers: issuerRequests(ENVIRONMENTS) }).then(

@@ -4,7 +4,7 @@ import { checkHttpsUrl } from '../core/https-url';
 import { isReplaySettingAllowed } from '../core/jwt-replay';
 import { OIDC_ISSUANCE_LIMIT_HOURS, RAM_ROLE_SESSION_SECONDS, isWholeNumberIn } from '../core/ranges';
 import { STAGE_NAMES } from '../core/stages';
-import { closestMatch } from '../validation/suggest';
+import { closestMatch } from '../core/suggest';
 import { checkApigConfig } from './apig';
 import type { EnvironmentConfig } from './environment';
 import { checkOciConfig } from './oci';

@@ -1,20 +1,34 @@
 /**
- * The demo issuer as the example environments (`config/environments.ts`) expect it: at
- * https://localhost:8443/demo with the committed fixtures (the material `lookups.lock.json` was
- * recorded from), serving the example M2M server's audience, scope catalog and clients.
+ * The demo issuer as an example environment expects it: at https://localhost:8443/demo with the
+ * committed fixtures (the material `lookups.lock.json` was recorded from), serving the example M2M
+ * server's audience, scope catalog and clients. The example is passed in (by `commands/`, from
+ * `config/`): the demo issuer does not import the project's config.
  *
  * The config holds no secrets (a client's secret never enters config), so the demo gives every
  * example client a fixed, public demo secret: `<name>-demo-secret`. They are printed by
  * `serve.ts` and only ever accepted by this loopback demo.
  */
-import { DEV } from '../config/environments';
-import type { EnvironmentConfig } from '../config/environment';
 import { type DemoClient, type DemoIssuer, type DemoIssuerOptions, startDemoIssuer } from './demo-issuer';
 import { DEMO_FIXED_ISSUER, DEMO_FIXED_PORT, loadDemoFixtures } from './fixtures';
 import type { ChainShape } from './pki';
 
-/** The environment whose M2M server and clients the demo serves: the example's dev environment. */
-export const EXAMPLE_ENVIRONMENT: EnvironmentConfig = DEV;
+/**
+ * What the demo needs to know about an example environment: the shape of the project's
+ * `EnvironmentConfig` it reads (an `EnvironmentConfig` can be passed as it is).
+ */
+export interface DemoExample {
+  /** Environment name, for messages. */
+  readonly name: string;
+  /** The M2M server the environment trusts. */
+  readonly m2mServer: { readonly issuer: string; readonly audience: string; readonly scopes: readonly string[] };
+  /** Its clients, with the scopes they are granted and how they authenticate at the token endpoint. */
+  readonly clients: readonly {
+    readonly name: string;
+    readonly clientId: string;
+    readonly grantedScopes: readonly string[];
+    readonly clientAuth?: { readonly method?: 'client_secret_basic' | 'client_secret_post' };
+  }[];
+}
 
 /** A client of the example with the demo secret it authenticates with. */
 export interface ExampleDemoClient extends DemoClient {
@@ -30,7 +44,7 @@ export function exampleDemoSecret(name: string): string {
 }
 
 /** The example's clients with their demo secrets, in config order. */
-export function exampleDemoClients(env: EnvironmentConfig = EXAMPLE_ENVIRONMENT): ExampleDemoClient[] {
+export function exampleDemoClients(env: DemoExample): ExampleDemoClient[] {
   return env.clients.map((c) => ({
     name: c.name, clientId: c.clientId, clientSecret: exampleDemoSecret(c.name), grantedScopes: c.grantedScopes,
     ...(c.clientAuth ? { tokenEndpointAuthMethod: c.clientAuth.method ?? 'client_secret_post' } : {}),
@@ -58,7 +72,7 @@ export interface ExampleDemoIssuerOverrides {
  * @throws when the example environment no longer trusts the demo issuer (its `m2mServer.issuer`
  *   is not https://localhost:8443/demo)
  */
-export function exampleDemoIssuerOptions(overrides: ExampleDemoIssuerOverrides = {}, env: EnvironmentConfig = EXAMPLE_ENVIRONMENT): DemoIssuerOptions {
+export function exampleDemoIssuerOptions(env: DemoExample, overrides: ExampleDemoIssuerOverrides = {}): DemoIssuerOptions {
   if (env.m2mServer.issuer !== DEMO_FIXED_ISSUER) {
     throw new Error(`environment ${env.name} trusts ${env.m2mServer.issuer}, not the demo issuer ${DEMO_FIXED_ISSUER}: nothing to demo`);
   }
@@ -80,8 +94,8 @@ export function exampleDemoIssuerOptions(overrides: ExampleDemoIssuerOverrides =
  * @throws with a message naming the port when it is in use (e.g. `npm run demo-issuer` is
  *   already running)
  */
-export async function startExampleDemoIssuer(overrides: ExampleDemoIssuerOverrides = {}): Promise<DemoIssuer> {
-  const options = exampleDemoIssuerOptions(overrides);
+export async function startExampleDemoIssuer(env: DemoExample, overrides: ExampleDemoIssuerOverrides = {}): Promise<DemoIssuer> {
+  const options = exampleDemoIssuerOptions(env, overrides);
   try {
     return await startDemoIssuer(options);
   } catch (error) {

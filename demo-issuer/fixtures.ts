@@ -1,6 +1,6 @@
 /**
  * Committed, deterministic material of the demo issuer, so that a lock recorded from
- * `demo-issuer/serve.ts` stays valid across restarts and machines.
+ * `commands/demo-issuer.ts` (`npm run demo-issuer`) stays valid across restarts and machines.
  *
  * The private keys in `fixtures/` (TLS leaf key, token signing key) are committed on purpose:
  * the demo only ever listens on loopback and signs nothing of value, and a stable key is the

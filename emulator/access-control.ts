@@ -1,7 +1,7 @@
 /**
  * The `accessControl` plugin (parametric access control): builds the declared parameters from the
- * request and the verified JWT, then evaluates the rules in order with the project's own
- * {@link evaluateCondition}; the first ALLOW or DENY decides, no decision lets the request through,
+ * request and the verified JWT, then evaluates the rules in order with
+ * {@link evaluateCondition} (`condition.ts`); the first ALLOW or DENY decides, no decision lets the request through,
  * and a rule that cannot be evaluated (absent parameter, unsupported syntax) is skipped.
  *
  * Rendering of `Token:` claims follows the assumption documented in
@@ -11,7 +11,7 @@
  *
  * @see https://www.alibabacloud.com/help/en/api-gateway/traditional-api-gateway/user-guide/use-parameters-and-conditional-expressions
  */
-import { ExpressionError, type ParameterValues, evaluateCondition } from '../constructs/apigateway/access-control-expression';
+import { ConditionSyntaxError, type ParameterValues, evaluateCondition } from './condition';
 import { EmulatorUnsupportedError } from './errors';
 
 /** A rule action. */
@@ -193,7 +193,7 @@ export function decideAccessControl(config: AccessControlConfig, context: Access
     try {
       holds = evaluateCondition(rule.condition, values);
     } catch (error) {
-      if (!(error instanceof ExpressionError)) throw error;
+      if (!(error instanceof ConditionSyntaxError)) throw error;
       skipped.push(`${rule.name} (${error.message})`);
       continue;
     }

@@ -3,10 +3,9 @@
  * plugins of a synthesized stack so requests with real tokens can be checked before deploying.
  */
 export * from './access-control';
+export * from './condition';
 export * from './apig';
-export * from './apig-cli';
 export * from './apig-server';
-export * from './cli';
 export * from './errors';
 export * from './gateway';
 export * from './jwt-auth';
@@ -17,7 +16,6 @@ export * from './server';
 export * from './stack';
 export * from './traffic-control';
 export * from './sts';
-export * from './sts-cli';
 export * from './sts-server';
 export * from './sts-stack';
 export * from './trust-policy';

@@ -11,7 +11,7 @@
  */
 import { type JWK, compactVerify, decodeProtectedHeader, importJWK } from 'jose';
 import { PRIVATE_JWK_MEMBERS } from '../core/jwk';
-import { isTrue } from '../constructs/apigateway/plugin-script';
+import { isTrue } from '../core/plugin-data';
 import { EmulatorUnsupportedError } from './errors';
 
 /** A claim forwarded to the backend (`claimParameters`). */

@@ -5,7 +5,7 @@
  * which the security rules and the synth summary read too.
  */
 import { readFileSync } from 'node:fs';
-import { parsePluginData } from '../constructs/apigateway/plugin-script';
+import { parsePluginData } from '../core/plugin-data';
 import { type AccessControlConfig, readAccessControlConfig } from './access-control';
 import { EmulatorUnsupportedError } from './errors';
 import { type JwtAuthConfig, readJwtAuthConfig } from './jwt-auth';

@@ -3,7 +3,7 @@ import { checkConversion, type ConversionSink, describeCtyType, isPlainObject } 
 import { isExpression, parseNumberString, primitiveToString } from '../core/expressions';
 import { Finding, FindingCode, renderValue } from './finding';
 import { normalizeProviderSource, type ProviderSchema, SchemaRegistry } from './schema-registry';
-import { closestMatch } from './suggest';
+import { closestMatch } from '../core/suggest';
 import type { ValueRule } from './value-rules';
 
 /** Options for {@link validateStack} and the functions built on it. */

@@ -12,6 +12,7 @@
  *   ARNs standing in for the deployed outputs.
  */
 import type { EnvironmentConfig } from '../config';
+import { DEV } from '../config/environments';
 import { type DemoIssuer, DEMO_FIXED_ISSUER, DEMO_FIXED_PORT, exampleDemoIssuerOptions, startDemoIssuer } from '../demo-issuer';
 import {
   ApigEmulator, type EmulatorServer, GatewayEmulator, type StsEmulatorServer, StsEmulator, issuerFactsFromLock, startApigEmulatorServer, startEmulatorServer,
@@ -20,6 +21,9 @@ import {
 import type { LockFile } from '../core/issuer-facts';
 import type { VerifyPlan } from './plan';
 import type { VerifyTargets } from './run';
+
+/** What the demo issuer serves: the committed example (the world the lock was recorded from), whatever config is verified. */
+const EXAMPLE_WORLD = DEV;
 
 /** The running local stack and its targets. */
 export interface LocalStack {
@@ -43,7 +47,7 @@ export async function startLocalStack(plan: VerifyPlan, lock: LockFile): Promise
     for (const c of closers.reverse()) await c();
   };
   try {
-    const demo: DemoIssuer = await startDemoIssuer({ ...exampleDemoIssuerOptions(), port: 0, issuerPort: DEMO_FIXED_PORT });
+    const demo: DemoIssuer = await startDemoIssuer({ ...exampleDemoIssuerOptions(EXAMPLE_WORLD), port: 0, issuerPort: DEMO_FIXED_PORT });
     closers.push(() => demo.close());
     const gateway: EmulatorServer = await startEmulatorServer(GatewayEmulator.fromFile(plan.stackFiles.gateway));
     closers.push(() => gateway.close());

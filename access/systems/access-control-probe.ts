@@ -7,7 +7,7 @@
  * plus one value no condition names ("an unlisted client"). A scope requirement is found by
  * dropping one scope at a time from a token that is let through.
  */
-import { ExpressionError, evaluateCondition } from '../../constructs';
+import { ConditionSyntaxError, evaluateCondition } from '../../emulator';
 import { type AccessControlConfig, EmulatorUnsupportedError, decideAccessControl } from '../../emulator';
 
 /** A client allowed by an access-control script, with what its token must carry. */
@@ -70,7 +70,7 @@ function probe(config: AccessControlConfig, request: ProbeRequest): { callers: P
     try {
       evaluateCondition(rule.condition, Object.fromEntries(Object.keys(config.parameters).map((name) => [name, ''])));
     } catch (error) {
-      if (!(error instanceof ExpressionError)) throw error;
+      if (!(error instanceof ConditionSyntaxError)) throw error;
       // The emulator skips such a rule: the widest reading of what the gateway might do.
       notes.push(`rule ${rule.name} cannot be evaluated (${error.message}); read as skipped, the widest reading`);
     }

@@ -4,7 +4,7 @@
  * bypass, key) and who gets through: clients, audiences and scopes as the access-control rules
  * decide them.
  */
-import { parsePluginData, isTrue } from '../../constructs/apigateway/plugin-script';
+import { parsePluginData, isTrue } from '../../core/plugin-data';
 import { jwkThumbprint } from '../../lookups/jwk-thumbprint';
 import type { AccessChange, AccessSystem, Effect, MermaidBuilder } from '../model';
 import type { SynthesizedStack } from '../synth-output';
@@ -82,7 +82,7 @@ function extract(stack: SynthesizedStack): ClassicGatewayAccess | undefined {
   const routes: GatewayRoute[] = [];
   for (const api of model.apis) {
     for (const stage of STAGES.filter((s) => api.stages.includes(s))) {
-      const effective = pluginsInEffect(model, api, stage);
+      const { plugins: effective, unresolved } = pluginsInEffect(model, api, stage);
       const pick = (type: string) => effective.find((e) => e.plugin.pluginType === type);
       const notes: string[] = [];
       const jwtPlugin = pick('jwtAuth');
@@ -112,6 +112,11 @@ function extract(stack: SynthesizedStack): ClassicGatewayAccess | undefined {
           callers = jwt ? [...result.callers] : result.callers.filter((c) => c.client === 'anonymous');
           notes.push(...result.notes);
         }
+      }
+      if (unresolved.length > 0) {
+        // A binding only known at apply might add or override a plugin: never guess who gets through.
+        callers = null;
+        notes.push(`plugins in effect unknown until apply: ${unresolved.join(', ')}`);
       }
       if (!jwtPlugin) notes.push('no jwtAuth plugin in effect: tokens are not verified');
       if (api.authType !== 'ANONYMOUS') notes.push(`auth_type ${api.authType}: the gateway also requires an authorized API Gateway app (not modelled)`);

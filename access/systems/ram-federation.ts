@@ -134,12 +134,8 @@ function policyStatements(document: unknown): string[] | undefined {
   } catch {
     return undefined;
   }
-  const statements = parsed && typeof parsed === 'object' ? (parsed as { Statement?: unknown }).Statement : undefined;
-  const list = Array.isArray(statements) ? statements : statements ? [statements] : [];
   const out: string[] = [];
-  for (const s of list) {
-    if (!s || typeof s !== 'object') continue;
-    const st = s as Record<string, unknown>;
+  for (const st of statementsOf(parsed)) {
     for (const action of strings(st.Action ?? st.NotAction)) {
       for (const resource of strings(st.Resource ?? st.NotResource)) {
         out.push(`${String(st.Effect)} ${st.NotAction ? 'NOT ' : ''}${action} on ${st.NotResource ? 'NOT ' : ''}${resource}`);
@@ -149,13 +145,16 @@ function policyStatements(document: unknown): string[] | undefined {
   return out.sort();
 }
 
+/** The statements of a policy document (`Statement` may be one object or a list). */
+function statementsOf(document: unknown): Record<string, unknown>[] {
+  const raw = document && typeof document === 'object' ? (document as { Statement?: unknown }).Statement : undefined;
+  const list: unknown[] = Array.isArray(raw) ? raw : raw ? [raw] : [];
+  return list.filter((s): s is Record<string, unknown> => !!s && typeof s === 'object' && !Array.isArray(s));
+}
+
 function readTrust(parsed: unknown): TrustStatement[] {
-  const raw = parsed && typeof parsed === 'object' ? (parsed as { Statement?: unknown }).Statement : undefined;
-  const list = Array.isArray(raw) ? raw : raw ? [raw] : [];
   const out: TrustStatement[] = [];
-  for (const s of list) {
-    if (!s || typeof s !== 'object') continue;
-    const st = s as Record<string, unknown>;
+  for (const st of statementsOf(parsed)) {
     const principal = st.Principal && typeof st.Principal === 'object' ? (st.Principal as Record<string, unknown>) : {};
     const federated = strings(principal.Federated);
     const principals = federated.length > 0 ? federated.map(providerName) : Object.entries(principal).flatMap(([kind, v]) => strings(v).map((x) => `${kind}:${x}`));

@@ -1,9 +1,9 @@
 /**
  * Typed parameters and conditional expressions of API Gateway plugins (parametric access
- * control), with a renderer that quotes every literal safely and an evaluator for exactly the
- * subset rendered here, so tests and a local gateway emulator can decide ALLOW / DENY offline.
+ * control), with a renderer that quotes every literal safely. The local gateway emulator
+ * evaluates this subset (`emulator/condition.ts`); the library only builds it.
  *
- * Grammar rendered (and evaluated):
+ * Grammar rendered:
  * ```
  * expr       := term ('or' term)*
  * term       := factor ('and' factor)*
@@ -88,8 +88,6 @@ export class AccessParameter {
   }
 }
 
-/** Values of parameters for {@link Condition.evaluate} / {@link evaluateCondition}; missing = absent. */
-export type ParameterValues = Readonly<Record<string, string | undefined>>;
 
 /**
  * A conditional expression built from typed parts. Every literal is single-quoted and checked
@@ -184,10 +182,6 @@ export abstract class Condition {
   public abstract render(): string;
   /** The parameters the expression references. */
   public abstract parameters(): AccessParameter[];
-  /** Evaluates the expression (see {@link evaluateCondition} for the semantics). */
-  public evaluate(values: ParameterValues): boolean {
-    return evaluateCondition(this.render(), values);
-  }
 }
 
 type Operand = { kind: 'literal'; text: string } | { kind: 'param'; parameter: AccessParameter };
@@ -236,97 +230,4 @@ function checkLike(text: string): string {
     throw new ExpressionError(`value ${JSON.stringify(text)} must not contain "%" or "_" here: it is matched with a like pattern, where they are wildcards, and the gateway documents no way to escape them`);
   }
   return text;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Evaluator
-
-type Tok = { t: 'param'; v: string } | { t: 'str'; v: string } | { t: 'op'; v: '=' | 'like' | 'and' | 'or' | '(' | ')' };
-
-function tokenize(expression: string): Tok[] {
-  const out: Tok[] = [];
-  let i = 0;
-  while (i < expression.length) {
-    const c = expression[i];
-    if (/\s/.test(c)) { i++; continue; }
-    if (c === '(' || c === ')' || c === '=') { out.push({ t: 'op', v: c }); i++; continue; }
-    if (c === '$') {
-      const m = /^\$([a-zA-Z_][a-zA-Z0-9_]*)/.exec(expression.slice(i));
-      if (!m) throw new ExpressionError(`bad parameter reference at ${i} in ${JSON.stringify(expression)}`);
-      out.push({ t: 'param', v: m[1] });
-      i += m[0].length;
-      continue;
-    }
-    if (c === "'") {
-      const end = expression.indexOf("'", i + 1);
-      if (end < 0) throw new ExpressionError(`unterminated string at ${i} in ${JSON.stringify(expression)}`);
-      out.push({ t: 'str', v: expression.slice(i + 1, end) });
-      i = end + 1;
-      continue;
-    }
-    const word = /^[A-Za-z]+/.exec(expression.slice(i));
-    if (word && ['like', 'and', 'or'].includes(word[0].toLowerCase())) {
-      out.push({ t: 'op', v: word[0].toLowerCase() as 'like' | 'and' | 'or' });
-      i += word[0].length;
-      continue;
-    }
-    throw new ExpressionError(`unsupported syntax at ${i} in ${JSON.stringify(expression)}`);
-  }
-  return out;
-}
-
-/**
- * SQL-style LIKE, case-sensitive: `%` matches any sequence, `_` any single character (the
- * conservative, widest reading of the gateway's unpublished semantics).
- */
-export function likeMatches(value: string, pattern: string): boolean {
-  const regex = pattern.split('').map((ch) => (ch === '%' ? '.*' : ch === '_' ? '.' : ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('');
-  return new RegExp(`^${regex}$`, 's').test(value);
-}
-
-/**
- * Evaluates an expression of the subset rendered by {@link Condition} against parameter values.
- * A comparison involving an absent parameter is false (the request fails closed).
- * @throws ExpressionError for syntax outside the subset
- */
-export function evaluateCondition(expression: string, values: ParameterValues): boolean {
-  const toks = tokenize(expression);
-  let pos = 0;
-  const peek = (): Tok | undefined => toks[pos];
-  const isOp = (v: string): boolean => { const t = peek(); return t !== undefined && t.t === 'op' && t.v === v; };
-  const operand = (): string | undefined => {
-    const t = toks[pos++];
-    if (!t) throw new ExpressionError(`unexpected end of ${JSON.stringify(expression)}`);
-    if (t.t === 'str') return t.v;
-    if (t.t === 'param') return values[t.v];
-    throw new ExpressionError(`expected a value, got ${JSON.stringify(t.v)} in ${JSON.stringify(expression)}`);
-  };
-  const factor = (): boolean => {
-    if (isOp('(')) {
-      pos++;
-      const v = expr();
-      if (!isOp(')')) throw new ExpressionError(`missing ")" in ${JSON.stringify(expression)}`);
-      pos++;
-      return v;
-    }
-    const left = operand();
-    const op = toks[pos++];
-    if (!op || op.t !== 'op' || (op.v !== '=' && op.v !== 'like')) throw new ExpressionError(`expected "=" or "like" in ${JSON.stringify(expression)}`);
-    const right = operand();
-    if (left === undefined || right === undefined) return false;
-    return op.v === '=' ? left === right : likeMatches(left, right);
-  };
-  const term = (): boolean => {
-    let v = factor();
-    while (isOp('and')) { pos++; const r = factor(); v = v && r; }
-    return v;
-  };
-  const expr = (): boolean => {
-    let v = term();
-    while (isOp('or')) { pos++; const r = term(); v = v || r; }
-    return v;
-  };
-  const result = expr();
-  if (pos !== toks.length) throw new ExpressionError(`unexpected trailing input in ${JSON.stringify(expression)}`);
-  return result;
 }

@@ -43,6 +43,29 @@ describe('classic gateway: group-level bindings', () => {
   });
 });
 
+describe('classic gateway: bindings only known at apply', () => {
+  test('make the callers unknown instead of guessed', () => {
+    // GIVEN an API-level access control whose stage is only known at apply
+    const stack = testStack();
+    const server = testServer(stack);
+    const reporting = server.addClient('Reporting', { clientId: SEED_CLIENT_ID, grantedScopes: ['user:read:one'] });
+    const group = new ApiGroup(stack, 'Group', { groupName: 'group_fx', description: 'group' });
+    const backend = new Backend(stack, 'Backend', { address: 'https://backend.example.com', backendName: 'backend_fx' });
+    const api = new Api(stack, 'Open', { group, backend, apiName: 'open', path: '/open', backendPath: '/open', stages: [Stage.TEST] });
+    new JwtAuthPlugin(stack, 'Jwt', { server }).bindToApi(api, [Stage.TEST]);
+    new AccessControlPlugin(stack, 'Acl', { m2m: { server, allowedClients: [reporting], requiredScopes: ['user:read:one'] } }).bindToApi(api, [Stage.TEST]);
+    const app = appOf(stack);
+    const json = structuredClone(app.stacks[0].json) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+    const acl = Object.entries(json.resource.alicloud_api_gateway_plugin_attachment).find(([name]) => name.startsWith('Acl'))?.[1] as Record<string, unknown>;
+    acl.stage_name = '${var.stage}';
+    // WHEN
+    const route = (buildAccessMap({ dir: '', stacks: [parseStack('s', json)] }).stacks[0].systems.apigateway as ClassicGatewayAccess).routes[0];
+    // THEN
+    expect(route.callers).toBeNull();
+    expect(route.notes).toContainEqual(expect.stringMatching(/plugins in effect unknown until apply: alicloud_api_gateway_plugin_attachment\.Acl/));
+  });
+});
+
 describe('classic gateway: replacement of an API-level binding under a group baseline', () => {
   test('is neutral when a group-level plugin of the same type covers the gap', () => {
     // GIVEN a group-wide deny-all and an API-level access control, whose binding is re-created

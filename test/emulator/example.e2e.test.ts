@@ -28,14 +28,14 @@ import { claimsOf } from './support';
 const ROOT = path.resolve(__dirname, '../..');
 const COMMITTED_LOCK = path.join(ROOT, LOCK_FILE_NAME);
 const tmp = tempDir('example-e2e-');
-const [reporting, provisioning] = exampleDemoClients();
+const [reporting, provisioning] = exampleDemoClients(DEV);
 let demo: DemoIssuer | undefined;
 let emulator: EmulatorServer | undefined;
 let ociEmulator: OciGatewayEmulator | undefined;
 let ociServer: EmulatorServer | undefined;
 
 beforeAll(async () => {
-  demo = await startExampleDemoIssuer();
+  demo = await startExampleDemoIssuer(DEV);
   validateEnvironments([DEV]);
   const lock = readLockFile(COMMITTED_LOCK);
   if (!lock) throw new Error(`${COMMITTED_LOCK} is missing`);

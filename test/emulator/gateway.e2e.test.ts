@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { escapeTemplate, unescapeTemplate } from '../../constructs/apigateway/plugin-script';
+import { escapeTemplate, unescapeTemplate } from '../../core/plugin-data';
 import { DemoSigningAlgorithm, generateSigningKey } from '../../demo-issuer/signing-keys';
 import { type EmulatorRequest, type EmulatorResponse, GatewayEmulator, effectivePlugins } from '../../emulator';
 import { SEED_CLIENT_ID } from '../util';

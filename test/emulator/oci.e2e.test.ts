@@ -20,7 +20,8 @@ import { type DemoIssuer, startDemoIssuer } from '../../demo-issuer/demo-issuer'
 import { generateDemoPki } from '../../demo-issuer/pki';
 import { DemoSigningAlgorithm, generateSigningKey } from '../../demo-issuer/signing-keys';
 import { writeFileSync } from 'node:fs';
-import { type EmulatorServer, OciGatewayEmulator, runEmulatorCli, startEmulatorServer } from '../../emulator';
+import { runEmulatorCli } from '../../commands/emulator-cli';
+import { type EmulatorServer, OciGatewayEmulator, startEmulatorServer } from '../../emulator';
 import { SILENT_LOGGER, prepareLookups } from '../../lookups/prepare';
 import { validateStack } from '../../validation';
 import { tempDir, writeCaBundle } from '../support/pki';

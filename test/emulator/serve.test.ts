@@ -1,12 +1,13 @@
 /**
- * The emulator over real HTTP: the node:http server, the CLI, and `emulator/serve.ts` as a user
+ * The emulator over real HTTP: the node:http server, the CLI, and `commands/emulator.ts` as a user
  * runs it, with real tokens from the demo issuer.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { EMULATOR_HELP, GatewayEmulator, type EmulatorServer, runEmulatorCli, startEmulatorServer } from '../../emulator';
+import { EMULATOR_HELP, runEmulatorCli } from '../../commands/emulator-cli';
+import { GatewayEmulator, type EmulatorServer, startEmulatorServer } from '../../emulator';
 import { type EmulatorFixture, startEmulatorFixture } from './support';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -128,10 +129,10 @@ describe('runEmulatorCli', () => {
   });
 });
 
-describe('emulator/serve.ts', () => {
+describe('commands/emulator.ts', () => {
   test('runs as a user would start it and answers curl-style requests', async () => {
     // GIVEN
-    const child: ChildProcess = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['emulator/serve.ts', '--stack', fixture.stackFile, '--stage', 'TEST', '--port', '0'], {
+    const child: ChildProcess = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['commands/emulator.ts', '--stack', fixture.stackFile, '--stage', 'TEST', '--port', '0'], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -143,7 +144,7 @@ describe('emulator/serve.ts', () => {
           const m = /gateway emulator: (http:\/\/\S+)/.exec(out);
           if (m) resolve(m[1]);
         });
-        child.once('exit', (code) => reject(new Error(`serve.ts exited with ${code}: ${out}`)));
+        child.once('exit', (code) => reject(new Error(`commands/emulator.ts exited with ${code}: ${out}`)));
       });
 
       // WHEN

@@ -5,7 +5,8 @@
  */
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { escapeTemplate, renderYaml } from '../../constructs/apigateway/plugin-script';
+import { renderYaml } from '../../constructs/apigateway/plugin-script';
+import { escapeTemplate } from '../../core/plugin-data';
 import { GatewayEmulator, JwtAuthVerifier, identityKey, loadStack, readJwtAuthConfig } from '../../emulator';
 
 const API = (name: string, path: string, group: string, extra: Record<string, unknown> = {}) => ({

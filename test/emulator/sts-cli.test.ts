@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DEV, validateEnvironments } from '../../config';
-import { STS_EMULATOR_HELP, runStsEmulatorCli } from '../../emulator';
+import { STS_EMULATOR_HELP, runStsEmulatorCli } from '../../commands/sts-emulator-cli';
 import { LOCK_FILE_NAME, readLockFile } from '../../lookups/lock-file';
 import { buildApp } from '../../stacks/app';
 import { tempDir } from '../support/pki';

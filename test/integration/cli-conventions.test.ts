@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { stackIdsOf } from '../../stacks/app';
-import { ENVIRONMENTS, issuerRequests } from '../../config';
+import { issuerRequests } from '../../commands/issuers';
+import { ENVIRONMENTS } from '../../config';
 import { colorEnabled } from '../../core/terminal';
 
 const ROOT = join(__dirname, '..', '..');
@@ -28,7 +29,7 @@ const tsx = (script: string, args: string[] = [], env: Record<string, string | u
 describe('every command', () => {
   const COMMANDS = [
     'main.ts', 'commands/lookups.ts', 'commands/access-map.ts', 'commands/review.ts', 'commands/verify.ts',
-    'emulator/serve.ts', 'emulator/sts-serve.ts', 'demo-issuer/serve.ts', 'bench/run.ts',
+    'commands/emulator.ts', 'commands/sts-emulator.ts', 'commands/demo-issuer.ts', 'bench/run.ts',
   ];
   test.each(COMMANDS)('%s prints usage and exits 2 on an unknown argument', (script) => {
     const result = tsx(script, ['--no-such-option']);
@@ -108,7 +109,7 @@ describe('missing .gen/', () => {
     }
     symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'), 'dir');
     // WHEN
-    for (const script of ['main.ts', 'commands/access-map.ts', 'emulator/serve.ts']) {
+    for (const script of ['main.ts', 'commands/access-map.ts', 'commands/emulator.ts']) {
       const result = tsx(script, [], { CI: 'true', CDKTF_OUTDIR: join(work, 'no-gen-out') }, copy);
       // THEN
       expect(result.status, script).toBe(1);

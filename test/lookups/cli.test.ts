@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type DemoIssuer, startDemoIssuer } from '../../demo-issuer/demo-issuer';
 import { generateDemoPki } from '../../demo-issuer/pki';
 import { generateSigningKey } from '../../demo-issuer/signing-keys';
-import { type RunLookupsCliOptions, runLookupsCli } from '../../lookups/cli';
+import { type RunLookupsCliOptions, runLookupsCli } from '../../commands/lookups-cli';
 import { readLockFile } from '../../lookups/lock-file';
 import { opensslSha1, tempDir, testPki, writeCaBundle } from '../support/pki';
 
@@ -149,11 +149,11 @@ describe('runLookupsCli', () => {
     expect(stderr).toContain('LOOKUP_LOCK_MISSING_IN_CI');
   });
 
-  test('runs as `tsx lookups/cli.ts` with a non-zero exit status on error', async () => {
+  test('runs as `tsx commands/lookups-cli.ts` with a non-zero exit status on error', async () => {
     // WHEN
     const run = (args: string[]) =>
       new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-        execFile(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['lookups/cli.ts', ...args], { cwd: ROOT, env: { ...process.env, CI: 'false' } },
+        execFile(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['commands/lookups-cli.ts', ...args], { cwd: ROOT, env: { ...process.env, CI: 'false' } },
           (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr }));
       });
     const [help, failure] = await Promise.all([run(['--help']), run(['--issuer', 'http://idp.example.com', '--lock', newLock()])]);

@@ -117,6 +117,18 @@ describe('npm run verify -- --local', () => {
     expect(res.out).toContain('  - GET /hello [TEST] as provisioning: expected 403 (not an allowed client), got 200');
   });
 
+  test('fails with exit 1 when the environment does not trust the demo issuer', async () => {
+    // GIVEN
+    const elsewhere: EnvironmentConfig = { ...DEV, m2mServer: { ...DEV.m2mServer, issuer: 'https://idp.example.com/oauth2' } };
+
+    // WHEN
+    const res = await verify(['--env', 'dev', '--local', '--outdir', outdir, '--lock', LOCK], [elsewhere]);
+
+    // THEN
+    expect(res.code).toBe(1);
+    expect(res.err).toContain('--local needs an environment that trusts the demo issuer https://localhost:8443/demo; environment dev trusts https://idp.example.com/oauth2');
+  });
+
   test('fails with exit 1 naming the file and the fix when the stacks were not synthesized', async () => {
     // WHEN
     const res = await verify(['--env', 'dev', '--local', '--outdir', tmp.file('nowhere'), '--lock', LOCK]);

@@ -1,8 +1,8 @@
 import { type TerraformResources, buildBindingIndex } from '../../../core/binding-index';
 import { isUnresolvedValue as isUnresolved } from '../../../core/expressions';
 import { isReplaySettingAllowed } from '../../../core/jwt-replay';
-import { INSTANCE_TYPE_TAG, LIMITS, isTrue, parsePluginData, scriptBytes } from '../../apigateway/plugin-script';
-import type { ParsedScript } from '../../apigateway/plugin-script';
+import { type ParsedScript, isTrue, parsePluginData } from '../../../core/plugin-data';
+import { INSTANCE_TYPE_TAG, LIMITS, scriptBytes } from '../../apigateway/plugin-script';
 import { RuleLevel, RuleResult } from '../rule';
 import type { ResourceView, RuleContext, RuleOutcome, SecurityRule } from '../rule';
 

@@ -4,13 +4,13 @@ import {
   AccessControlPlugin,
   AccessParameter,
   Condition,
-  evaluateCondition,
   InstanceType,
   M2mAuthorizationServer,
   PluginLimits,
   RuleAction,
   ScopeMatch,
 } from '../../../constructs';
+import { evaluateCondition } from '../../../emulator/condition';
 import type { AccessControlRule } from '../../../constructs';
 import { SEED_CLIENT_ID, TEST_FACTS, testLock, synthJson, TEST_AUDIENCE, TEST_ISSUER } from '../../util';
 import { clientIds, parseScript, pluginOfType, seedFixture } from './helpers';

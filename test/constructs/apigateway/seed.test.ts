@@ -2,10 +2,10 @@ import { describe, expect, test } from 'vitest';
 import {
   AccessControlPlugin,
   ClaimParameterLocation,
-  evaluateCondition,
   JwtAuthPlugin,
   TokenLocation,
 } from '../../../constructs';
+import { evaluateCondition } from '../../../emulator/condition';
 import { validateTerraformStack } from '../../../validation';
 import { checkStack, SEED_CLIENT_ID, synthJson, TEST_AUDIENCE, TEST_ISSUER, TEST_JWK } from '../../util';
 import { addressOf, onlyResource, parseScript, pluginOfType, resourcesByName, seedFixture } from './helpers';

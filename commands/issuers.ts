@@ -1,5 +1,5 @@
 import type { IssuerRequest } from '../lookups/prepare';
-import type { EnvironmentConfig } from './environment';
+import type { EnvironmentConfig } from '../config/environment';
 
 /**
  * The issuers the environments reference, for the synth-time lookups: one request per

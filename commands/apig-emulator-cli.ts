@@ -3,9 +3,9 @@
  * resources and no classic API Gateway APIs is served by the {@link ApigEmulator}.
  */
 import { readFileSync } from 'node:fs';
-import { ApigEmulator, hasApigPolicies } from './apig';
-import { startApigEmulatorServer } from './apig-server';
-import type { EmulatorCliOutput, EmulatorCliResult } from './cli';
+import { ApigEmulator, hasApigPolicies } from '../emulator/apig';
+import { startApigEmulatorServer } from '../emulator/apig-server';
+import type { EmulatorCliOutput, EmulatorCliResult } from './emulator-cli';
 
 /** What the CLI passes on. */
 export interface ApigCliOptions {

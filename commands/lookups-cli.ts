@@ -6,10 +6,10 @@
 import Table from 'cli-table3';
 import { parseArgs } from 'node:util';
 import { colors } from '../core/terminal';
-import { type IssuerChange, IssuerChangeKind, formatIssuerChange } from './changes';
-import { LookupError } from './errors';
+import { type IssuerChange, IssuerChangeKind, formatIssuerChange } from '../lookups/changes';
+import { LookupError } from '../lookups/errors';
 import type { CertificateFact, IssuerFacts } from '../core/issuer-facts';
-import { type IssuerRequest, type LookupLogger, prepareLookups } from './prepare';
+import { type IssuerRequest, type LookupLogger, prepareLookups } from '../lookups/prepare';
 
 /** No colour when stdout is not a terminal or NO_COLOR is set (core/terminal). */
 const pc = colors();

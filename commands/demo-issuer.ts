@@ -11,13 +11,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { DemoIssuer } from './demo-issuer';
-import { type ExampleDemoClient, EXAMPLE_ENVIRONMENT, exampleDemoClients, startExampleDemoIssuer } from './example';
-import { DEMO_FIXED_PORT } from './fixtures';
-import { ChainShape } from './pki';
+import { DEV } from '../config/environments';
+import type { DemoIssuer } from '../demo-issuer/demo-issuer';
+import { type ExampleDemoClient, exampleDemoClients, startExampleDemoIssuer } from '../demo-issuer/example';
+import { DEMO_FIXED_PORT } from '../demo-issuer/fixtures';
+import { ChainShape } from '../demo-issuer/pki';
+
+/** The environment whose M2M server and clients the demo serves: the example's dev environment. */
+const EXAMPLE_ENVIRONMENT = DEV;
 
 /** Where the CA bundle is written unless `--ca-out` says otherwise. */
-export const DEFAULT_CA_OUT = path.join(__dirname, '.run', 'ca.pem');
+export const DEFAULT_CA_OUT = path.join(__dirname, '..', 'demo-issuer', '.run', 'ca.pem');
 
 /** A shell-quoted argument (single quotes). */
 function sh(arg: string): string {
@@ -69,11 +73,11 @@ async function main(): Promise<void> {
     usage(`--port must be a port number, got ${values.port}`);
     return;
   }
-  const demo = await startExampleDemoIssuer({ port: Number(values.port), chainShape });
+  const demo = await startExampleDemoIssuer(EXAMPLE_ENVIRONMENT, { port: Number(values.port), chainShape });
   const caOut = path.relative(process.cwd(), path.resolve(values['ca-out'])) || values['ca-out'];
   mkdirSync(path.dirname(values['ca-out']), { recursive: true });
   writeFileSync(values['ca-out'], demo.caPem);
-  const clients = exampleDemoClients();
+  const clients = exampleDemoClients(EXAMPLE_ENVIRONMENT);
   const idWidth = Math.max(...clients.map((c) => c.clientId.length));
   const secretWidth = Math.max(...clients.map((c) => c.clientSecret.length));
   process.stdout.write(

@@ -1,19 +1,19 @@
 /**
- * `npx tsx emulator/serve.ts --stack <cdk.tf.json> [--stage TEST] [--port 8080] [--host 127.0.0.1] [--group <name>]`
+ * `npx tsx commands/emulator.ts --stack <cdk.tf.json> [--stage TEST] [--port 8080] [--host 127.0.0.1] [--group <name>]`
  *
  * Serves a synthesized stack through the gateway emulator.
  */
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
-import { serveApigStack } from './apig-cli';
-import { GatewayEmulator } from './gateway';
-import { OciGatewayEmulator } from './oci-gateway';
-import { hasOciDeployments } from './oci-stack';
-import { type EmulatorServer, type RequestEmulator, startEmulatorServer } from './server';
+import { serveApigStack } from './apig-emulator-cli';
+import { GatewayEmulator } from '../emulator/gateway';
+import { OciGatewayEmulator } from '../emulator/oci-gateway';
+import { hasOciDeployments } from '../emulator/oci-stack';
+import { type EmulatorServer, type RequestEmulator, startEmulatorServer } from '../emulator/server';
 import { DEFAULT_REQUEST_STAGE, STAGE_NAMES } from '../core/stages';
 
 /** Help text of the CLI. */
-export const EMULATOR_HELP = `Usage: npx tsx emulator/serve.ts --stack <cdk.tf.json> [options]
+export const EMULATOR_HELP = `Usage: npx tsx commands/emulator.ts --stack <cdk.tf.json> [options]
 
 Serves a synthesized stack through a local API Gateway emulator that enforces its jwtAuth,
 accessControl and trafficControl plugins (no backend is called). Each response has the

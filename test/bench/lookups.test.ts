@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { benchLookups } from '../../lookups/bench';
+import { benchLookups } from '../../bench/lookups';
 
 describe('benchLookups', () => {
   test('refreshes 20 real issuers and then resolves them from the lock without network', async () => {

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { StsEmulator, issuerFactsFromLock } from './sts';
-import { type StsEmulatorServer, startStsEmulatorServer } from './sts-server';
+import { StsEmulator, issuerFactsFromLock } from '../emulator/sts';
+import { type StsEmulatorServer, startStsEmulatorServer } from '../emulator/sts-server';
 
 /** Account UID used in ARNs unless `--account-id` says otherwise (the example's dev account). */
 export const DEFAULT_EMULATED_ACCOUNT_ID = '1234567890123456';

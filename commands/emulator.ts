@@ -1,10 +1,10 @@
 /**
  * Serves a synthesized stack through the gateway emulator:
- * `npx tsx emulator/serve.ts --stack cdktf.out/stacks/gateway-dev/cdk.tf.json --stage TEST --port 8080`
+ * `npx tsx commands/emulator.ts --stack cdktf.out/stacks/gateway-dev/cdk.tf.json --stage TEST --port 8080`
  * (`--help` for every option).
  */
 import '../core/bindings-preflight'; // first: a missing .gen/ says "run npm run get"
-import { serveUntilStopped } from './loopback';
-import { runEmulatorCli } from './cli';
+import { serveUntilStopped } from '../emulator/loopback';
+import { runEmulatorCli } from './emulator-cli';
 
 serveUntilStopped(runEmulatorCli(process.argv.slice(2)));

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type DemoIssuer, startDemoIssuer } from '../demo-issuer/demo-issuer';
 import { ChainShape, generateDemoPki } from '../demo-issuer/pki';
-import { SILENT_LOGGER, prepareLookups } from './prepare';
+import { SILENT_LOGGER, prepareLookups } from '../lookups/prepare';
 
 /** Number of distinct issuers the benchmark looks up. */
 export const BENCH_ISSUER_COUNT = 20;
