@@ -5,7 +5,7 @@
  * clock skew, failure response). Anything it cannot read faithfully becomes a `problem`, which
  * the emulator answers with 500 `unsupported`, never with an ALLOW.
  */
-import { isUnresolvedValue } from '../validation/expressions';
+import { isUnresolvedValue } from '../core/expressions';
 
 /** One `verify_claims` entry. */
 export interface OciVerifyClaim {

@@ -8,7 +8,7 @@ import type {
   ApigatewayDeploymentSpecificationRequestPoliciesAuthenticationValidationPolicy,
   ApigatewayDeploymentSpecificationRoutes,
 } from '../../.gen/providers/oci/apigateway-deployment';
-import { discoveryUrlFor } from '../../lookups/issuer-url';
+import { discoveryDocumentUrl } from '../../core/https-url';
 import type { M2mAuthorizationServer } from '../m2m/authorization-server';
 import { invalidProp } from '../private/errors';
 import { validateClientId, validateHttpsUrl } from '../private/validators';
@@ -418,7 +418,7 @@ export class OciJwtApiDeployment extends Construct {
       return { type: 'REMOTE_JWKS', uri: server.facts.jwksUri, isSslVerifyDisabled: false };
     }
     const options = validation.introspection as OciIntrospectionOptions;
-    const discoveryUri = options.discoveryUri ?? discoveryUrlFor(server.issuer).href;
+    const discoveryUri = options.discoveryUri ?? discoveryDocumentUrl(server.issuer).href;
     validateHttpsUrl(this, 'validation.discoveryUri', discoveryUri);
     if (!Token.isUnresolved(options.clientId)) validateClientId(this, 'validation.clientId', options.clientId);
     validateOcid(this, 'validation.clientSecretId', options.clientSecretId, ['vaultsecret']);
