@@ -8,10 +8,10 @@
  * in every such case `cdktf.out/` is left as it was.
  */
 import './core/bindings-preflight'; // first: a missing .gen/ says "run npm run get", not MODULE_NOT_FOUND
-import { parseArgs } from 'node:util';
 import { runSynth } from './commands/synth';
 import { issuerRequests } from './commands/issuers';
 import { ENVIRONMENTS, validateEnvironments } from './config';
+import { parseCommandLine } from './core/command-line';
 import { prepareLookups } from './lookups/prepare';
 import { buildApp } from './stacks/app';
 
@@ -39,17 +39,9 @@ Colour only on a terminal; NO_COLOR turns it off.
 
 async function main(): Promise<number> {
   const started = Date.now();
-  let values: { help?: boolean; 'ca-bundle'?: string; lock?: string; json?: boolean; 'stack-traces'?: boolean };
-  try {
-    ({ values } = parseArgs({ options: { help: { type: 'boolean' }, 'ca-bundle': { type: 'string' }, lock: { type: 'string' }, json: { type: 'boolean' }, 'stack-traces': { type: 'boolean' } }, allowPositionals: false }));
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${HELP}`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
+  const line = parseCommandLine(process.argv.slice(2), { 'ca-bundle': { type: 'string' }, lock: { type: 'string' }, json: { type: 'boolean' }, 'stack-traces': { type: 'boolean' } }, HELP);
+  if (line.exitCode !== undefined) return line.exitCode;
+  const { values } = line;
   validateEnvironments(ENVIRONMENTS);
   const { lock } = await prepareLookups({ issuers: issuerRequests(ENVIRONMENTS), caBundlePath: values['ca-bundle'], lockPath: values.lock });
   const stackTraces = values['stack-traces'] ?? false;

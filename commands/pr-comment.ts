@@ -10,8 +10,8 @@
 import '../core/bindings-preflight'; // first: a missing .gen/ says "run npm run get"
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { ENVIRONMENTS } from '../config';
+import { parseCommandLine, usageError } from '../core/command-line';
 import { stackIdsOf } from '../stacks/app';
 import { type CommentSection, type JobResult, type PlanResult, type PlanStatus, buildPrComment } from './pr-comment/comment';
 
@@ -37,30 +37,15 @@ Exit status: 0 done, 2 bad arguments.
 
 const JOB_RESULTS = new Set(['success', 'failure', 'cancelled', 'skipped']);
 
-function usage(message: string): number {
-  process.stderr.write(`${message}\n\n${HELP}`);
-  return 2;
-}
+const usage = (message: string): number => usageError(message, HELP).exitCode;
 
 function main(argv: string[]): number {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        out: { type: 'string' }, 'run-url': { type: 'string' }, sha: { type: 'string' }, jobs: { type: 'string' },
-        plans: { type: 'string' }, review: { type: 'string' }, fork: { type: 'boolean' }, help: { type: 'boolean' },
-      },
-    });
-  } catch (error) {
-    return usage((error as Error).message);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
+  const line = parseCommandLine(argv, {
+    out: { type: 'string' }, 'run-url': { type: 'string' }, sha: { type: 'string' }, jobs: { type: 'string' },
+    plans: { type: 'string' }, review: { type: 'string' }, fork: { type: 'boolean' },
+  }, HELP, true);
+  if (line.exitCode !== undefined) return line.exitCode;
+  const { values, positionals } = line;
   if (positionals.length !== 1) return usage('Give exactly one subcommand: environments or body.');
   if (positionals[0] === 'environments') {
     const matrix = ENVIRONMENTS.map((env) => ({ environment: env.name, stacks: stackIdsOf(env), remoteState: env.state.oss !== undefined }));

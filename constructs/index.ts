@@ -5,3 +5,4 @@ export * from './m2m';
 export * from './oci';
 export * from './ram';
 export * from './security';
+export { ConstructError, ConstructErrorCode } from './private/errors';

@@ -27,7 +27,7 @@ export class FederationStack extends TerraformStack {
     this.oidcProvider = OidcProvider.forM2mServer(this, 'OidcProvider', server, {
       oidcProviderName: env.federation.providerName,
       issuanceLimitHours: env.federation.issuanceLimitHours,
-      expectedFingerprints: env.m2mServer.expectedFingerprints ? [...env.m2mServer.expectedFingerprints] : undefined,
+      expectedFingerprints: env.m2mServer.expectedFingerprints,
       description: `IDaaS M2M issuer for ${env.name}`,
     });
     new TerraformOutput(this, 'oidc_provider_arn', {
@@ -40,7 +40,7 @@ export class FederationStack extends TerraformStack {
         provider: this.oidcProvider,
         roleName: config.name,
         description: config.description,
-        allowedSubjects: [...config.subjects],
+        allowedSubjects: config.subjects,
         maxSessionDurationSeconds: config.maxSessionDurationSeconds,
       });
       for (const policy of config.systemPolicies) role.attachSystemPolicy(policy);

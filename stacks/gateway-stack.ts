@@ -58,7 +58,7 @@ export class GatewayStack extends TerraformStack {
       throttling: gw.throttle ? { apiLimit: gw.throttle.requestsPerMinute, unit: ThrottlingUnit.MINUTE } : undefined,
       apis: gw.apis.map((config) => ({
         api: apis.get(config.name) as Api,
-        requiredScopes: [...config.requiredScopes],
+        requiredScopes: config.requiredScopes,
         allowedClients: config.allowedClients.map((name) => clients.get(name) as M2mClient),
       })),
     });

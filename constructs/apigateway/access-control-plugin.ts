@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
-import type { M2mAuthorizationServer } from '../m2m/authorization-server';
-import type { M2mClient } from '../m2m/client';
+import type { IM2mAuthorizationServer } from '../m2m/authorization-server';
+import type { IM2mClient } from '../m2m/client';
 import { invalidProp } from '../private/errors';
 import { validateScopeName } from '../private/validators';
 import { recordOptOut } from '../security/opt-out';
@@ -79,11 +79,11 @@ export interface AccessControlRule {
 /** Rules derived from an M2M authorization server: audience, allowed clients and required scopes. */
 export interface M2mAccessOptions {
   /** The server whose tokens the JWT plugin verifies. */
-  readonly server: M2mAuthorizationServer;
+  readonly server: IM2mAuthorizationServer;
   /** Clients allowed to call (their `client_id` claim). Must not be empty. */
-  readonly allowedClients: M2mClient[];
+  readonly allowedClients: readonly IM2mClient[];
   /** Scopes the token must hold, from the server's catalog. Must not be empty. */
-  readonly requiredScopes: string[];
+  readonly requiredScopes: readonly string[];
   /**
    * Whether every scope or any one scope is required.
    * @default ScopeMatch.ALL_OF
@@ -122,13 +122,13 @@ export interface AccessControlPluginProps extends GatewayPluginOptions {
    * Custom rules, evaluated after the M2M rules.
    * @default - none
    */
-  readonly rules?: AccessControlRule[];
+  readonly rules?: readonly AccessControlRule[];
   /**
    * Extra parameters to declare (those referenced by conditions are declared automatically),
    * e.g. for `${name}` in deny messages.
    * @default - none
    */
-  readonly parameters?: AccessParameter[];
+  readonly parameters?: readonly AccessParameter[];
 }
 
 /** A generated M2M rule with the parameters its condition reads. */

@@ -254,12 +254,12 @@ export interface ApiProps {
    * token parameter itself in MAPPING mode.
    * @default - none
    */
-  readonly requestParameters?: RequestParameter[];
+  readonly requestParameters?: readonly RequestParameter[];
   /**
    * Stages to publish the API to.
    * @default - not published
    */
-  readonly stages?: Stage[];
+  readonly stages?: readonly Stage[];
 }
 
 /** Attributes of an existing API, for {@link Api.fromApiAttributes}. */
@@ -276,7 +276,7 @@ export interface ApiAttributes {
    */
   readonly method?: HttpMethod;
   /** Stages it is published to. */
-  readonly stages: Stage[];
+  readonly stages: readonly Stage[];
 }
 
 const PATH = /^\/[A-Za-z0-9._~\-/[\]*]*$/;

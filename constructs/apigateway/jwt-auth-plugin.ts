@@ -3,7 +3,7 @@ import type { Construct } from 'constructs';
 import type { KeyFact } from '../../core/issuer-facts';
 import { PRIVATE_JWK_MEMBERS } from '../../core/jwk';
 import { PREVENT_JTI_REPLAY_DEFAULT } from '../../core/jwt-replay';
-import type { M2mAuthorizationServer } from '../m2m/authorization-server';
+import type { IM2mAuthorizationServer } from '../m2m/authorization-server';
 import { invalidProp } from '../private/errors';
 import { recordOptOut } from '../security/opt-out';
 import type { SecurityOptOut } from '../security/opt-out';
@@ -72,7 +72,7 @@ export type JwtBypassEmptyToken = SecurityOptOut;
 /** Properties for {@link JwtAuthPlugin}. */
 export interface JwtAuthPluginProps extends GatewayPluginOptions {
   /** The M2M server whose tokens are accepted; its public key comes from the synth-time JWKS lookup. */
-  readonly server: M2mAuthorizationServer;
+  readonly server: IM2mAuthorizationServer;
   /**
    * Where the token is read from.
    * @default TokenLocation.authorizationBearer()
@@ -82,7 +82,7 @@ export interface JwtAuthPluginProps extends GatewayPluginOptions {
    * Claims forwarded to the backend.
    * @default - none
    */
-  readonly claimParameters?: ClaimParameter[];
+  readonly claimParameters?: readonly ClaimParameter[];
   /**
    * Whether a token's `jti` may be used only once (anti-replay). Secure default: on. With it,
    * M2M clients must fetch a fresh token for every call instead of reusing a cached one; turn it
@@ -185,7 +185,7 @@ export class JwtAuthPlugin extends GatewayPlugin {
     if (this.tokenLocation.parameterLocation === 'query') requireGroupTokenParameter(group, this.tokenLocation.parameter);
   }
 
-  private selectKey(server: M2mAuthorizationServer, keyId: string | undefined): KeyFact {
+  private selectKey(server: IM2mAuthorizationServer, keyId: string | undefined): KeyFact {
     const keys = server.signingKeys.filter((k) => k.use === undefined || k.use === 'sig');
     const kids = keys.map((k) => k.kid ?? '(no kid)').join(', ');
     let key: KeyFact | undefined;

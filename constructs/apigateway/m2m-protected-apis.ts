@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import type { M2mAuthorizationServer } from '../m2m/authorization-server';
-import type { M2mClient } from '../m2m/client';
+import type { IM2mAuthorizationServer } from '../m2m/authorization-server';
+import type { IM2mClient } from '../m2m/client';
 import { invalidProp } from '../private/errors';
 import type { SecurityOptOut } from '../security/opt-out';
 import { validateScopeName } from '../private/validators';
@@ -19,9 +19,9 @@ export interface ProtectedApi {
   /** The API (published to at least one stage). */
   readonly api: IApi;
   /** Scopes the token must hold, from the server's catalog. Must not be empty. */
-  readonly requiredScopes: string[];
+  readonly requiredScopes: readonly string[];
   /** Clients allowed to call. Must not be empty. */
-  readonly allowedClients: M2mClient[];
+  readonly allowedClients: readonly IM2mClient[];
   /**
    * Whether every scope or any one scope is required.
    * @default ScopeMatch.ALL_OF
@@ -32,9 +32,9 @@ export interface ProtectedApi {
 /** Properties for {@link M2mProtectedApis}. */
 export interface M2mProtectedApisProps {
   /** The M2M authorization server whose tokens are accepted. */
-  readonly server: M2mAuthorizationServer;
+  readonly server: IM2mAuthorizationServer;
   /** The APIs to protect. Must not be empty. */
-  readonly apis: ProtectedApi[];
+  readonly apis: readonly ProtectedApi[];
   /**
    * Where callers send the token.
    * @default TokenLocation.authorizationBearer()
@@ -44,7 +44,7 @@ export interface M2mProtectedApisProps {
    * Claims forwarded to the backends.
    * @default - none
    */
-  readonly claimParameters?: ClaimParameter[];
+  readonly claimParameters?: readonly ClaimParameter[];
   /**
    * JWT anti-replay (each token accepted once).
    * @default true

@@ -9,7 +9,7 @@ import type { IApiGroup } from './api-group';
 import { physicalName, validateDescription, validatePhysicalName } from './internal';
 import { escapeTemplate } from '../../core/plugin-data';
 import { INSTANCE_TYPE_TAG, LIMITS, renderYaml, scriptBytes } from './plugin-script';
-import { recordBinding } from './registry';
+import { boundPlugin, recordBinding } from './registry';
 import { validateStages } from './stage';
 import type { Stage } from './stage';
 
@@ -282,6 +282,7 @@ function bindToGroup(plugin: IGatewayPlugin, group: IApiGroup, stages: Stage[]):
   checkInstance(plugin, group, 'group');
   const targets = validateStages(plugin, 'stages', stages, false);
   return targets.map((stage) => {
+    const boundBefore = boundPlugin(group, stage, plugin.pluginType) === plugin;
     const other = recordBinding(group, stage, plugin.pluginType, plugin);
     if (other) {
       throw invalidProp(plugin, 'group', `already has the ${plugin.pluginType} plugin ${other.node.path} bound on ${stage}`, group.node.path,
@@ -289,6 +290,10 @@ function bindToGroup(plugin: IGatewayPlugin, group: IApiGroup, stages: Stage[]):
     }
     const id = `Group-${group.node.id}-${stage}`;
     const existing = plugin.node.tryFindChild(id);
+    if (existing && !boundBefore) {
+      // Another group with the same construct id: returning its attachment would leave this group unbound.
+      throw invalidProp(plugin, 'group', `has the same construct id as another group bound to this plugin ("${group.node.id}")`, group.node.path, 'Give the groups distinct construct ids.');
+    }
     if (existing instanceof ApiGatewayGroupPluginAttachment) return existing;
     return new ApiGatewayGroupPluginAttachment(plugin, id, {
       groupId: group.groupId,

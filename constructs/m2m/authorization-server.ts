@@ -1,10 +1,38 @@
 import { Construct } from 'constructs';
+import type { IConstruct } from 'constructs';
 import type { IssuerFacts, KeyFact } from '../../core/issuer-facts';
 import { invalidProp } from '../private/errors';
 import { validateHttpsUrl, validateScopeName } from '../private/validators';
 import { IssuerLookup } from './issuer-lookup';
 import { M2mClient } from './client';
 import type { M2mClientOptions } from './client';
+
+/**
+ * An M2M authorization server as the other constructs use it: reference servers through this
+ * interface in props (`server: IM2mAuthorizationServer`), never by a concrete class.
+ */
+export interface IM2mAuthorizationServer extends IConstruct {
+  /** Issuer URL (`iss`). */
+  readonly issuer: string;
+  /** Audience identifier (`aud`). */
+  readonly audience: string;
+  /** Scope catalog. */
+  readonly scopes: readonly string[];
+  /** Facts recorded by the synth-time lookup for this issuer. */
+  readonly facts: IssuerFacts;
+  /** Token endpoint from discovery, when the issuer publishes one. */
+  readonly tokenEndpoint: string | undefined;
+  /** Public signing keys from the issuer's JWKS. */
+  readonly signingKeys: readonly KeyFact[];
+  /** TLS fingerprints recorded for the issuer. */
+  readonly fingerprints: readonly string[];
+  /** Whether `scope` is in the catalog. */
+  hasScope(scope: string): boolean;
+  /** Fails construction of `where` when one of `scopes` is not in the catalog. */
+  assertScopes(where: IConstruct, prop: string, scopes: readonly string[]): void;
+  /** The `scope` parameter of a token request for `scopes` (all granted scopes when omitted). */
+  requestScope(scopes?: readonly string[]): string;
+}
 
 /** Properties for {@link M2mAuthorizationServer}. */
 export interface M2mAuthorizationServerProps {
@@ -39,7 +67,7 @@ export interface M2mAuthorizationServerProps {
  * });
  * const reporting = server.addClient('Reporting', { clientId: 'app_m7hf...', grantedScopes: ['user:read:one'] });
  */
-export class M2mAuthorizationServer extends Construct {
+export class M2mAuthorizationServer extends Construct implements IM2mAuthorizationServer {
   /** Issuer URL (`iss`). */
   public readonly issuer: string;
   /** Audience identifier (`aud`). */
@@ -112,7 +140,7 @@ export class M2mAuthorizationServer extends Construct {
    * Throws a clear error naming `prop` when a scope is not in the catalog.
    * @param where the construct whose prop is being validated
    */
-  public assertScopes(where: Construct, prop: string, scopes: readonly string[]): void {
+  public assertScopes(where: IConstruct, prop: string, scopes: readonly string[]): void {
     scopes.forEach((s, i) => {
       if (!this.hasScope(s)) {
         throw invalidProp(where, `${prop}[${i}]`, `is not a scope of the M2M server ${this.issuer}`, s, `Use one of: ${this.scopes.join(', ')}, or add it to the server's scopes.`);

@@ -1,7 +1,20 @@
 import { Construct } from 'constructs';
+import type { IConstruct } from 'constructs';
 import { invalidProp } from '../private/errors';
 import { validateClientId } from '../private/validators';
-import type { M2mAuthorizationServer } from './authorization-server';
+import type { IM2mAuthorizationServer } from './authorization-server';
+
+/** An M2M client as the other constructs use it (`allowedClients: IM2mClient[]`). */
+export interface IM2mClient extends IConstruct {
+  /** Application id (`client_id`). */
+  readonly clientId: string;
+  /** Granted scopes. */
+  readonly grantedScopes: readonly string[];
+  /** The issuing server. */
+  readonly server: IM2mAuthorizationServer;
+  /** Whether the client is granted `scope`. */
+  isGranted(scope: string): boolean;
+}
 
 /** Options for {@link M2mAuthorizationServer.addClient}. */
 export interface M2mClientOptions {
@@ -14,7 +27,7 @@ export interface M2mClientOptions {
 /** Properties for {@link M2mClient}. */
 export interface M2mClientProps extends M2mClientOptions {
   /** The server the client gets tokens from. */
-  readonly server: M2mAuthorizationServer;
+  readonly server: IM2mAuthorizationServer;
 }
 
 /**
@@ -23,13 +36,13 @@ export interface M2mClientProps extends M2mClientOptions {
  * Only its public identity is modelled: client secrets never enter the construct tree,
  * synthesized files, lock files or logs.
  */
-export class M2mClient extends Construct {
+export class M2mClient extends Construct implements IM2mClient {
   /** Application id (`client_id`). */
   public readonly clientId: string;
   /** Granted scopes. */
   public readonly grantedScopes: readonly string[];
   /** The issuing server. */
-  public readonly server: M2mAuthorizationServer;
+  public readonly server: IM2mAuthorizationServer;
 
   public constructor(scope: Construct, id: string, props: M2mClientProps) {
     super(scope, id);

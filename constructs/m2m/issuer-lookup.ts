@@ -1,5 +1,6 @@
 import type { IConstruct } from 'constructs';
 import type { IssuerFacts, LockFile } from '../../core/issuer-facts';
+import { ConstructErrorCode, invalidProp } from '../private/errors';
 
 /** Construct context key under which the synth-time lookup lock is made available. */
 export const LOOKUPS_CONTEXT_KEY = 'm2m-guard:lookups';
@@ -24,12 +25,14 @@ export class IssuerLookup {
   public static facts(scope: IConstruct, issuer: string, prop = 'issuer'): IssuerFacts {
     const lock = scope.node.tryGetContext(LOOKUPS_CONTEXT_KEY) as LockFile | undefined;
     if (!lock) {
-      throw new Error(`[${scope.node.path}] '${prop}' needs the synth-time lookups, but no lookup lock is attached to the app, got ${JSON.stringify(issuer)}. Run the app through main.ts (it prepares lookups), or call IssuerLookup.attach(app, lock) before building stacks.`);
+      throw invalidProp(scope, prop, 'needs the synth-time lookups, but no lookup lock is attached to the app', issuer,
+        'Run the app through main.ts (it prepares lookups), or call IssuerLookup.attach(app, lock) before building stacks.', ConstructErrorCode.LOOKUPS_NOT_ATTACHED);
     }
     const facts = lock.issuers[issuer];
     if (!facts) {
       const known = Object.keys(lock.issuers);
-      throw new Error(`[${scope.node.path}] '${prop}' has no recorded lookup in lookups.lock.json, got ${JSON.stringify(issuer)}. Run \`npm run lookups -- --issuer ${issuer}\` to record it${known.length ? ` (recorded: ${known.join(', ')})` : ''}.`);
+      throw invalidProp(scope, prop, 'has no recorded lookup in lookups.lock.json', issuer,
+        `Run \`npm run lookups -- --issuer ${issuer}\` to record it${known.length ? ` (recorded: ${known.join(', ')})` : ''}.`, ConstructErrorCode.ISSUER_NOT_RECORDED);
     }
     return facts;
   }

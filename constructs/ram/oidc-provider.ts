@@ -5,7 +5,7 @@ import { ImsOidcProvider } from '../../.gen/providers/alicloud/ims-oidc-provider
 import { MAX_FINGERPRINTS, PinVerdict, checkPin, parseFingerprint } from '../../core/fingerprint';
 import type { IssuerFacts } from '../../core/issuer-facts';
 import { MAX_OIDC_CLIENT_IDS, OIDC_ISSUANCE_LIMIT_HOURS, isWholeNumberIn } from '../../core/ranges';
-import type { M2mAuthorizationServer } from '../m2m/authorization-server';
+import type { IM2mAuthorizationServer } from '../m2m/authorization-server';
 import { IssuerLookup } from '../m2m/issuer-lookup';
 import { invalidProp } from '../private/errors';
 import { validateHttpsUrl } from '../private/validators';
@@ -52,7 +52,7 @@ export interface OidcProviderOptions {
    * normalized. A root-CA fingerprint is refused: RAM compares the top certificate the issuer presents.
    * @default - no extra check: the recorded fingerprints are trusted as they are
    */
-  readonly expectedFingerprints?: string[];
+  readonly expectedFingerprints?: readonly string[];
   /**
    * How old (hours since `iat`) a token may be and still be exchanged for STS credentials.
    * Allowed: 1–168.
@@ -78,7 +78,7 @@ export interface OidcProviderProps extends OidcProviderOptions {
    * Client ids (1–50) a token's `aud` claim may carry. For an IDaaS M2M server this is the
    * server's audience identifier. Duplicates are removed.
    */
-  readonly clientIds: string[];
+  readonly clientIds: readonly string[];
 }
 
 /** What {@link OidcProvider.fromOidcProviderArn} needs besides the ARN. */
@@ -86,7 +86,7 @@ export interface OidcProviderAttributes {
   /** Issuer URL of the existing provider (https, no query or fragment). */
   readonly issuerUrl: string;
   /** Client ids registered on the existing provider (1–50). */
-  readonly clientIds: string[];
+  readonly clientIds: readonly string[];
 }
 
 /**
@@ -110,7 +110,7 @@ export class OidcProvider extends Construct implements IOidcProvider {
    * Defines a provider for an M2M authorization server: its issuer, and its audience
    * identifier as the only client id.
    */
-  public static forM2mServer(scope: Construct, id: string, server: M2mAuthorizationServer, options: OidcProviderOptions = {}): OidcProvider {
+  public static forM2mServer(scope: Construct, id: string, server: IM2mAuthorizationServer, options: OidcProviderOptions = {}): OidcProvider {
     return new OidcProvider(scope, id, { ...options, issuerUrl: server.issuer, clientIds: [server.audience] });
   }
 

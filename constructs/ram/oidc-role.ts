@@ -72,7 +72,7 @@ export interface SystemPolicyOptions {
  */
 export interface SubjectPatterns extends SecurityOptOut {
   /** StringLike patterns (`*`, `?`), e.g. `app_reporting_*`. A pattern of only wildcards is refused. */
-  readonly patterns: string[];
+  readonly patterns: readonly string[];
 }
 
 /** Properties for {@link OidcRole}. */
@@ -85,7 +85,7 @@ export interface OidcRoleProps {
    * Must not be empty: a role without a subject condition trusts every token the issuer signs.
    * @default - none; required unless `subjectPatterns` is given
    */
-  readonly allowedSubjects?: string[];
+  readonly allowedSubjects?: readonly string[];
   /**
    * Opt-in to wildcard subjects (StringLike) with a reason. Cannot be combined with
    * `allowedSubjects`. The reason is recorded as the suppression of warning RAM-OIDC4.
@@ -96,7 +96,7 @@ export interface OidcRoleProps {
    * Allowed values of the token's `aud` claim; each must be a client id of the provider.
    * @default - the provider's client id when it registers exactly one; required otherwise
    */
-  readonly allowedAudiences?: string[];
+  readonly allowedAudiences?: readonly string[];
   /**
    * Name of the role (1–64 letters, digits, `.`, `-`), unique in the account. Changing it
    * replaces the role.

@@ -78,7 +78,7 @@ export interface PolicyCondition {
   /** Condition key, e.g. `acs:SourceIp`, `oss:Prefix`. */
   readonly key: string;
   /** Values; the condition holds when any one matches. Must not be empty. */
-  readonly values: string[];
+  readonly values: readonly string[];
 }
 
 /** One statement of a permission policy. */
@@ -92,23 +92,23 @@ export interface PolicyStatementProps {
    * Actions in `service:Action` form, e.g. `oss:GetObject`; partial wildcards such as
    * `oss:Get*` are allowed, `*` and `service:*` only in Deny statements.
    */
-  readonly actions: string[];
+  readonly actions: readonly string[];
   /**
    * Resource ARNs (`acs:<service>:<region>:<account>:<path>`), e.g. `acs:oss:*:*:my-bucket/*`.
    * `*` only in Deny statements.
    */
-  readonly resources: string[];
+  readonly resources: readonly string[];
   /**
    * Conditions; all must hold. At most one per operator and key.
    * @default - no conditions
    */
-  readonly conditions?: PolicyCondition[];
+  readonly conditions?: readonly PolicyCondition[];
 }
 
 /** Properties for {@link PolicyDocument}. */
 export interface PolicyDocumentProps {
   /** The statements, rendered in this order. Must not be empty. */
-  readonly statements: PolicyStatementProps[];
+  readonly statements: readonly PolicyStatementProps[];
 }
 
 const ACTION = /^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$/;

@@ -57,33 +57,29 @@ export const aclEndsInDeny: SecurityRule = {
   },
 };
 
+/** A rule: an access-control rule set that reads JWT claims must reference `Token:<claim>` in a condition. */
+function claimChecked(id: string, claim: string, explanation: string): SecurityRule {
+  return {
+    id,
+    level: RuleLevel.ERROR,
+    info: `The access-control rule set reads JWT claims but never checks ${claim} (a Token:${claim} parameter in a condition).`,
+    explanation,
+    check: (res) => {
+      const read = aclOf(res);
+      if ('outcome' in read) return read.outcome;
+      if (!readsToken(read.acl)) return RuleResult.NOT_APPLICABLE;
+      return checksClaim(read.acl, claim) ? RuleResult.COMPLIANT : RuleResult.NON_COMPLIANT;
+    },
+  };
+}
+
 /** `APIGW-ACL3`: a rule set over JWT claims does not check the issuer. */
-export const aclChecksIssuer: SecurityRule = {
-  id: 'APIGW-ACL3',
-  level: RuleLevel.ERROR,
-  info: 'The access-control rule set reads JWT claims but never checks iss (a Token:iss parameter in a condition).',
-  explanation: 'The JWT plugin verifies the signature with the configured key, not who issued the token; an issuer that shares or reuses the key (another tenant, a test issuer) would otherwise be accepted.',
-  check: (res) => {
-    const read = aclOf(res);
-    if ('outcome' in read) return read.outcome;
-    if (!readsToken(read.acl)) return RuleResult.NOT_APPLICABLE;
-    return checksClaim(read.acl, 'iss') ? RuleResult.COMPLIANT : RuleResult.NON_COMPLIANT;
-  },
-};
+export const aclChecksIssuer: SecurityRule = claimChecked('APIGW-ACL3', 'iss',
+  'The JWT plugin verifies the signature with the configured key, not who issued the token; an issuer that shares or reuses the key (another tenant, a test issuer) would otherwise be accepted.');
 
 /** `APIGW-ACL4`: a rule set over JWT claims does not check the audience. */
-export const aclChecksAudience: SecurityRule = {
-  id: 'APIGW-ACL4',
-  level: RuleLevel.ERROR,
-  info: 'The access-control rule set reads JWT claims but never checks aud (a Token:aud parameter in a condition).',
-  explanation: 'Without an audience check a token the server issued for another API (resource server) is accepted here. Opting out needs a reason (skipAudienceCheck: { reason }).',
-  check: (res) => {
-    const read = aclOf(res);
-    if ('outcome' in read) return read.outcome;
-    if (!readsToken(read.acl)) return RuleResult.NOT_APPLICABLE;
-    return checksClaim(read.acl, 'aud') ? RuleResult.COMPLIANT : RuleResult.NON_COMPLIANT;
-  },
-};
+export const aclChecksAudience: SecurityRule = claimChecked('APIGW-ACL4', 'aud',
+  'Without an audience check a token the server issued for another API (resource server) is accepted here. Opting out needs a reason (skipAudienceCheck: { reason }).');
 
 /** `APIGW-TLS1`: an API accepts plain HTTP. */
 export const apiHttpsOnly: SecurityRule = {

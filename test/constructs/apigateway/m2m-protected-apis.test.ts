@@ -1,3 +1,4 @@
+import { Construct } from 'constructs';
 import { describe, expect, test } from 'vitest';
 import { AccessControlPlugin, Api, ApiGroup, InstanceType, M2mProtectedApis, ScopeMatch, Stage, TokenLocation } from '../../../constructs';
 import { validateTerraformStack } from '../../../validation';
@@ -87,6 +88,17 @@ describe('M2mProtectedApis', () => {
     // THEN
     const groupBindings = Object.values(resourcesByName(synthJson(stack), 'alicloud_api_gateway_group_plugin_attachment'));
     expect(groupBindings.map((b) => b.stage_name).sort()).toEqual(['PRE', 'PRE', 'RELEASE', 'RELEASE', 'TEST', 'TEST']);
+  });
+
+  test('fails when two groups protected by one JWT plugin share a construct id (their baselines would collide)', () => {
+    // GIVEN
+    const { stack, server, client, api, backend } = seedFixture();
+    const other = new ApiGroup(new Construct(stack, 'Team'), 'Group');
+    const teamApi = new Api(stack, 'TeamApi', { group: other, backend, path: '/team', stages: [Stage.TEST] });
+    // WHEN / THEN
+    expect(() => new M2mProtectedApis(stack, 'Protection', {
+      server, apis: [{ api, requiredScopes: ['user:read:one'], allowedClients: [client] }, { api: teamApi, requiredScopes: ['user:read:one'], allowedClients: [client] }],
+    })).toThrow(/'group' has the same construct id as another group bound to this plugin \("Group"\), got "test\/Team\/Group"/);
   });
 
   test('fails when another group-level access-control plugin is bound where the baseline must be', () => {
