@@ -17,7 +17,8 @@ import { buildApp } from './stacks/app';
 
 const HELP = `Usage: npm run synth [-- --ca-bundle <pem>] [--lock <file>] [--json]   (or: npx cdktf synth)
 
-Synthesizes every environment's gateway-<env> and federation-<env> stacks into
+Synthesizes every environment's gateway-<env> and federation-<env> stacks (and oci-<env>
+for an environment with an oci section) into
 cdktf.out/stacks/<stack>/cdk.tf.json, after checking the environment config (config/), the
 synth-time lookups (lookups.lock.json: every recorded key's thumbprint is re-derived; issuers
 missing from it are looked up and recorded, which in CI mode - CI set to anything but empty,

@@ -4,9 +4,12 @@
  * Serves a synthesized stack through the gateway emulator.
  */
 import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
 import { serveApigStack } from './apig-emulator-cli';
 import { GatewayEmulator } from '../emulator/gateway';
-import { type EmulatorServer, startEmulatorServer } from '../emulator/server';
+import { OciGatewayEmulator } from '../emulator/oci-gateway';
+import { hasOciDeployments } from '../emulator/oci-stack';
+import { type EmulatorServer, type RequestEmulator, startEmulatorServer } from '../emulator/server';
 import { DEFAULT_REQUEST_STAGE, STAGE_NAMES } from '../core/stages';
 
 /** Help text of the CLI. */
@@ -25,11 +28,17 @@ Options:
   --port <port>    Port to listen on (0 picks a free one). Default: 8080.
   --host <addr>    Address to listen on. Default: 127.0.0.1.
   --group <name>   API group to route in when several groups have the same route.
+  --ca-bundle <pem>  Extra trusted CA certificates for fetching an OCI deployment's JWKS
+                   (e.g. demo-issuer/.run/ca.pem). Default: the system trust store.
   --gateway <id>   Cloud-native APIG stacks (alicloud_apig_policy): gateway for requests without
                    an X-Apig-Gateway header. Default: the stack's only gateway.
   --environment <id>  APIG environment for requests without X-Apig-Environment. Default: the
                    gateway's only environment.
   --help           Show this help.
+
+A stack with OCI API Gateway deployments (oci_apigateway_deployment, e.g. oci-dev) is served
+by the OCI emulator: routes by path prefix and path, token authentication with the remote
+JWKS, per-route scopes (--stage and --group do not apply).
 
 Example:
   curl -i "http://127.0.0.1:8080/hello?id_token=$TOKEN" -H 'X-Ca-Stage: TEST'
@@ -58,7 +67,7 @@ const DEFAULT_OUTPUT: EmulatorCliOutput = {
  * @param argv - arguments after the script name
  */
 export async function runEmulatorCli(argv: readonly string[], output: EmulatorCliOutput = DEFAULT_OUTPUT): Promise<EmulatorCliResult> {
-  let values: { stack?: string; stage?: string; port?: string; host?: string; group?: string; gateway?: string; environment?: string; help?: boolean };
+  let values: { stack?: string; stage?: string; port?: string; host?: string; group?: string; gateway?: string; environment?: string; 'ca-bundle'?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -70,6 +79,7 @@ export async function runEmulatorCli(argv: readonly string[], output: EmulatorCl
         group: { type: 'string' },
         gateway: { type: 'string' },
         environment: { type: 'string' },
+        'ca-bundle': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -95,16 +105,24 @@ export async function runEmulatorCli(argv: readonly string[], output: EmulatorCl
 
   const apig = await serveApigStack(values.stack, { port, host: values.host, gateway: values.gateway, environment: values.environment }, output);
   if (apig) return apig;
-  let emulator: GatewayEmulator;
+  let emulator: RequestEmulator;
+  let apis: string[];
   try {
-    emulator = GatewayEmulator.fromFile(values.stack);
+    const oci = loadOciEmulator(values.stack, values['ca-bundle']);
+    if (oci) {
+      emulator = oci;
+      apis = oci.deployments.flatMap((d) => d.routes.map((r) => `  ${r.methods.join(',').padEnd(6)} ${d.pathPrefix.replace(/\/+$/, '')}${r.path}  (${d.name}; ${r.authorization?.type ?? 'AUTHENTICATION_ONLY'})`));
+    } else {
+      const gateway = GatewayEmulator.fromFile(values.stack);
+      for (const warning of gateway.model.warnings) output.writeError(`warning: ${warning}\n`);
+      emulator = gateway;
+      apis = gateway.model.apis.map((a) => `  ${a.method.padEnd(6)} ${a.path}  (${a.name}; ${a.stages.join(', ') || 'not published'})`);
+    }
   } catch (error) {
     output.writeError(`${(error as Error).message}\n`);
     return { code: 1 };
   }
-  for (const warning of emulator.model.warnings) output.writeError(`warning: ${warning}\n`);
   const server = await startEmulatorServer(emulator, { port, host: values.host, defaultStage: stage, group: values.group });
-  const apis = emulator.model.apis.map((a) => `  ${a.method.padEnd(6)} ${a.path}  (${a.name}; ${a.stages.join(', ') || 'not published'})`);
   output.write([
     `gateway emulator: ${server.url} (default stage ${stage}; X-Ca-Stage overrides)`,
     `stack:            ${values.stack}`,
@@ -114,4 +132,24 @@ export async function runEmulatorCli(argv: readonly string[], output: EmulatorCl
     '',
   ].join('\n'));
   return { server };
+}
+
+/** The OCI emulator when the stack holds OCI deployments, else `undefined`. */
+function loadOciEmulator(file: string, caBundle: string | undefined): OciGatewayEmulator | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`cannot read the synthesized stack ${file}: ${(error as Error).message}`);
+  }
+  if (!hasOciDeployments(json)) return undefined;
+  let caPem: string | undefined;
+  if (caBundle !== undefined) {
+    try {
+      caPem = readFileSync(caBundle, 'utf8');
+    } catch (error) {
+      throw new Error(`cannot read --ca-bundle ${caBundle}: ${(error as Error).message}`);
+    }
+  }
+  return OciGatewayEmulator.fromStack(json, { caPem });
 }

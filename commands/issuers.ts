@@ -11,6 +11,8 @@ export function issuerRequests(environments: readonly EnvironmentConfig[]): Issu
     const set = pins.get(env.m2mServer.issuer) ?? new Set<string>();
     for (const fp of env.m2mServer.expectedFingerprints ?? []) set.add(fp);
     pins.set(env.m2mServer.issuer, set);
+    const ociIssuer = env.oci?.identityDomain.issuer;
+    if (ociIssuer !== undefined && !pins.has(ociIssuer)) pins.set(ociIssuer, new Set());
   }
   return [...pins.entries()]
     .sort(([a], [b]) => a.localeCompare(b))

@@ -18,6 +18,7 @@ import type { StageName } from '../core/stages';
 import type { ApigConfig } from './apig';
 import type { ClientAuthConfig } from './client-auth';
 import type { CredentialsConfig } from './credentials';
+import type { OciConfig } from './oci';
 
 export type { StageName };
 
@@ -215,4 +216,10 @@ export interface EnvironmentConfig {
    * @default - no APIG stack
    */
   readonly apig?: ApigConfig;
+  /**
+   * The OCI side (seed 002): identity domain apps, API Gateway and token-protected deployments,
+   * synthesized as the `oci-<env>` stack.
+   * @default - no OCI stack
+   */
+  readonly oci?: OciConfig;
 }

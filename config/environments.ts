@@ -1,4 +1,5 @@
 import type { EnvironmentConfig, M2mClientConfig, M2mServerConfig } from './environment';
+import type { OciConfig } from './oci';
 
 // Every value below is typed (`: EnvironmentConfig`, `satisfies ...`), so a misspelled key is a
 // type error in the editor and in `npm test`, and `validateEnvironments` rejects it at run time too.
@@ -36,6 +37,48 @@ const demoClients = [
     clientAuth: { secretEnv: 'M2M_PROVISIONING_CLIENT_SECRET', method: 'client_secret_basic' },
   },
 ] satisfies M2mClientConfig[];
+
+/**
+ * The example's OCI side (seed 002), trusting the same demo issuer (its facts are in the lock).
+ * Point `identityDomain` at your OCI IAM identity domain to use it for real: `url` the domain
+ * URL, `issuer` the `iss` of its tokens, `audience` and `scopes` of the resource server.
+ */
+const demoOci: OciConfig = {
+  region: 'eu-frankfurt-1',
+  compartmentId: 'ocid1.compartment.oc1..aaaaaaaaexampledevcompartment',
+  identityDomain: {
+    url: 'https://idcs-0123456789abcdef0123456789abcdef.identity.oraclecloud.com',
+    issuer: DEMO_ISSUER,
+    audience: DEMO_AUDIENCE,
+    scopes: demoServer.scopes,
+  },
+  gateway: { subnetId: 'ocid1.subnet.oc1.eu-frankfurt-1.aaaaaaaaexampledevsubnet', endpointType: 'PUBLIC' },
+  clients: [
+    // clients of the demo issuer, referenced by id (technical users, use case 1)
+    { name: 'reporting', clientId: 'app_m7hfgn66xkyyxlhpkiw5kjenhy', grantedScopes: ['user:read:one'] },
+    { name: 'provisioning', clientId: 'app_provisioning_demo', grantedScopes: ['user:read:one', 'user:write:one'] },
+    // created in the identity domain (client credentials only); fetch its secret after deploy
+    { name: 'batch', grantedScopes: ['user:read:one'] },
+  ],
+  deployments: [
+    {
+      name: 'users',
+      pathPrefix: '/users-api',
+      allowedClients: ['reporting', 'provisioning'],
+      routes: [
+        { path: '/hello', backendUrl: 'https://users.dev.example.internal/users/one', anyOfScopes: ['user:read:one'] },
+        { path: '/users', methods: ['PUT'], backendUrl: 'https://users.dev.example.internal/users', anyOfScopes: ['user:write:one'] },
+      ],
+    },
+    {
+      // use case 2: an end user's token with the custom claim APIGWMichael4 = Api1Access (exact)
+      name: 'profile',
+      pathPrefix: '/profile',
+      requiredClaims: [{ name: 'APIGWMichael4', anyOfValues: ['Api1Access'] }],
+      routes: [{ path: '/me', backendUrl: 'https://users.dev.example.internal/me' }],
+    },
+  ],
+};
 
 /** Development: TEST stage only, local state. */
 export const DEV: EnvironmentConfig = {
@@ -85,6 +128,7 @@ export const DEV: EnvironmentConfig = {
     ],
   },
   state: {},
+  oci: demoOci,
   apig: {
     gatewayId: 'gw-demodev0000000000000001',
     environmentId: 'env-demodev000000000000001',
@@ -139,6 +183,16 @@ export const PROD: EnvironmentConfig = {
       tablestoreEndpoint: 'https://tf-lock.cn-shanghai.ots.aliyuncs.com',
       tablestoreTable: 'terraform_state_lock',
     },
+  },
+  oci: {
+    ...demoOci,
+    compartmentId: 'ocid1.compartment.oc1..aaaaaaaaexampleprodcompartment',
+    // production imports the gateway the network team owns
+    gateway: { gatewayId: 'ocid1.apigateway.oc1.eu-frankfurt-1.aaaaaaaaexampleprodgateway' },
+    deployments: demoOci.deployments.map((d) => ({
+      ...d,
+      routes: d.routes.map((r) => ({ ...r, backendUrl: r.backendUrl.replace('.dev.', '.prod.') })),
+    })),
   },
 };
 

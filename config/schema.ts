@@ -18,6 +18,7 @@ import type {
   ApiConfig, EnvironmentConfig, FederationConfig, GatewayConfig, HttpMethodName, M2mClientConfig, M2mServerConfig,
   OssStateConfig, RoleConfig, StateConfig, ThrottleConfig,
 } from './environment';
+import { ociConfigSchema } from './oci';
 
 /** Deeply drops `readonly` so that types differing only in it compare equal. */
 type Plain<T> = T extends readonly (infer E)[] ? Plain<E>[] : T extends object ? { -readonly [K in keyof T]: Plain<T[K]> } : T;
@@ -151,4 +152,6 @@ export const environmentConfigSchema = exactSchema<EnvironmentConfig>()(z.strict
   federation: federationConfigSchema,
   state: stateConfigSchema,
   apig: exactSchema<ApigConfig>()(apigConfigSchema).optional(),
+  // lazy: config/oci.ts imports exactSchema from this file
+  oci: z.lazy(() => ociConfigSchema).optional(),
 }));

@@ -7,6 +7,7 @@ import { STAGE_NAMES } from '../core/stages';
 import { closestMatch } from '../core/suggest';
 import { checkApigConfig } from './apig';
 import type { EnvironmentConfig } from './environment';
+import { checkOciConfig } from './oci';
 import { environmentConfigSchema } from './schema';
 import { type ClientAuthConfig, TOKEN_ENDPOINT_AUTH_METHODS } from './client-auth';
 
@@ -89,7 +90,8 @@ function fieldPath(path: readonly PropertyKey[]): string {
 function schemaAt(path: readonly PropertyKey[]): { shape: Record<string, unknown> } | undefined {
   let schema: z.core.$ZodType | undefined = environmentConfigSchema;
   const unwrap = (s: z.core.$ZodType): z.core.$ZodType => {
-    const def = s._zod.def as { type: string; innerType?: z.core.$ZodType };
+    const def = s._zod.def as { type: string; innerType?: z.core.$ZodType; getter?: () => z.core.$ZodType };
+    if (def.type === 'lazy' && def.getter) return unwrap(def.getter());
     return (def.type === 'optional' || def.type === 'readonly') && def.innerType ? unwrap(def.innerType) : s;
   };
   for (const key of path) {
@@ -140,6 +142,7 @@ function checkEnvironment(env: EnvironmentConfig, problem: Report): void {
   checkFederation(env, problem);
   checkState(env, problem);
   if (env.apig) checkApigConfig(env.apig, clients, problem);
+  if (env.oci !== undefined) checkOciConfig(env.oci, problem);
   checkCredentials(env, problem);
 }
 

@@ -34,3 +34,12 @@ export function checkHttpsUrl(value: string): { readonly defect?: undefined; rea
   if (url.username || url.password) return { defect: HttpsUrlDefect.CREDENTIALS };
   return { url };
 }
+
+/**
+ * The OpenID Connect discovery document URL of an issuer: the issuer with any trailing `/`
+ * removed, plus `/.well-known/openid-configuration` (OpenID Connect Discovery 1.0 §4). Does not
+ * validate the issuer (see {@link checkHttpsUrl}).
+ */
+export function discoveryDocumentUrl(issuer: string): URL {
+  return new URL(`${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`);
+}

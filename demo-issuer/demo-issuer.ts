@@ -30,6 +30,14 @@ export interface DemoClient {
    */
   readonly grantedScopes?: readonly string[];
   /**
+   * Extra claims put into every access token of this client, like an identity domain's custom
+   * claims (seed 002 use case 2: `APIGWMichael4: Api1Access`) or its `tok_type` / `sub_type`.
+   * Registered claims (`iss`, `aud`, `sub`, `exp`, `iat`, `nbf`, `jti`, `scope`, `client_id`)
+   * are refused.
+   * @default - none
+   */
+  readonly extraClaims?: Readonly<Record<string, string | number | boolean>>;
+  /**
    * How the client must authenticate at the token endpoint; the other method is refused
    * (`invalid_client`), as a server holding the client's registered method does.
    * @default 'client_secret_basic'
@@ -149,6 +157,13 @@ export interface DemoIssuerOptions {
    */
   readonly audience?: string;
   /**
+   * `aud` written into the access tokens instead of {@link audience}, for identity providers whose
+   * resource servers use plain names (an OCI identity domain's `anwendung1`); oidc-provider only
+   * accepts absolute URIs as resource indicators.
+   * @default - {@link audience}
+   */
+  readonly accessTokenAudience?: string;
+  /**
    * The resource server's scope catalog. Tokens carry, as a space-delimited `scope` claim, the
    * requested scopes (all of them granted to the client, else `invalid_scope`).
    * @default ['api']
@@ -213,6 +228,9 @@ export interface DemoIssuer {
   /** Stops the servers. */
   close(): Promise<void>;
 }
+
+/** Claims the issuer sets itself; `extraClaims` may not override them. */
+const RESERVED_CLAIMS = ['iss', 'aud', 'sub', 'exp', 'iat', 'nbf', 'jti', 'scope', 'client_id'];
 
 let defaultPki: DemoPki | undefined;
 
@@ -341,6 +359,8 @@ export async function startDemoIssuer(options: DemoIssuerOptions = {}): Promise<
       formats: {
         customizers: {
           jwt: (_ctx, token, jwt) => {
+            Object.assign(jwt.payload, clientsById.get(token.clientId ?? '')?.extraClaims ?? {});
+            if (options.accessTokenAudience !== undefined) jwt.payload.aud = options.accessTokenAudience;
             jwt.payload.scope = normalizedScope(token.scope, token.clientId ?? '');
           },
         },
@@ -428,9 +448,12 @@ function resolveClients(options: DemoIssuerOptions, catalog: readonly string[]):
     const granted = c.grantedScopes ?? catalog;
     const unknown = granted.filter((s) => !catalog.includes(s));
     if (unknown.length > 0) throw new Error(`demo issuer: client ${c.clientId} is granted ${unknown.join(', ')}, not in the scope catalog (${catalog.join(' ')})`);
+    const reserved = Object.keys(c.extraClaims ?? {}).filter((k) => RESERVED_CLAIMS.includes(k));
+    if (reserved.length > 0) throw new Error(`demo issuer: client ${c.clientId} extraClaims must not set ${reserved.join(', ')} (the issuer sets them)`);
     return {
       clientId: c.clientId, clientSecret: c.clientSecret, grantedScopes: catalog.filter((s) => granted.includes(s)),
       ...(c.tokenEndpointAuthMethod ? { tokenEndpointAuthMethod: c.tokenEndpointAuthMethod } : {}),
+      ...(c.extraClaims ? { extraClaims: { ...c.extraClaims } } : {}),
     };
   });
 }

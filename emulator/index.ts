@@ -9,6 +9,8 @@ export * from './apig-server';
 export * from './errors';
 export * from './gateway';
 export * from './jwt-auth';
+export * from './oci-gateway';
+export * from './oci-stack';
 export * from './references';
 export * from './server';
 export * from './stack';

@@ -8,8 +8,14 @@
  */
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import { listenOn } from './loopback';
-import type { GatewayEmulator } from './gateway';
+import type { EmulatorRequest, EmulatorResponse } from './gateway';
 import { DEFAULT_REQUEST_STAGE } from '../core/stages';
+
+/** What the server serves: the API Gateway emulator, the OCI emulator, ... */
+export interface RequestEmulator {
+  /** Decides what the emulated gateway would do with a request. */
+  handle(request: EmulatorRequest): Promise<EmulatorResponse>;
+}
 
 /** Options of {@link startEmulatorServer}. */
 export interface EmulatorServerOptions {
@@ -46,7 +52,7 @@ export interface EmulatorServer {
 }
 
 /** Serves `emulator` over plain HTTP on loopback. */
-export async function startEmulatorServer(emulator: GatewayEmulator, options: EmulatorServerOptions = {}): Promise<EmulatorServer> {
+export async function startEmulatorServer(emulator: RequestEmulator, options: EmulatorServerOptions = {}): Promise<EmulatorServer> {
   const host = options.host ?? '127.0.0.1';
   const server = createServer((req, res) => {
     handle(emulator, options, req, res).catch((error: unknown) => {
@@ -57,7 +63,7 @@ export async function startEmulatorServer(emulator: GatewayEmulator, options: Em
   return listenOn(server, options.port ?? 0, host);
 }
 
-async function handle(emulator: GatewayEmulator, options: EmulatorServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(emulator: RequestEmulator, options: EmulatorServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   // The body is not inspected (no Form: parameters), but it is drained so keep-alive works.
   for await (const chunk of req) void chunk;
   const url = new URL(req.url ?? '/', 'http://emulator.invalid');

@@ -34,6 +34,8 @@ export enum LookupErrorCode {
   CA_BUNDLE_INVALID = 'LOOKUP_CA_BUNDLE_INVALID',
   /** The server answered with a non-2xx status. */
   HTTP_STATUS = 'LOOKUP_HTTP_STATUS',
+  /** An OCI identity domain's signing-key URL (`/admin/v1/SigningCert/jwk`) requires credentials. */
+  OCI_SIGNING_KEYS_NOT_PUBLIC = 'LOOKUP_OCI_SIGNING_KEYS_NOT_PUBLIC',
   /** A redirect left https, had no Location, or there were too many. */
   REDIRECT_INVALID = 'LOOKUP_REDIRECT_INVALID',
   /** The document is not a JSON object served as JSON. */
@@ -91,6 +93,8 @@ export interface LookupErrorContext {
   readonly cause?: unknown;
   /** Individual failures, for {@link LookupErrorCode.MULTIPLE_FAILED}. */
   readonly errors?: readonly LookupError[];
+  /** The HTTP status, for {@link LookupErrorCode.HTTP_STATUS}. */
+  readonly status?: number;
 }
 
 /** A lookup failure with a stable {@link LookupErrorCode}. */
@@ -103,6 +107,8 @@ export class LookupError extends Error {
   public readonly host?: string;
   /** Individual failures when several issuers failed. */
   public readonly errors: readonly LookupError[];
+  /** The HTTP status, for {@link LookupErrorCode.HTTP_STATUS}. */
+  public readonly status?: number;
 
   public constructor(code: LookupErrorCode, message: string, context: LookupErrorContext = {}) {
     super(message, context.cause === undefined ? undefined : { cause: context.cause });
@@ -111,6 +117,7 @@ export class LookupError extends Error {
     this.issuer = context.issuer;
     this.host = context.host;
     this.errors = context.errors ?? [];
+    this.status = context.status;
   }
 }
 
@@ -120,7 +127,7 @@ export class LookupError extends Error {
  */
 export function lookupError(
   code: LookupErrorCode,
-  where: { readonly issuer?: string; readonly host?: string; readonly cause?: unknown },
+  where: { readonly issuer?: string; readonly host?: string; readonly cause?: unknown; readonly status?: number },
   problem: string,
   got?: unknown,
   fix?: string,

@@ -101,7 +101,7 @@ export async function fetchJsonDocument(
     }
     if (statusCode < 200 || statusCode >= 300) {
       discard(body);
-      throw lookupError(LookupErrorCode.HTTP_STATUS, { issuer, host: hostLabel },
+      throw lookupError(LookupErrorCode.HTTP_STATUS, { issuer, host: hostLabel, status: statusCode },
         `${what} ${current.href} answered HTTP ${statusCode}`, statusCode,
         'Check the issuer URL: the identity provider must serve this document publicly.');
     }

@@ -1,7 +1,7 @@
 /**
  * Validation of configured issuer URLs.
  */
-import { HttpsUrlDefect, checkHttpsUrl } from '../core/https-url';
+import { HttpsUrlDefect, checkHttpsUrl, discoveryDocumentUrl } from '../core/https-url';
 import { LookupErrorCode, lookupError } from './errors';
 
 /**
@@ -41,7 +41,7 @@ export function parseIssuerUrl(issuer: string): URL {
  */
 export function discoveryUrlFor(issuer: string): URL {
   parseIssuerUrl(issuer);
-  return new URL(`${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`);
+  return discoveryDocumentUrl(issuer);
 }
 
 /** The default port for a URL (443 for https). */

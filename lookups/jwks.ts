@@ -7,6 +7,7 @@ import { LookupErrorCode, lookupError } from './errors';
 import { type FetchLimits, fetchJsonDocument } from './http-json';
 import { METADATA_JWK_MEMBERS, PRIVATE_JWK_MEMBERS, PUBLIC_JWK_MEMBERS } from '../core/jwk';
 import type { KeyFact } from '../core/issuer-facts';
+import { ociSigningKeysError } from './oci-signing-keys';
 
 /** Options of {@link fetchJwks}. */
 export interface FetchJwksOptions {
@@ -22,16 +23,17 @@ export interface FetchJwksOptions {
  * @param issuer - the issuer the keys belong to (for messages).
  * @param jwksUri - `jwks_uri` from discovery.
  * @throws LookupError `LOOKUP_JWKS_INVALID`, `LOOKUP_JWKS_EMPTY`, `LOOKUP_JWKS_PRIVATE_KEY`,
- *   `LOOKUP_JWKS_SYMMETRIC_KEY`, `LOOKUP_JWKS_KEY_INVALID`, or a network / TLS / document code.
+ *   `LOOKUP_JWKS_SYMMETRIC_KEY`, `LOOKUP_JWKS_KEY_INVALID`, `LOOKUP_OCI_SIGNING_KEYS_NOT_PUBLIC` (an OCI
+ *   identity domain that does not serve its signing keys without credentials), or a network / TLS / document code.
  */
 export async function fetchJwks(issuer: string, jwksUri: string, options: FetchJwksOptions): Promise<KeyFact[]> {
-  const { url, body } = await fetchJsonDocument(new URL(jwksUri), {
-    issuer,
-    what: 'JWKS',
-    agent: options.agent,
-    limits: options.limits,
-  });
-  return readJwks(issuer, url.href, body);
+  let document: Awaited<ReturnType<typeof fetchJsonDocument>>;
+  try {
+    document = await fetchJsonDocument(new URL(jwksUri), { issuer, what: 'JWKS', agent: options.agent, limits: options.limits });
+  } catch (error) {
+    throw ociSigningKeysError(issuer, jwksUri, error) ?? error;
+  }
+  return readJwks(issuer, document.url.href, document.body);
 }
 
 /**

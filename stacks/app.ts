@@ -6,6 +6,7 @@ import { IssuerLookup, SecurityChecks } from '../constructs';
 import { ApigStack } from './apig-stack';
 import { FederationStack } from './federation-stack';
 import { GatewayStack } from './gateway-stack';
+import { OciStack } from './oci-stack';
 
 /** Options for {@link buildApp}. */
 export interface BuildAppOptions {
@@ -32,13 +33,13 @@ export interface BuildAppOptions {
  * tools that check the actual config derive the expected stacks from here, never from a list.
  */
 export function stackIdsOf(env: EnvironmentConfig): string[] {
-  return [`gateway-${env.name}`, `federation-${env.name}`, ...(env.apig ? [`apig-${env.name}`] : [])];
+  return [`gateway-${env.name}`, `federation-${env.name}`, ...(env.apig ? [`apig-${env.name}`] : []), ...(env.oci ? [`oci-${env.name}`] : [])];
 }
 
 /**
  * Composes the app: per environment a gateway stack and a federation stack
  * (`gateway-<env>`, `federation-<env>`), plus `apig-<env>` when the environment configures
- * cloud-native API Gateway, each with the security checks attached
+ * cloud-native API Gateway and `oci-<env>` when it has an `oci` section, each with the security checks attached
  * (production environments get the production rules).
  */
 export function buildApp(options: BuildAppOptions): App {
@@ -50,6 +51,7 @@ export function buildApp(options: BuildAppOptions): App {
       new FederationStack(app, `federation-${env.name}`, env, { localStateDir: options.localStateDir }),
     ];
     if (env.apig) stacks.push(new ApigStack(app, `apig-${env.name}`, { ...env, apig: env.apig }, { localStateDir: options.localStateDir }));
+    if (env.oci) stacks.push(new OciStack(app, `oci-${env.name}`, { ...env, oci: env.oci }, { localStateDir: options.localStateDir }));
     for (const stack of stacks) SecurityChecks.attach(stack, { production: env.production });
   }
   return app;

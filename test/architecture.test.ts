@@ -145,6 +145,14 @@ describe('the project', () => {
     expect(importViolations(files)).toEqual([]);
   });
 
+  test('the library keeps no module-level registries (state lives in the construct tree)', () => {
+    const registries = projectFiles()
+      .filter((f) => /^constructs\/(apigateway|m2m|ram)\//.test(f.path))
+      .filter((f) => /^(?:export )?(?:const|let) \w+\s*(?::[^=]+)?= new (?:Weak)?Map\b/m.test(f.source))
+      .map((f) => f.path);
+    expect(registries).toEqual([]);
+  });
+
   test('only the binding index reads plugin attachments among the rules, the emulator and the commands', () => {
     // Rules, emulator and summary read one binding index (core/binding-index.ts).
     const readers = projectFiles()

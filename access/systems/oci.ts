@@ -1,5 +1,5 @@
 /**
- * OCI API Gateway: per deployment, the JWT authentication (issuers, audiences, keys, anonymous
+ * OCI API Gateway: per deployment, the token or JWT authentication (issuers, audiences, keys, anonymous
  * access) and per route the methods and the authorization (`ANY_OF` scopes, authentication only,
  * or anonymous).
  */
@@ -59,15 +59,20 @@ function extract(stack: SynthesizedStack): OciAccess | undefined {
     deployments: deployments.map((r): OciDeploymentAccess => {
       const spec = block(r.config.specification);
       const auth = block(block(spec.request_policies).authentication);
-      const keys = block(auth.public_keys);
+      // TOKEN_AUTHENTICATION keeps keys in validation_policy and issuers / audiences in its
+      // additional_validation_policy; JWT_AUTHENTICATION keeps them on the policy itself.
+      const token = auth.type === 'TOKEN_AUTHENTICATION';
+      const validation = block(auth.validation_policy);
+      const holder = token ? block(validation.additional_validation_policy) : auth;
+      const keys = token ? { ...validation, uri: validation.uri ?? block(validation.source_uri_details).uri } : block(auth.public_keys);
       const prefix = String(r.config.path_prefix ?? '');
       return {
         address: r.address,
         pathPrefix: prefix,
         authentication: auth.type === undefined ? 'none' : String(auth.type),
         anonymousAllowed: auth.type === undefined || auth.is_anonymous_access_allowed === true || auth.is_anonymous_access_allowed === 'true',
-        issuers: strings(auth.issuers).sort(),
-        audiences: strings(auth.audiences).sort(),
+        issuers: strings(holder.issuers).sort(),
+        audiences: strings(holder.audiences).sort(),
         keys: `${String(keys.type ?? 'none')} ${String(keys.uri ?? list(keys.keys).map((k) => String(k.kid ?? k.key ?? '')).join(', '))}`.trim(),
         token: `${String(auth.token_header ?? auth.token_query_param ?? '')} ${String(auth.token_auth_scheme ?? '')}`.trim(),
         routes: list(spec.routes).map((route): OciRouteAccess => {

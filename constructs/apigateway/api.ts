@@ -11,7 +11,7 @@ import type { IApiGroup } from './api-group';
 import type { IBackend } from './backend';
 import { physicalName, validateInteger, validatePhysicalName } from './internal';
 import { boundPlugin, findRoute, registerApi } from './registry';
-import type { RegisteredApi } from './registry';
+import type { TokenParameterHost } from './registry';
 import { Stage, validateStages } from './stage';
 
 /**
@@ -174,11 +174,6 @@ export interface IApi extends IConstruct {
   readonly method: HttpMethod;
   /** Parameter mode. */
   readonly mode: RequestMode;
-  /**
-   * Declares the query parameter that carries the JWT when the API is in MAPPING mode (the
-   * gateway only reads declared parameters there); does nothing if it is already declared.
-   */
-  ensureTokenParameter(name: string): void;
 }
 
 /** Properties for {@link Api}. */
@@ -297,7 +292,7 @@ const PARAMETER_NAME = /^[A-Za-z0-9_.-]+$/;
  *   stages: [Stage.TEST, Stage.RELEASE],
  * });
  */
-export class Api extends Construct implements IApi, RegisteredApi {
+export class Api extends Construct implements IApi, TokenParameterHost {
   /** Imports an existing API so that plugins can be bound to it. */
   public static fromApiAttributes(scope: Construct, id: string, attrs: ApiAttributes): IApi {
     class Imported extends Construct implements IApi {
@@ -312,7 +307,6 @@ export class Api extends Construct implements IApi, RegisteredApi {
         super(scope, id);
         this.stages = validateStages(this, 'stages', attrs.stages);
       }
-      public ensureTokenParameter(): void {}
     }
     return new Imported();
   }
@@ -335,8 +329,6 @@ export class Api extends Construct implements IApi, RegisteredApi {
   public readonly authType: ApiAuthType;
   /** Stages the API is published to. */
   public readonly stages: readonly Stage[];
-  /** Route key used for duplicate detection in the group. */
-  public readonly routeKey: string;
   private readonly parameters: RequestParameter[] = [];
 
   public constructor(scope: Construct, id: string, props: ApiProps) {
@@ -379,11 +371,9 @@ export class Api extends Construct implements IApi, RegisteredApi {
     this.mode = mode;
     this.authType = authType;
     this.stages = stages;
-    this.routeKey = `${method} ${props.path}`;
-
-    const duplicate = findRoute(props.group, this.routeKey);
+    const duplicate = findRoute(props.group, method, props.path);
     if (duplicate) {
-      throw invalidProp(this, 'path', `duplicates ${duplicate.routeKey} of ${duplicate.node.path} in the same group`, this.routeKey,
+      throw invalidProp(this, 'path', `duplicates ${duplicate.method} ${props.path} of ${duplicate.api.node.path} in the same group`, `${method} ${props.path}`,
         'Each method and path may be defined once per API group; change the path or method, or reuse the existing API.');
     }
 
@@ -412,7 +402,7 @@ export class Api extends Construct implements IApi, RegisteredApi {
     });
     this.apiId = this.resource.apiId;
     (props.requestParameters ?? []).forEach((p, i) => this.addRequestParameter(p, `requestParameters[${i}]`));
-    registerApi(props.group, this);
+    registerApi(props.group, this, method, props.path);
     // The contract holds without the SecurityChecks aspect: cdktf runs node validations on every synth.
     this.node.addValidation({ validate: () => this.unprotectedStages() });
   }
@@ -459,7 +449,11 @@ export class Api extends Construct implements IApi, RegisteredApi {
     return [...this.parameters];
   }
 
-  /** @inheritdoc */
+  /**
+   * Declares the query parameter that carries the JWT when the API is in MAPPING mode (the
+   * gateway only reads declared parameters there); does nothing if it is already declared.
+   * A hook for JWT plugins bound to the API or its group, not part of {@link IApi}.
+   */
   public ensureTokenParameter(name: string): void {
     if (this.mode !== RequestMode.MAPPING) return;
     const existing = this.parameters.find((p) => p.name === name);

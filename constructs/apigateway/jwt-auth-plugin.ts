@@ -11,7 +11,7 @@ import type { IApi } from './api';
 import type { IApiGroup } from './api-group';
 import { GatewayPlugin, PluginType } from './plugin';
 import type { GatewayPluginOptions } from './plugin';
-import { requireGroupTokenParameter } from './registry';
+import { ensureTokenParameter, requireGroupTokenParameter } from './registry';
 
 /** Where the JWT plugin reads the token from. */
 export class TokenLocation {
@@ -178,7 +178,7 @@ export class JwtAuthPlugin extends GatewayPlugin {
   }
 
   protected onBindApi(api: IApi): void {
-    if (this.tokenLocation.parameterLocation === 'query') api.ensureTokenParameter(this.tokenLocation.parameter);
+    if (this.tokenLocation.parameterLocation === 'query') ensureTokenParameter(api, this.tokenLocation.parameter);
   }
 
   protected onBindGroup(group: IApiGroup): void {

@@ -1,3 +1,4 @@
 export * from './api-gateway';
 export * from './jwt-api-deployment';
+export * from './identity-domain-resource-server';
 export * from './identity-domain-confidential-app';

@@ -1,9 +1,8 @@
 import { Token } from 'cdktf';
 import type { IConstruct } from 'constructs';
+import { ocidResourceType } from '../../core/ocid';
 import { invalidProp } from '../private/errors';
 
-/** `ocid1.<resource type>.<realm>.[region][.future use].<unique id>`: we check the stable prefix only. */
-const OCID = /^ocid1\.([a-z0-9]+)\.[a-z0-9-]+\.[a-z0-9-]*\.[a-zA-Z0-9._-]+$/;
 
 /**
  * Validates an Oracle Cloud ID. Tokens pass (known after apply).
@@ -11,11 +10,22 @@ const OCID = /^ocid1\.([a-z0-9]+)\.[a-z0-9-]+\.[a-z0-9-]*\.[a-zA-Z0-9._-]+$/;
  */
 export function validateOcid(scope: IConstruct, prop: string, value: string, resourceTypes: readonly string[]): void {
   if (Token.isUnresolved(value)) return;
-  const match = typeof value === 'string' ? OCID.exec(value) : null;
-  if (!match) {
+  const type = ocidResourceType(value);
+  if (type === undefined) {
     throw invalidProp(scope, prop, 'must be an OCID', value, `Copy the OCID from the OCI console, e.g. "ocid1.${resourceTypes[0]}.oc1..aaaa...".`);
   }
-  if (!resourceTypes.includes(match[1])) {
-    throw invalidProp(scope, prop, `must be the OCID of a ${resourceTypes.join(' or ')}`, value, `Its second segment is "${match[1]}"; use the OCID of the right resource.`);
+  if (!resourceTypes.includes(type)) {
+    throw invalidProp(scope, prop, `must be the OCID of a ${resourceTypes.join(' or ')}`, value, `Its second segment is "${type}"; use the OCID of the right resource.`);
   }
+}
+
+/** SCIM schema of an identity domain application. */
+export const IDENTITY_DOMAIN_APP_SCHEMA = 'urn:ietf:params:scim:schemas:oracle:idcs:App';
+/** Template of confidential OAuth applications (clients and resource servers). */
+export const CONFIDENTIAL_APP_TEMPLATE = 'CustomWebAppTemplateId';
+
+/** Validates a display name: a non-empty string (tokens pass). */
+export function validateDisplayName(scope: IConstruct, value: string, fix: string): void {
+  if (Token.isUnresolved(value)) return;
+  if (typeof value !== 'string' || value.trim() === '') throw invalidProp(scope, 'displayName', 'must not be empty', value, fix);
 }

@@ -98,7 +98,7 @@ export class OrdersStack extends TerraformStack {
       compartmentId: 'ocid1.compartment.oc1..aaaaaaaaexampleorders',
       pathPrefix: '/orders',
       server,
-      routes: [{ path: '/list', backendUrl: 'https://orders.internal.example.com/v1/orders', requiredScopes: ['orders:read'] }],
+      routes: [{ path: '/list', backendUrl: 'https://orders.internal.example.com/v1/orders', anyOfScopes: ['orders:read'] }],
     });
 
     new TerraformOutput(this, 'oidc_provider_arn', { value: idp.oidcProviderArn });

@@ -8,7 +8,7 @@ import {
 } from '../../constructs';
 import { SEED_CLIENT_ID, TEST_ISSUER, testServer, testStack } from '../util';
 import { apigTestStack, testGateway } from '../constructs/apig/helpers';
-import { OCI_ISSUER, ociTestStack, seedDeployment } from '../constructs/oci/helpers';
+import { OCI_FACTS, OCI_ISSUER, ociTestStack, seedDeployment } from '../constructs/oci/helpers';
 import { OTHER_CLIENT_ID } from './support';
 
 /** Synthesizes a construct-level stack (aspects on) and reads it like the commands read cdktf.out. */
@@ -130,7 +130,7 @@ describe('OCI API Gateway', () => {
     // GIVEN
     const build = (routes: { path: string; scopes: string[] }[]) => {
       const stack = ociTestStack();
-      seedDeployment(stack, { routes: routes.map((r) => ({ path: r.path, backendUrl: `https://backend.example.com${r.path}`, requiredScopes: r.scopes })) });
+      seedDeployment(stack, { routes: routes.map((r) => ({ path: r.path, backendUrl: `https://backend.example.com${r.path}`, anyOfScopes: r.scopes })) });
       return appOf(stack);
     };
     const base = build([{ path: '/1', scopes: ['ApplicationReadA'] }]);
@@ -139,7 +139,7 @@ describe('OCI API Gateway', () => {
     const map = buildAccessMap(base).stacks[0].systems.oci as OciAccess;
     const review = reviewChanges({ base, head });
     // THEN
-    expect(map.deployments[0]).toMatchObject({ pathPrefix: '/test', anonymousAllowed: false, issuers: [OCI_ISSUER] });
+    expect(map.deployments[0]).toMatchObject({ pathPrefix: '/test', authentication: 'TOKEN_AUTHENTICATION', anonymousAllowed: false, issuers: [OCI_ISSUER], audiences: ['application1'], keys: `REMOTE_JWKS ${OCI_FACTS.jwksUri}` });
     expect(map.deployments[0].routes).toEqual([{ path: '/test/1', methods: ['GET'], authorization: 'ANY_OF', scopes: ['ApplicationReadA'] }]);
     expect(review.changes.filter((c) => c.effect === 'widens').map((c) => c.summary)).toEqual([
       '/test/1: scope ApplicationWriteA now suffices',

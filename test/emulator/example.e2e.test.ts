@@ -16,7 +16,7 @@ import { DEV, validateEnvironments } from '../../config';
 import type { DemoIssuer } from '../../demo-issuer/demo-issuer';
 import { exampleDemoClients, startExampleDemoIssuer } from '../../demo-issuer/example';
 import { DEMO_FIXED_ISSUER } from '../../demo-issuer/fixtures';
-import { ApigEmulator, type EmulatorServer, GatewayEmulator, startEmulatorServer } from '../../emulator';
+import { ApigEmulator, type EmulatorServer, GatewayEmulator, OciGatewayEmulator, startEmulatorServer } from '../../emulator';
 import { IssuerChangeKind } from '../../lookups/changes';
 import { LOCK_FILE_NAME, readLockFile } from '../../lookups/lock-file';
 import { SILENT_LOGGER, prepareLookups } from '../../lookups/prepare';
@@ -31,6 +31,8 @@ const tmp = tempDir('example-e2e-');
 const [reporting, provisioning] = exampleDemoClients(DEV);
 let demo: DemoIssuer | undefined;
 let emulator: EmulatorServer | undefined;
+let ociEmulator: OciGatewayEmulator | undefined;
+let ociServer: EmulatorServer | undefined;
 
 beforeAll(async () => {
   demo = await startExampleDemoIssuer(DEV);
@@ -41,8 +43,12 @@ beforeAll(async () => {
   buildApp({ outdir, environments: [DEV], lock }).synth();
   const stackFile = path.join(outdir, 'stacks', 'gateway-dev', 'cdk.tf.json');
   emulator = await startEmulatorServer(GatewayEmulator.fromFile(stackFile), { defaultStage: 'TEST' });
+  ociEmulator = OciGatewayEmulator.fromFile(path.join(outdir, 'stacks', 'oci-dev', 'cdk.tf.json'), { caPem: demo.caPem });
+  ociServer = await startEmulatorServer(ociEmulator);
 });
 afterAll(async () => {
+  await ociServer?.close();
+  await ociEmulator?.close();
   await emulator?.close();
   await demo?.close();
   tmp.cleanup();
@@ -132,6 +138,27 @@ describe('the example (npm run demo-issuer + the dev environment + the emulator)
 
     // THEN
     expect(res).toMatchObject({ status: 200, decision: 'ALLOW', body: { api: 'update_user' } });
+  });
+});
+
+describe('the example\'s OCI side (oci-dev through the OCI emulator, same demo issuer)', () => {
+  async function ociCall(method: string, route: string, accessToken?: string) {
+    const res = await fetch(`${ociServer!.url}${route}`, { method, headers: accessToken ? { authorization: `Bearer ${accessToken}` } : {} });
+    return { status: res.status, decision: res.headers.get('x-emulator-decision'), body: (await res.json()) as Record<string, unknown> };
+  }
+
+  test('allows the seed client GET /users-api/hello with its user:read:one token in Authorization: Bearer', async () => {
+    const res = await ociCall('GET', '/users-api/hello', await token(reporting, demo!.requestScope(['user:read:one'])));
+    expect(res).toMatchObject({ status: 200, decision: 'ALLOW' });
+  });
+
+  test('denies the seed client PUT /users-api/users (user:write:one) with 403, and a call without a token with 401', async () => {
+    expect(await ociCall('PUT', '/users-api/users', await token(reporting, demo!.requestScope()))).toMatchObject({ status: 403, decision: 'DENY' });
+    expect(await ociCall('GET', '/users-api/hello')).toMatchObject({ status: 401, decision: 'DENY' });
+  });
+
+  test('allows the provisioning client PUT /users-api/users', async () => {
+    expect(await ociCall('PUT', '/users-api/users', await token(provisioning, demo!.requestScope()))).toMatchObject({ status: 200, decision: 'ALLOW' });
   });
 });
 

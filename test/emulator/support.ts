@@ -92,17 +92,21 @@ export interface EmulatorFixture {
  *   custom rules on `Header:X-Debug` and `Query:tenant`);
  * - `partner_admin` GET /partner/admin — group jwtAuth + its own accessControl (client provisioning only).
  */
-export async function startEmulatorFixture(): Promise<EmulatorFixture> {
-  const tmp = tempDir('emulator-test-');
-  const signingKey = generateSigningKey({ kid: KID, alg: DemoSigningAlgorithm.RS256 });
-  const demo = await startDemoIssuer({
-    pki: generateDemoPki({ label: 'emulator' }),
+/** The demo issuer settings of the fixture: the stack's audience, catalog and clients, signing with `signingKey`. */
+function issuerSettings(signingKey: PrivateSigningJwk) {
+  return {
     signingKeys: [signingKey],
     audience: AUDIENCE,
     scopes: SCOPES,
     clients: Object.entries(CLIENT_GRANTS).map(([clientId, grantedScopes]) => ({ clientId, clientSecret: `${clientId}-secret`, grantedScopes })),
     accessTokenTtlSeconds: TOKEN_TTL_SECONDS,
-  });
+  };
+}
+
+export async function startEmulatorFixture(): Promise<EmulatorFixture> {
+  const tmp = tempDir('emulator-test-');
+  const signingKey = generateSigningKey({ kid: KID, alg: DemoSigningAlgorithm.RS256 });
+  const demo = await startDemoIssuer({ pki: generateDemoPki({ label: 'emulator' }), ...issuerSettings(signingKey) });
   try {
     const { lock } = await prepareLookups({
       issuers: [{ issuer: demo.issuer }],
@@ -214,14 +218,7 @@ function buildStack(lock: LockFile, issuer: string): TerraformStack {
  * leaked signing key, or a second tenant reusing a key, looks like to the gateway.
  */
 export async function startSameKeyIssuer(fixture: EmulatorFixture): Promise<{ readonly issuer: string; token(): Promise<string>; close(): Promise<void> }> {
-  const other = await startDemoIssuer({
-    path: '/impostor',
-    signingKeys: [fixture.signingKey],
-    audience: AUDIENCE,
-    scopes: SCOPES,
-    clients: Object.entries(CLIENT_GRANTS).map(([clientId, grantedScopes]) => ({ clientId, clientSecret: `${clientId}-secret`, grantedScopes })),
-    accessTokenTtlSeconds: TOKEN_TTL_SECONDS,
-  });
+  const other = await startDemoIssuer({ path: '/impostor', ...issuerSettings(fixture.signingKey) });
   return {
     issuer: other.issuer,
     token: () => fetchToken(other, SEED_CLIENT_ID, other.requestScope([READ_SCOPE])),

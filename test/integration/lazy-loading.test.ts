@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { ENVIRONMENTS } from '../../config';
 
 const ROOT = join(__dirname, '..', '..');
 const PROBE = join(ROOT, 'test', 'support', 'load-probe.cjs');
@@ -44,15 +45,18 @@ describe('compiled synth (npm run synth)', () => {
     expect(existsSync(join(outdir, 'stacks', 'gateway-dev', 'cdk.tf.json'))).toBe(true);
   });
 
-  test('the synth bundle holds no network stack, no lookup network code and no OCI bindings', () => {
+  test('the synth bundle holds no network stack and no lookup network code, and OCI bindings only when config/ has an OCI side', () => {
     // GIVEN the build the previous run used (or made)
     const meta = JSON.parse(readFileSync(join(BUILD, 'meta.json'), 'utf8')) as { outputs: Record<string, { bundled: string[] }> };
     const bundled = meta.outputs.main.bundled;
-    // THEN: the example app uses only Alibaba Cloud, so neither OCI constructs nor OCI bindings are in it
+    // THEN
     expect(bundled).toContain('stacks/app.ts');
     expect(bundled.filter((f) => /node_modules\/(undici|jose)\//.test(f))).toEqual([]);
     expect(bundled.filter((f) => /^lookups\/(network|http-json|lookup-issuer|discovery|jwks|tls-[a-z]+|trust)\.ts$/.test(f))).toEqual([]);
-    expect(bundled.filter((f) => /^(\.gen\/providers\/oci|constructs\/oci)\//.test(f))).toEqual([]);
+    // OCI constructs and bindings are bundled only for an app that synthesizes oci-<env> stacks
+    const oci = bundled.filter((f) => /^(\.gen\/providers\/oci|constructs\/oci)\//.test(f));
+    if (ENVIRONMENTS.some((env) => env.oci !== undefined)) expect(oci).toEqual(expect.arrayContaining(['constructs/oci/jwt-api-deployment.ts']));
+    else expect(oci).toEqual([]);
     // and the lookups bundle does have them: that is where they went
     expect(meta.outputs['lookups-network'].bundled).toEqual(expect.arrayContaining(['lookups/lookup-issuer.ts', expect.stringMatching(/^node_modules\/undici\//)]));
   });

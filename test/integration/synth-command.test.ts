@@ -10,6 +10,9 @@ const ROOT = join(__dirname, '..', '..');
 const LOCK = join(ROOT, 'lookups.lock.json');
 /** The stacks the user's config/ yields (never a fixed list: adding an environment keeps this green). */
 const STACKS = ENVIRONMENTS.flatMap(stackIdsOf).sort();
+/** `oci-<env>` stacks carry the oci provider instead of alicloud. */
+const OCI_STACKS = STACKS.filter((s) => s.startsWith('oci-'));
+const ALIBABA_STACKS = STACKS.filter((s) => !s.startsWith('oci-'));
 
 function run(command: string, args: string[], env: Record<string, string>) {
   return spawnSync(command, args, {
@@ -35,9 +38,13 @@ describe('synth command (main.ts)', () => {
     expect(result.stderr).not.toMatch(/synth failed/);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain(`${STACKS.length} stacks synthesized and validated`);
-    for (const stack of STACKS) {
+    for (const stack of ALIBABA_STACKS) {
       const synth = JSON.parse(readFileSync(join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
       expect(synth.terraform.required_providers.alicloud).toEqual({ source: 'aliyun/alicloud', version: '1.292.0' });
+    }
+    for (const stack of OCI_STACKS) {
+      const synth = JSON.parse(readFileSync(join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
+      expect(synth.terraform.required_providers.oci).toEqual({ source: 'oracle/oci', version: '8.28.0' });
     }
     expect(readFileSync(LOCK, 'utf8')).toBe(lockBefore);
   });

@@ -38,7 +38,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('the actual config/ (invariants only)', () => {
-  test('every environment yields its gateway and federation stacks (and apig when configured), all schema-valid', () => {
+  test('every environment yields its gateway and federation stacks (and apig-<env> / oci-<env> when configured), all schema-valid', () => {
     const expected = ENVIRONMENTS.flatMap(stackIdsOf).sort();
     expect(summary.stacks.map((s) => s.stack).sort()).toEqual(expected);
   });

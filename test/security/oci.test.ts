@@ -1,15 +1,17 @@
 import type { TerraformStack } from 'cdktf';
 import { TerraformVariable } from 'cdktf';
 import { describe, expect, test } from 'vitest';
-import { ALL_RULES, OCI_RULES, RuleLevel, Suppressions } from '../../constructs';
-import type { OciJwtApiDeployment } from '../../constructs';
+import { ALL_RULES, OCI_RULES, OciIdentityDomainConfidentialApp, RuleLevel, Suppressions } from '../../constructs';
+import type { M2mAuthorizationServer, OciJwtApiDeployment } from '../../constructs';
 import { checkStack } from '../util';
-import { COMPARTMENT_ID, GATEWAY_ID, OCI_AUDIENCE, OCI_ISSUER, OCI_JWKS_URI, ociTestStack, seedDeployment } from '../constructs/oci/helpers';
+import { COMPARTMENT_ID, GATEWAY_ID, OCI_AUDIENCE, OCI_ISSUER, OCI_JWKS_URI, ociResourceServer, ociTestStack, seedDeployment } from '../constructs/oci/helpers';
 import { ApigatewayDeployment } from '../../.gen/providers/oci/apigateway-deployment';
 import type { ApigatewayDeploymentSpecificationRequestPoliciesAuthentication } from '../../.gen/providers/oci/apigateway-deployment';
 
 const REASON = 'Reviewed exception for this test (#1)';
 const AUTH = 'specification.request_policies.authentication';
+/** Where the token authentication policy (the default) keeps issuers, audiences and claims. */
+const ADDITIONAL = `${AUTH}.validation_policy.additional_validation_policy`;
 
 /** Messages of a rule, by level. */
 function findingsOf(stack: TerraformStack, id: string): { errors: string[]; warnings: string[]; infos: string[] } {
@@ -60,13 +62,13 @@ function seed(): { stack: TerraformStack; api: OciJwtApiDeployment } {
 
 describe('OCI_RULES', () => {
   test('have stable, unique ids with info, explanation and level, and are part of ALL_RULES', () => {
-    expect(OCI_RULES.map((r) => r.id)).toEqual(['OCI-JWT1', 'OCI-JWT2', 'OCI-JWT3']);
+    expect(OCI_RULES.map((r) => r.id)).toEqual(['OCI-JWT1', 'OCI-JWT2', 'OCI-JWT3', 'OCI-SCOPE1', 'OCI-BACKEND1']);
     for (const rule of OCI_RULES) {
       expect(rule.info.length).toBeGreaterThan(10);
       expect(rule.explanation.length).toBeGreaterThan(10);
       expect(ALL_RULES).toContain(rule);
     }
-    expect(OCI_RULES.map((r) => r.level)).toEqual([RuleLevel.ERROR, RuleLevel.ERROR, RuleLevel.WARNING]);
+    expect(OCI_RULES.map((r) => r.level)).toEqual([RuleLevel.ERROR, RuleLevel.ERROR, RuleLevel.WARNING, RuleLevel.WARNING, RuleLevel.ERROR]);
   });
 
   test('report nothing for the seed deployment', () => {
@@ -175,10 +177,10 @@ describe('OCI-JWT2', () => {
     expect(errors).toEqual([expect.stringMatching(/^OCI-JWT2\[audiences\]: /)]);
   });
 
-  test('reports JWT authentication without issuers', () => {
+  test('reports token authentication without issuers', () => {
     // GIVEN
     const { stack, api } = seed();
-    api.resource.addOverride(`${AUTH}.issuers`, null);
+    api.resource.addOverride(`${ADDITIONAL}.issuers`, null);
     // WHEN
     const { errors } = findingsOf(stack, 'OCI-JWT2');
     // THEN
@@ -229,7 +231,7 @@ describe('OCI-JWT2', () => {
   test('is suppressed with a reason, logged as info', () => {
     // GIVEN
     const { stack, api } = seed();
-    api.resource.addOverride(`${AUTH}.audiences`, null);
+    api.resource.addOverride(`${ADDITIONAL}.audiences`, null);
     Suppressions.add(api, [{ id: 'OCI-JWT2', reason: REASON }]);
     // WHEN
     const { errors, infos } = findingsOf(stack, 'OCI-JWT2');
@@ -261,14 +263,14 @@ describe('OCI-JWT3', () => {
   test('reports a JWKS fetched over http or without TLS verification', () => {
     // GIVEN
     const { stack, api } = seed();
-    api.resource.addOverride(`${AUTH}.public_keys.uri`, 'http://keys.example.com/jwks');
-    api.resource.addOverride(`${AUTH}.public_keys.is_ssl_verify_disabled`, true);
+    api.resource.addOverride(`${AUTH}.validation_policy.uri`, 'http://keys.example.com/jwks');
+    api.resource.addOverride(`${AUTH}.validation_policy.is_ssl_verify_disabled`, true);
     // WHEN
     const { warnings } = findingsOf(stack, 'OCI-JWT3');
     // THEN
     expect(warnings).toEqual([
-      expect.stringMatching(/^OCI-JWT3\[publicKeys:uri\]: /),
-      expect.stringMatching(/^OCI-JWT3\[publicKeys:sslVerifyDisabled\]: /),
+      expect.stringMatching(/^OCI-JWT3\[validationPolicy:uri\]: /),
+      expect.stringMatching(/^OCI-JWT3\[validationPolicy:sslVerifyDisabled\]: /),
     ]);
   });
 
@@ -298,7 +300,7 @@ describe('OCI-JWT3', () => {
   test('is UNRESOLVED when the JWKS URI is a token', () => {
     // GIVEN
     const { stack, api } = seed();
-    api.resource.addOverride(`${AUTH}.public_keys.uri`, new TerraformVariable(stack, 'Jwks', { type: 'string' }).stringValue);
+    api.resource.addOverride(`${AUTH}.validation_policy.uri`, new TerraformVariable(stack, 'Jwks', { type: 'string' }).stringValue);
     // WHEN
     const { warnings } = findingsOf(stack, 'OCI-JWT3');
     // THEN
@@ -315,5 +317,133 @@ describe('OCI-JWT3', () => {
     // THEN
     expect(warnings).toEqual([]);
     expect(infos).toEqual([`OCI-JWT3[maxClockSkew]: suppressed: ${REASON}`]);
+  });
+});
+
+describe('OCI-JWT3 (JWT_AUTHENTICATION and REMOTE_DISCOVERY)', () => {
+  test('reports a JWT_AUTHENTICATION public key set fetched over http', () => {
+    // GIVEN
+    const { stack } = deploymentWith(jwtPolicy({ publicKeys: { type: 'REMOTE_JWKS', uri: 'http://keys.example.com/jwks', isSslVerifyDisabled: false } }));
+    // WHEN
+    const { warnings } = findingsOf(stack, 'OCI-JWT3');
+    // THEN
+    expect(warnings).toEqual([expect.stringMatching(/^OCI-JWT3\[publicKeys:uri\]: /)]);
+  });
+
+  test('is compliant for REMOTE_DISCOVERY over https, and reports it over http', () => {
+    // GIVEN
+    const discovery = (uri: string) => tokenPolicy({
+      type: 'REMOTE_DISCOVERY',
+      sourceUriDetails: { type: 'DISCOVERY_URI', uri },
+      clientDetails: { type: 'CUSTOM', clientId: 'gw', clientSecretId: 'ocid1.vaultsecret.oc1.eu-frankfurt-1.aaaa', clientSecretVersionNumber: '1' },
+      additionalValidationPolicy: { issuers: [OCI_ISSUER], audiences: [OCI_AUDIENCE] },
+    });
+    // WHEN / THEN
+    expect(findingsOf(deploymentWith(discovery('https://idp.example.com/.well-known/openid-configuration')).stack, 'OCI-JWT3').warnings).toEqual([]);
+    expect(findingsOf(deploymentWith(discovery('http://idp.example.com/.well-known/openid-configuration')).stack, 'OCI-JWT3').warnings)
+      .toEqual([expect.stringMatching(/^OCI-JWT3\[validationPolicy:uri\]: /)]);
+  });
+});
+
+describe('OCI-SCOPE1', () => {
+  /** The seed deployment plus a global exact-match scope claim, and a client granted `scopes`. */
+  function globalScopeCheck(grantedScopes: readonly string[], value = 'ApplicationReadA'): { stack: TerraformStack; api: OciJwtApiDeployment } {
+    const { stack, api } = seed();
+    api.resource.addOverride(`${ADDITIONAL}.verify_claims`, [{ key: 'scope', values: [value], is_required: true }]);
+    new OciIdentityDomainConfidentialApp(stack, 'Client', { resourceServer: ociResourceServer(stack, stack.node.findChild('IdentityDomain') as M2mAuthorizationServer), grantedScopes });
+    return { stack, api };
+  }
+
+  test('is compliant when every client of the stack is granted one scope', () => {
+    // GIVEN
+    const { stack } = globalScopeCheck(['ApplicationReadA']);
+    // WHEN / THEN
+    expect(findingsOf(stack, 'OCI-SCOPE1')).toEqual({ errors: [], warnings: [], infos: [] });
+  });
+
+  test('reports a global exact match of one scope while a client is granted several', () => {
+    // GIVEN
+    const { stack } = globalScopeCheck(['ApplicationReadA', 'ApplicationWriteA']);
+    // WHEN
+    const { warnings } = findingsOf(stack, 'OCI-SCOPE1');
+    // THEN
+    expect(warnings).toEqual([expect.stringMatching(/^OCI-SCOPE1\[verifyClaims:scope\]: .*compares the whole claim value/)]);
+  });
+
+  test('reports it for JWT_AUTHENTICATION verify_claims too', () => {
+    // GIVEN
+    const { stack } = deploymentWith(jwtPolicy({ verifyClaims: [{ key: 'scope', values: ['ApplicationReadA'], isRequired: true }] }));
+    new OciIdentityDomainConfidentialApp(stack, 'Client', { resourceServer: ociResourceServer(stack), grantedScopes: ['ApplicationReadA', 'ApplicationWriteA'] });
+    // WHEN
+    const { warnings } = findingsOf(stack, 'OCI-SCOPE1');
+    // THEN
+    expect(warnings).toEqual([expect.stringMatching(/^OCI-SCOPE1\[verifyClaims:scope\]: /)]);
+  });
+
+  test('is UNRESOLVED when the scope values are a token', () => {
+    // GIVEN
+    const { stack, api } = seed();
+    api.resource.addOverride(`${ADDITIONAL}.verify_claims`, [{ key: 'scope', values: new TerraformVariable(stack, 'Scopes', { type: 'list(string)' }).listValue }]);
+    // WHEN
+    const { warnings } = findingsOf(stack, 'OCI-SCOPE1');
+    // THEN
+    expect(warnings).toEqual([expect.stringMatching(/^OCI-SCOPE1: UNRESOLVED/)]);
+  });
+
+  test('is suppressed with a reason, logged as info', () => {
+    // GIVEN
+    const { stack, api } = globalScopeCheck(['ApplicationReadA', 'ApplicationWriteA']);
+    Suppressions.add(api, [{ id: 'OCI-SCOPE1', reason: REASON }]);
+    // WHEN
+    const { warnings, infos } = findingsOf(stack, 'OCI-SCOPE1');
+    // THEN
+    expect(warnings).toEqual([]);
+    expect(infos).toEqual([`OCI-SCOPE1[verifyClaims:scope]: suppressed: ${REASON}`]);
+  });
+});
+
+describe('OCI-BACKEND1', () => {
+  test('is compliant for https backends with TLS verification', () => {
+    // GIVEN
+    const { stack } = seed();
+    // WHEN / THEN
+    expect(findingsOf(stack, 'OCI-BACKEND1')).toEqual({ errors: [], warnings: [], infos: [] });
+  });
+
+  test('reports an http backend and a backend without TLS verification', () => {
+    // GIVEN
+    const { stack, api } = seed();
+    api.resource.addOverride('specification.routes.0.backend.url', 'http://10.0.1.5/1');
+    api.resource.addOverride('specification.routes.0.backend.is_ssl_verify_disabled', true);
+    // WHEN
+    const { errors } = findingsOf(stack, 'OCI-BACKEND1');
+    // THEN
+    expect(errors).toEqual([
+      expect.stringMatching(/^OCI-BACKEND1\[route:\/1\]: /),
+      expect.stringMatching(/^OCI-BACKEND1\[route:\/1:sslVerifyDisabled\]: /),
+    ]);
+  });
+
+  test('is UNRESOLVED when the backend URL is a token', () => {
+    // GIVEN
+    const { stack, api } = seed();
+    api.resource.addOverride('specification.routes.0.backend.url', new TerraformVariable(stack, 'Url', { type: 'string' }).stringValue);
+    // WHEN
+    const { errors, warnings } = findingsOf(stack, 'OCI-BACKEND1');
+    // THEN
+    expect(errors).toEqual([]);
+    expect(warnings).toEqual([expect.stringMatching(/^OCI-BACKEND1: UNRESOLVED/)]);
+  });
+
+  test('is suppressed with a reason, logged as info', () => {
+    // GIVEN
+    const { stack, api } = seed();
+    api.resource.addOverride('specification.routes.0.backend.url', 'http://10.0.1.5/1');
+    Suppressions.add(api, [{ id: 'OCI-BACKEND1', reason: REASON, appliesTo: ['route:/1'] }]);
+    // WHEN
+    const { errors, infos } = findingsOf(stack, 'OCI-BACKEND1');
+    // THEN
+    expect(errors).toEqual([]);
+    expect(infos).toEqual([`OCI-BACKEND1[route:/1]: suppressed: ${REASON}`]);
   });
 });

@@ -1,9 +1,10 @@
 import { isUnresolvedValue as isUnresolved } from '../../../core/expressions';
 import { OCI_MAX_CLOCK_SKEW_SECONDS as MAX_CLOCK_SKEW_SECONDS } from '../../../core/ranges';
 import { RuleLevel, RuleResult } from '../rule';
-import type { ResourceView, RuleOutcome, SecurityRule } from '../rule';
+import type { ResourceView, RuleContext, RuleOutcome, SecurityRule } from '../rule';
 
 const DEPLOYMENT = 'oci_apigateway_deployment';
+const IDENTITY_DOMAINS_APP = 'oci_identity_domains_app';
 /** Largest clock skew `OCI-JWT3` accepts, in seconds. */
 
 type Obj = Readonly<Record<string, unknown>>;
@@ -198,11 +199,11 @@ export const ociJwtPinsIssuerAndAudience: SecurityRule = {
   },
 };
 
-/** `OCI-JWT3`: keys fetched from a remote JWKS over verified https; bounded clock skew. */
+/** `OCI-JWT3`: keys (or the introspection endpoint) fetched over verified https; bounded clock skew. */
 export const ociJwtRemoteKeysAndSkew: SecurityRule = {
   id: 'OCI-JWT3',
   level: RuleLevel.WARNING,
-  info: `A JWT authentication policy of the API deployment does not fetch its keys from a REMOTE_JWKS https URL with TLS verification, or allows more than ${MAX_CLOCK_SKEW_SECONDS} s of clock skew.`,
+  info: `A JWT or token authentication policy of the API deployment does not validate tokens with an https REMOTE_JWKS (or, for token authentication, REMOTE_DISCOVERY) URL with TLS verification, or allows more than ${MAX_CLOCK_SKEW_SECONDS} s of clock skew.`,
   explanation: 'Keys fetched over plain http or without certificate verification can be replaced by anyone on the path, who can then sign tokens the gateway accepts; static keys are not rotated with the issuer. A large clock skew keeps expired tokens usable.',
   check: (res: ResourceView): RuleOutcome => {
     const found = specificationOf(res);
@@ -220,14 +221,17 @@ export const ociJwtRemoteKeysAndSkew: SecurityRule = {
         out.add(`${keyLabel}:missing`);
       } else if (isUnresolved(keys.type)) {
         out.unresolved = true;
-      } else if (upper(keys.type) !== 'REMOTE_JWKS') {
-        out.add(`${keyLabel}:${String(keys.type)}`);
-      } else {
-        if (isUnresolved(keys.uri)) out.unresolved = true;
-        else if (typeof keys.uri !== 'string' || !keys.uri.toLowerCase().startsWith('https://')) out.add(`${keyLabel}:uri`);
+      } else if (upper(keys.type) === 'REMOTE_JWKS' || (type === 'TOKEN_AUTHENTICATION' && upper(keys.type) === 'REMOTE_DISCOVERY')) {
+        // REMOTE_DISCOVERY: the introspection endpoint comes from the discovery document at source_uri_details.uri.
+        const source = upper(keys.type) === 'REMOTE_JWKS' ? keys : block(keys.source_uri_details);
+        const uri = source === undefined ? undefined : source === null ? null : source.uri;
+        if (isUnresolved(uri) || source === undefined) out.unresolved = true;
+        else if (typeof uri !== 'string' || !uri.toLowerCase().startsWith('https://')) out.add(`${keyLabel}:uri`);
         const sslOff = bool(keys.is_ssl_verify_disabled, false);
         if (sslOff === undefined) out.unresolved = true;
         else if (sslOff) out.add(`${keyLabel}:sslVerifyDisabled`);
+      } else {
+        out.add(`${keyLabel}:${String(keys.type)}`);
       }
       const skew = policy.max_clock_skew_in_seconds;
       if (isUnresolved(skew)) out.unresolved = true;
@@ -261,5 +265,105 @@ function forEachTokenPolicy(
   return applicable;
 }
 
+/** The `verify_claims` blocks of a token policy (`undefined` when unresolved). */
+function verifyClaimsOf(type: 'JWT_AUTHENTICATION' | 'TOKEN_AUTHENTICATION', policy: Obj): Obj[] | undefined {
+  if (type === 'JWT_AUTHENTICATION') return blocks(policy.verify_claims);
+  const validation = block(policy.validation_policy);
+  if (validation === undefined) return undefined;
+  if (validation === null) return [];
+  const additional = block(validation.additional_validation_policy);
+  if (additional === undefined) return undefined;
+  return additional === null ? [] : blocks(additional.verify_claims);
+}
+
+/**
+ * Largest number of scopes an identity domain app of the stack is granted (`allowed_scopes`),
+ * `undefined` when one of them is an expression.
+ */
+function mostGrantedScopes(context: RuleContext): number | undefined {
+  let most = 0;
+  for (const app of context.resourcesOfType(IDENTITY_DOMAINS_APP)) {
+    const granted = blocks(app.config.allowed_scopes);
+    if (granted === undefined) return undefined;
+    most = Math.max(most, granted.length);
+  }
+  return most;
+}
+
+/** `OCI-SCOPE1`: a global exact-match `scope` claim check while a client is granted several scopes. */
+export const ociGlobalScopeExactMatch: SecurityRule = {
+  id: 'OCI-SCOPE1',
+  level: RuleLevel.WARNING,
+  info: 'The API deployment checks the scope claim globally (verify_claims) against single values, while a client of the stack is granted several scopes.',
+  explanation: 'A claim check compares the whole claim value: a token of a client granted several scopes carries them all, space-separated ("A B"), and never equals "A" (seed 002: "in the case of scopes, this must be all scopes"). Check scopes per route with authorization type ANY_OF instead.',
+  check: (res: ResourceView, context: RuleContext): RuleOutcome => {
+    const found = specificationOf(res);
+    if ('outcome' in found) return found.outcome;
+    const policies = authenticationPolicies(found.spec);
+    if (policies === undefined) return RuleResult.UNRESOLVED;
+    const out = new Outcome();
+    let scopeChecks = 0;
+    forEachTokenPolicy(policies, out, (label, type, policy) => {
+      const claims = verifyClaimsOf(type, policy);
+      if (claims === undefined) {
+        out.unresolved = true;
+        return;
+      }
+      for (const claim of claims) {
+        if (isUnresolved(claim.key)) {
+          out.unresolved = true;
+          continue;
+        }
+        if (claim.key !== 'scope') continue;
+        if (isUnresolved(claim.values) || (Array.isArray(claim.values) && claim.values.some(isUnresolved))) {
+          out.unresolved = true;
+          continue;
+        }
+        const values = Array.isArray(claim.values) ? claim.values : [];
+        if (values.some((v) => typeof v === 'string' && !/\s/.test(v.trim()))) {
+          scopeChecks++;
+          out.add(`${label}verifyClaims:scope`);
+        }
+      }
+    });
+    if (scopeChecks === 0) return out.result();
+    const most = mostGrantedScopes(context);
+    if (most === undefined) return RuleResult.UNRESOLVED;
+    if (most > 1) return out.result();
+    // No client of the stack holds several scopes: the exact match can work.
+    return out.unresolved ? RuleResult.UNRESOLVED : RuleResult.COMPLIANT;
+  },
+};
+
+/** `OCI-BACKEND1`: every HTTP backend is reached over https with certificate verification. */
+export const ociBackendTls: SecurityRule = {
+  id: 'OCI-BACKEND1',
+  level: RuleLevel.ERROR,
+  info: 'A route of the API deployment reaches its HTTP backend over plain http or without TLS certificate verification.',
+  explanation: 'The gateway forwards the caller\'s token and the response: over plain http (or unverified TLS) anyone on the path can read or alter them. Opt out only for a backend reachable solely inside the gateway\'s VCN (plaintextBackend: { reason }).',
+  check: (res: ResourceView): RuleOutcome => {
+    const found = specificationOf(res);
+    if ('outcome' in found) return found.outcome;
+    const routes = blocks(found.spec.routes);
+    if (routes === undefined) return RuleResult.UNRESOLVED;
+    const out = new Outcome();
+    for (const route of routes) {
+      const path = typeof route.path === 'string' ? route.path : '?';
+      const backend = block(route.backend);
+      if (backend === undefined) {
+        out.unresolved = true;
+        continue;
+      }
+      if (backend === null || upper(backend.type) !== 'HTTP_BACKEND') continue;
+      if (isUnresolved(backend.url)) out.unresolved = true;
+      else if (typeof backend.url !== 'string' || !backend.url.toLowerCase().startsWith('https://')) out.add(`route:${path}`);
+      const sslOff = bool(backend.is_ssl_verify_disabled, false);
+      if (sslOff === undefined) out.unresolved = true;
+      else if (sslOff) out.add(`route:${path}:sslVerifyDisabled`);
+    }
+    return out.result();
+  },
+};
+
 /** Security rules for OCI API Gateway deployments protected with JWTs (seed 002). */
-export const OCI_RULES: readonly SecurityRule[] = [ociDeploymentNotAnonymous, ociJwtPinsIssuerAndAudience, ociJwtRemoteKeysAndSkew];
+export const OCI_RULES: readonly SecurityRule[] = [ociDeploymentNotAnonymous, ociJwtPinsIssuerAndAudience, ociJwtRemoteKeysAndSkew, ociGlobalScopeExactMatch, ociBackendTls];

@@ -1,6 +1,8 @@
 import { TerraformStack, Testing } from 'cdktf';
-import { IssuerLookup, M2mAuthorizationServer, OciApiGateway, OciJwtApiDeployment, SecurityChecks } from '../../../constructs';
-import type { IOciApiGateway, M2mAuthorizationServerProps, OciJwtApiDeploymentProps } from '../../../constructs';
+import {
+  IssuerLookup, M2mAuthorizationServer, OciApiGateway, OciIdentityDomainConfidentialApp, OciIdentityDomainResourceServer, OciJwtApiDeployment, SecurityChecks,
+} from '../../../constructs';
+import type { IOciApiGateway, IOciClient, M2mAuthorizationServerProps, OciJwtApiDeploymentProps } from '../../../constructs';
 import type { IssuerFacts } from '../../../core/issuer-facts';
 import { OciProvider } from '../../../.gen/providers/oci/provider';
 import { TEST_FACTS, testLock } from '../../util';
@@ -66,7 +68,7 @@ export function seedDeployment(stack: TerraformStack, props: Partial<OciJwtApiDe
     compartmentId: COMPARTMENT_ID,
     pathPrefix: '/test',
     server: props.server ?? ociServer(stack),
-    routes: [{ path: '/1', backendUrl: 'https://backend.example.com/1', requiredScopes: ['ApplicationReadA'] }],
+    routes: [{ path: '/1', backendUrl: 'https://backend.example.com/1', anyOfScopes: ['ApplicationReadA'] }],
     ...props,
   });
 }
@@ -76,4 +78,14 @@ export function synthDeployment(synth: { resource?: Record<string, Record<string
   const all = Object.values(synth.resource?.oci_apigateway_deployment ?? {});
   if (all.length !== 1) throw new Error(`expected one deployment, got ${all.length}`);
   return all[0];
+}
+
+/** The seed's confidential client, defined elsewhere and referenced by client id (granted `ApplicationReadA`). */
+export function ociClientReference(stack: TerraformStack, grantedScopes: readonly string[] = ['ApplicationReadA'], clientId = OCI_CLIENT_ID): IOciClient {
+  return OciIdentityDomainConfidentialApp.fromClientId(stack, `Client-${clientId}`, { clientId, grantedScopes });
+}
+
+/** The seed's resource server app (step 1) in the test identity domain. */
+export function ociResourceServer(stack: TerraformStack, server: M2mAuthorizationServer = ociServer(stack)): OciIdentityDomainResourceServer {
+  return new OciIdentityDomainResourceServer(stack, 'ResourceServer', { idcsEndpoint: OCI_DOMAIN_URL, server });
 }

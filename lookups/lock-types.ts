@@ -1,5 +1,0 @@
-/**
- * @deprecated Moved to `core/issuer-facts` (issue #10); this re-export lets branches started before the move
- * still build. Import from core/ instead; it will be removed.
- */
-export * from '../core/issuer-facts';
