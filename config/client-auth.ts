@@ -3,6 +3,9 @@
  * of the environment variable holding the secret belongs in config, never the secret.
  */
 
+import { z } from 'zod';
+import { exactSchema } from './exact-schema';
+
 /** Client authentication at the token endpoint (RFC 6749 §2.3.1; IDaaS supports both). */
 export type TokenEndpointAuthMethod = 'client_secret_post' | 'client_secret_basic';
 
@@ -19,4 +22,22 @@ export interface ClientAuthConfig {
    * @default 'client_secret_post'
    */
   readonly method?: TokenEndpointAuthMethod;
+}
+
+const show = (value: unknown): string => (value === undefined ? 'nothing' : JSON.stringify(value));
+
+/** The runtime shape of {@link ClientAuthConfig} (strict), used by `clients[]` and `oci.clients[]`. */
+export const clientAuthConfigSchema = exactSchema<ClientAuthConfig>()(z.strictObject({
+  secretEnv: z.string(),
+  method: z.enum(TOKEN_ENDPOINT_AUTH_METHODS, { error: (issue) => `must be ${TOKEN_ENDPOINT_AUTH_METHODS.join(' or ')}, got ${show(issue.input)}.` }).optional(),
+}));
+
+/** Checks a `clientAuth` block at field path `f`: the variable's name (never a secret) and the method. */
+export function checkClientAuth(auth: ClientAuthConfig, f: string, problem: (field: string, message: string) => void): void {
+  if (!/^[A-Z_][A-Z0-9_]*$/.test(auth.secretEnv ?? '')) {
+    problem(`${f}.secretEnv`, `must be the NAME of an environment variable (upper case, digits, _), got ${show(auth.secretEnv)}. Never put the secret itself in config.`);
+  }
+  if (auth.method !== undefined && !TOKEN_ENDPOINT_AUTH_METHODS.includes(auth.method)) {
+    problem(`${f}.method`, `must be ${TOKEN_ENDPOINT_AUTH_METHODS.join(' or ')}, got ${show(auth.method)}.`);
+  }
 }

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { checkHttpsUrl } from '../core/https-url';
 import { ocidResourceType } from '../core/ocid';
+import { type ClientAuthConfig, checkClientAuth, clientAuthConfigSchema } from './client-auth';
 import { exactSchema } from './schema';
 
 /** HTTP methods an OCI route can match. */
@@ -57,6 +58,12 @@ export interface OciClientConfig {
   readonly clientId?: string;
   /** Scopes of the resource server the client is granted. */
   readonly grantedScopes: readonly string[];
+  /**
+   * How `npm run verify` gets this client's tokens from the identity domain's token endpoint:
+   * the name of the environment variable holding its secret (never the secret) and the method.
+   * @default - verify cannot get tokens for this client (its rows fail, naming this field)
+   */
+  readonly clientAuth?: ClientAuthConfig;
 }
 
 /** A claim every token must carry with exactly one of the values (use case 2). */
@@ -151,6 +158,7 @@ export const ociClientConfigSchema = exactSchema<OciClientConfig>()(z.strictObje
   name: z.string(),
   clientId: z.string().optional(),
   grantedScopes: strings,
+  clientAuth: clientAuthConfigSchema.optional(),
 }));
 
 export const ociClaimConfigSchema = exactSchema<OciClaimConfig>()(z.strictObject({
@@ -217,6 +225,7 @@ export function checkOciConfig(oci: OciConfig, problem: Report): void {
     clients.set(c.name, c);
     if (c.clientId !== undefined && !/^[A-Za-z0-9_.:-]+$/.test(c.clientId)) p(`${f}.clientId`, `must be a client id without spaces or quotes, got ${show(c.clientId)}.`);
     if (!c.grantedScopes?.length) p(`${f}.grantedScopes`, 'must grant at least one scope.');
+    if (c.clientAuth !== undefined) checkClientAuth(c.clientAuth, `${f}.clientAuth`, p);
     (c.grantedScopes ?? []).forEach((s, j) => {
       if (!scopes.has(s)) p(`${f}.grantedScopes[${j}]`, `is not a scope of the identity domain's resource server, got ${show(s)}. Known: ${[...scopes].join(', ') || 'none'}.`);
     });

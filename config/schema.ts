@@ -12,7 +12,8 @@
 import { z } from 'zod';
 import { STAGE_NAMES } from '../core/stages';
 import { type ApigConfig, apigConfigSchema } from './apig';
-import { type ClientAuthConfig, TOKEN_ENDPOINT_AUTH_METHODS } from './client-auth';
+import { clientAuthConfigSchema } from './client-auth';
+import { exactSchema } from './exact-schema';
 import type { AssumeRoleConfig, AssumeRoleWithOidcConfig, CredentialsConfig } from './credentials';
 import type {
   ApiConfig, EnvironmentConfig, FederationConfig, GatewayConfig, HttpMethodName, M2mClientConfig, M2mServerConfig,
@@ -20,21 +21,7 @@ import type {
 } from './environment';
 import { ociConfigSchema } from './oci';
 
-/** Deeply drops `readonly` so that types differing only in it compare equal. */
-type Plain<T> = T extends readonly (infer E)[] ? Plain<E>[] : T extends object ? { -readonly [K in keyof T]: Plain<T[K]> } : T;
-/** Exact type identity (not mere assignability: a missing optional field counts). */
-type Equals<A, B> = (<G>() => G extends A ? 1 : 2) extends (<G>() => G extends B ? 1 : 2) ? true : false;
-
-/**
- * Declares the schema of a config interface `T`; `tsc` rejects the call unless the schema's
- * output is exactly `T` (same fields, same optionality, same types, readonly aside).
- *
- * @example
- * export const throttleSchema = exactSchema<ThrottleConfig>()(z.strictObject({ requestsPerMinute: z.number() }));
- */
-export function exactSchema<T>() {
-  return <S extends z.ZodType>(schema: S & (Equals<Plain<z.output<S>>, Plain<T>> extends true ? unknown : { 'schema and interface differ': T })): S => schema;
-}
+export { exactSchema } from './exact-schema';
 
 const show = (value: unknown): string => (value === undefined ? 'nothing' : JSON.stringify(value));
 
@@ -53,10 +40,6 @@ export const m2mServerConfigSchema = exactSchema<M2mServerConfig>()(z.strictObje
   signingKeyId: z.string().optional(),
 }));
 
-export const clientAuthConfigSchema = exactSchema<ClientAuthConfig>()(z.strictObject({
-  secretEnv: z.string(),
-  method: z.enum(TOKEN_ENDPOINT_AUTH_METHODS, { error: (issue) => `must be ${TOKEN_ENDPOINT_AUTH_METHODS.join(' or ')}, got ${show(issue.input)}.` }).optional(),
-}));
 
 export const m2mClientConfigSchema = exactSchema<M2mClientConfig>()(z.strictObject({
   name: z.string(),

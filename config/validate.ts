@@ -9,7 +9,7 @@ import { checkApigConfig } from './apig';
 import type { EnvironmentConfig } from './environment';
 import { checkOciConfig } from './oci';
 import { environmentConfigSchema } from './schema';
-import { type ClientAuthConfig, TOKEN_ENDPOINT_AUTH_METHODS } from './client-auth';
+import { checkClientAuth } from './client-auth';
 
 const ENV_NAME = /^[a-z][a-z0-9-]{0,19}$/;
 const ACCOUNT_ID = /^\d{16}$/;
@@ -215,15 +215,6 @@ function checkClients(env: EnvironmentConfig, scopes: Set<string>, problem: Repo
     if (c.clientAuth !== undefined) checkClientAuth(c.clientAuth, `${f}.clientAuth`, problem);
   });
   return names;
-}
-
-function checkClientAuth(auth: ClientAuthConfig, f: string, problem: Report): void {
-  if (!/^[A-Z_][A-Z0-9_]*$/.test(auth.secretEnv ?? '')) {
-    problem(`${f}.secretEnv`, `must be the NAME of an environment variable (upper case, digits, _), got ${show(auth.secretEnv)}. Never put the secret itself in config.`);
-  }
-  if (auth.method !== undefined && !TOKEN_ENDPOINT_AUTH_METHODS.includes(auth.method)) {
-    problem(`${f}.method`, `must be ${TOKEN_ENDPOINT_AUTH_METHODS.join(' or ')}, got ${show(auth.method)}.`);
-  }
 }
 
 function checkGateway(env: EnvironmentConfig, scopes: Set<string>, clients: Set<string>, problem: Report): void {
