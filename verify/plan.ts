@@ -12,13 +12,19 @@
  *   JWT authentication, with the token of the configured `subjectClient` (or of any client when
  *   none is set) → authenticated (neither 401 nor 403); every other client and no token → 401.
  *
+ * - per OCI deployment route (`oci` in config, seed 002), with tokens of the OCI identity domain's
+ *   clients: each client accepted by the deployment and holding one of the route's scopes → 2xx;
+ *   a client holding none → 403; a client outside `allowedClients` → 401 (a verify-claim
+ *   mismatch is a failed authentication); no token → 401. Deployments with `requiredClaims` get
+ *   the no-token row only (whether a client's token carries the claim is not in the config).
+ *
  * Extension point: a {@link RouteSource} turns one gateway kind's synthesized stack into route
- * checks: API Gateway (classic) and APIG have one; OCI API Gateway (#14) has none yet.
+ * checks: API Gateway (classic), APIG and OCI API Gateway have one.
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { EnvironmentConfig, M2mClientConfig } from '../config';
-import { effectivePlugins, loadApigStack, loadStack, loadFederationStack } from '../emulator';
+import type { EnvironmentConfig, M2mClientConfig, OciClientConfig } from '../config';
+import { effectivePlugins, loadApigStack, loadOciDeployments, loadStack, loadFederationStack } from '../emulator';
 import { parseReference } from '../core/expressions';
 
 /** A client as verify uses it. */
@@ -62,6 +68,11 @@ export interface RouteCheck {
   readonly stack: string;
   /** Where the token goes. */
   readonly token: TokenPlacement;
+  /**
+   * Whose clients the expectations name: the M2M server's (`clients`) or the OCI identity domain's (`oci.clients`).
+   * @default 'm2m'
+   */
+  readonly identity?: 'm2m' | 'oci';
   /** Per client name (and `null` for no token), the expected outcome. */
   readonly expectations: readonly { readonly client: string | null; readonly expect: CallExpectation; readonly why: string }[];
 }
@@ -88,6 +99,8 @@ export interface VerifyPlan {
   readonly routeStackFiles: Readonly<Record<string, string>>;
   /** Clients in config order. */
   readonly clients: readonly VerifyClient[];
+  /** OCI identity domain clients in config order (none without `oci`). */
+  readonly ociClients: readonly OciClientConfig[];
   /** Routes to call. */
   readonly routes: readonly RouteCheck[];
   /** Output holding the OIDC provider ARN. */
@@ -150,7 +163,7 @@ export function planVerification(env: EnvironmentConfig, outdir: string, sources
         : { client: c.name, expect: 'refused' as const, why: `${c.clientId} is not an allowed subject` })),
     };
   });
-  return { env, stacks, stackFiles, routeStackFiles, clients: env.clients, routes, providerArnOutput, roles, problems };
+  return { env, stacks, stackFiles, routeStackFiles, clients: env.clients, ociClients: env.oci?.clients ?? [], routes, providerArnOutput, roles, problems };
 }
 
 /** Route checks for API Gateway (classic) stacks. */
@@ -239,8 +252,71 @@ export const APIG_ROUTES: RouteSource = {
   },
 };
 
+/**
+ * Route checks for OCI API Gateway deployments (`oci-<env>`). Each configured route is looked up
+ * in the synthesized deployment with the same path prefix (missing → a problem); the token goes
+ * where the deployment's authentication policy reads it. The gateway's address comes from
+ * `--oci-url` (deployed) or the OCI emulator (local).
+ */
+export const OCI_ROUTES: RouteSource = {
+  gateway: 'oci',
+  stackName: (env) => (env.oci ? `oci-${env.name}` : undefined),
+  routes(env, stack, synthesized) {
+    const oci = env.oci;
+    if (!oci) return { routes: [], problems: [] };
+    const deployed = loadOciDeployments(synthesized);
+    const problems: string[] = [];
+    const routes: RouteCheck[] = [];
+    for (const config of oci.deployments) {
+      const deployment = deployed.find((d) => d.pathPrefix === config.pathPrefix);
+      if (!deployment) {
+        problems.push(`${stack} has no OCI deployment with path prefix ${config.pathPrefix} (${config.name})`);
+        continue;
+      }
+      const policy = deployment.authentication.policy;
+      if (!policy) {
+        problems.push(`${stack} deployment ${config.name} has no readable token authentication: ${deployment.authentication.problem ?? 'none'}`);
+        continue;
+      }
+      const token: TokenPlacement = policy.tokenQueryParam !== undefined
+        ? { location: 'query', parameter: policy.tokenQueryParam }
+        : { location: 'header', parameter: policy.tokenHeader ?? 'authorization', prefix: policy.tokenAuthScheme ? `${policy.tokenAuthScheme} ` : '' };
+      const audienceAccepted = (config.audiences ?? [oci.identityDomain.audience]).includes(oci.identityDomain.audience);
+      for (const route of config.routes) {
+        const methods = route.methods ?? ['GET'];
+        if (!deployment.routes.some((r) => r.path === route.path && methods.every((m) => r.methods.includes(m)))) {
+          problems.push(`${stack} deployment ${config.name} has no route ${methods.join(',')} ${route.path}`);
+          continue;
+        }
+        const clientRows = config.requiredClaims?.length ? [] : oci.clients.map((c) => ociExpectation(c, config.allowedClients, route.anyOfScopes ?? [], audienceAccepted));
+        routes.push({
+          gateway: 'oci',
+          api: `OCI ${config.name}`,
+          method: methods[0] === 'ANY' ? 'GET' : methods[0],
+          path: `${config.pathPrefix.replace(/\/$/, '')}${route.path.replace(/\{[^}]+\}/g, 'verify')}`,
+          stage: config.name,
+          scheme: 'https',
+          hostOption: 'oci-url',
+          stack,
+          token,
+          identity: 'oci',
+          expectations: [...clientRows, { client: null, expect: 'unauthorized' as const, why: 'no token' }],
+        });
+      }
+    }
+    return { routes, problems };
+  },
+};
+
 /** The gateway kinds verify checks, in report order. */
-export const ROUTE_SOURCES: readonly RouteSource[] = [API_GATEWAY_ROUTES, APIG_ROUTES];
+export const ROUTE_SOURCES: readonly RouteSource[] = [API_GATEWAY_ROUTES, APIG_ROUTES, OCI_ROUTES];
+
+function ociExpectation(client: OciClientConfig, allowed: readonly string[] | undefined, anyOf: readonly string[], audienceAccepted: boolean) {
+  if (!audienceAccepted) return { client: client.name, expect: 'unauthorized' as const, why: 'the domain audience is not accepted' };
+  if (allowed !== undefined && !allowed.includes(client.name)) return { client: client.name, expect: 'unauthorized' as const, why: 'not an allowed client' };
+  if (!anyOf.some((s) => client.grantedScopes.includes(s))) return { client: client.name, expect: 'forbidden' as const, why: `holds none of ${anyOf.join(' ')}` };
+  return { client: client.name, expect: 'success' as const, why: `holds one of ${anyOf.join(' ')}` };
+}
 
 function callExpectation(client: M2mClientConfig, allowed: readonly string[], required: readonly string[]) {
   const missing = required.filter((s) => !client.grantedScopes.includes(s));

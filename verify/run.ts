@@ -6,6 +6,7 @@
  * Tokens, secrets and credentials never reach a row.
  */
 import { Agent, type Dispatcher, request } from 'undici';
+import type { OciClientConfig } from '../config';
 import { DEFAULT_REQUEST_STAGE } from '../core/stages';
 import type { CallExpectation, RouteCheck, VerifyClient, VerifyPlan } from './plan';
 import { assumeRoleWithOidc } from './sts-client';
@@ -30,6 +31,16 @@ export interface VerifyTargets {
   baseUrl(route: RouteCheck): { readonly url: string } | { readonly problem: string };
   /** A deployed output's value (`undefined` when missing). */
   output(stack: string, name: string): unknown;
+  /**
+   * The OCI identity domain (its own token endpoint and client secrets), for `oci-<env>` routes.
+   * @default - OCI routes fail, naming what is missing
+   */
+  readonly oci?: {
+    /** Token endpoint of the identity domain. */
+    readonly tokenEndpoint: string;
+    /** An OCI client's secret, or why there is none (never the secret in the reason). */
+    secret(client: OciClientConfig): { readonly secret: string } | { readonly problem: string };
+  };
 }
 
 /** One checked expectation. */
@@ -75,10 +86,20 @@ export async function runVerification(plan: VerifyPlan, targets: VerifyTargets, 
       authMethod: client.clientAuth?.method ?? 'client_secret_post', scope, caPem: targets.caPem,
     });
   };
+  const fetchOciToken: OciTokenFetcher = async (client) => {
+    if (!targets.oci) return { ok: false as const, problem: 'no OCI identity domain token endpoint' };
+    if (client.clientId === undefined) return { ok: false as const, problem: `config oci.clients[${client.name}].clientId is not set (verify needs the client id of a created app)` };
+    const secret = targets.oci.secret(client);
+    if ('problem' in secret) return { ok: false as const, problem: secret.problem };
+    return requestClientCredentialsToken({
+      tokenEndpoint: targets.oci.tokenEndpoint, clientId: client.clientId, clientSecret: secret.secret,
+      authMethod: client.clientAuth?.method ?? 'client_secret_post', scope: client.grantedScopes.join(' '), caPem: targets.caPem,
+    });
+  };
   rows.push(...await tokenRows(plan, fetchToken));
   const agent: Dispatcher | undefined = targets.caPem ? new Agent({ connect: { ca: targets.caPem } }) : undefined;
   try {
-    rows.push(...await routeRows(plan, targets, fetchToken, agent));
+    rows.push(...await routeRows(plan, targets, fetchToken, fetchOciToken, agent));
   } finally {
     await agent?.close();
   }
@@ -87,6 +108,7 @@ export async function runVerification(plan: VerifyPlan, targets: VerifyTargets, 
 }
 
 type TokenFetcher = (client: VerifyClient) => Promise<ClientCredentialsResult>;
+type OciTokenFetcher = (client: OciClientConfig) => Promise<ClientCredentialsResult>;
 
 /** Per client: a token carrying exactly the configured scopes, for the configured issuer, audience and subject. */
 async function tokenRows(plan: VerifyPlan, fetchToken: TokenFetcher): Promise<VerifyRow[]> {
@@ -121,22 +143,28 @@ async function tokenRows(plan: VerifyPlan, fetchToken: TokenFetcher): Promise<Ve
 }
 
 /** Per route and stage: each client (fresh token) and no token, against the expected status. */
-async function routeRows(plan: VerifyPlan, targets: VerifyTargets, fetchToken: TokenFetcher, agent: Dispatcher | undefined): Promise<VerifyRow[]> {
-  const clients = new Map(plan.clients.map((c) => [c.name, c]));
+async function routeRows(
+  plan: VerifyPlan, targets: VerifyTargets, fetchToken: TokenFetcher, fetchOciToken: OciTokenFetcher, agent: Dispatcher | undefined,
+): Promise<VerifyRow[]> {
+  const clients = new Map(plan.clients.map((c) => [c.name, () => fetchToken(c)]));
+  const ociClients = new Map(plan.ociClients.map((c) => [c.name, () => fetchOciToken(c)]));
   const rows: VerifyRow[] = [];
   for (const route of plan.routes) {
     const base = targets.baseUrl(route);
+    const byName = route.identity === 'oci' ? ociClients : clients;
     for (const expectation of route.expectations) {
-      const client = expectation.client === null ? undefined : clients.get(expectation.client);
-      const what = `${route.gateway === 'apig' ? 'APIG ' : ''}${route.method} ${route.path} [${route.stage}] ${client ? `as ${client.name}` : 'without token'}`;
+      const issue = expectation.client === null ? undefined : byName.get(expectation.client);
+      const client = issue && expectation.client !== null ? { name: expectation.client } : undefined;
+      const prefix = route.gateway === 'apig' ? 'APIG ' : route.gateway === 'oci' ? 'OCI ' : '';
+      const what = `${prefix}${route.method} ${route.path} [${route.stage}] ${client ? `as ${client.name}` : 'without token'}`;
       const expected = `${describeExpectation(expectation.expect)} (${expectation.why})`;
       if ('problem' in base) {
         rows.push({ section: 'api', what, expected, got: base.problem, ok: false });
         continue;
       }
       let token: string | undefined;
-      if (client) {
-        const issued = await fetchToken(client);
+      if (issue) {
+        const issued = await issue();
         if (!issued.ok) {
           rows.push({ section: 'api', what, expected, got: `no token: ${issued.problem}`, ok: false });
           continue;

@@ -3,7 +3,7 @@
  * client's secret from the environment variable the config names, the API group's second-level
  * domain and the ARNs from the deployed outputs, and the regional STS endpoint.
  */
-import type { EnvironmentConfig } from '../config';
+import type { ClientAuthConfig, EnvironmentConfig, OciClientConfig } from '../config';
 import type { StackOutputs } from './outputs';
 import type { RouteCheck } from './plan';
 import type { VerifyTargets } from './run';
@@ -36,8 +36,26 @@ export interface DeployedTargetOptions {
    * @default - none
    */
   readonly hostOptions?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Token endpoint of the OCI identity domain.
+   * @default - `<oci.identityDomain.url>/oauth2/v1/token` (none without `oci`)
+   */
+  readonly ociTokenEndpoint?: string;
   /** Where secrets are read from (`process.env`). */
   readonly environmentVariables: Readonly<Record<string, string | undefined>>;
+}
+
+/** The token endpoint of an OCI IAM identity domain (`<domain URL>/oauth2/v1/token`). */
+export function ociTokenEndpoint(domainUrl: string): string {
+  return `${domainUrl.replace(/\/+$/, '')}/oauth2/v1/token`;
+}
+
+/** A secret from the environment variable `clientAuth.secretEnv` names, or why there is none (never the value). */
+function secretFromEnv(options: DeployedTargetOptions, auth: ClientAuthConfig | undefined, field: string): { secret: string } | { problem: string } {
+  const name = auth?.secretEnv;
+  if (!name) return { problem: `config ${field}.clientAuth.secretEnv is not set` };
+  const value = options.environmentVariables[name];
+  return value ? { secret: value } : { problem: `environment variable ${name} is not set` };
 }
 
 /** Targets of a deployed environment. */
@@ -49,12 +67,13 @@ export function deployedTargets(options: DeployedTargetOptions): VerifyTargets {
     caPem: options.caPem,
     stsEndpoint: options.stsEndpoint ?? regionalStsEndpoint(options.env.region),
     output,
-    secret(client) {
-      const name = client.clientAuth?.secretEnv;
-      if (!name) return { problem: `config clients[${client.name}].clientAuth.secretEnv is not set` };
-      const value = options.environmentVariables[name];
-      return value ? { secret: value } : { problem: `environment variable ${name} is not set` };
-    },
+    secret: (client) => secretFromEnv(options, client.clientAuth, `clients[${client.name}]`),
+    ...(options.env.oci ? {
+      oci: {
+        tokenEndpoint: options.ociTokenEndpoint ?? ociTokenEndpoint(options.env.oci.identityDomain.url),
+        secret: (client: OciClientConfig) => secretFromEnv(options, client.clientAuth, `oci.clients[${client.name}]`),
+      },
+    } : {}),
     baseUrl(route: RouteCheck) {
       if (route.hostOption) {
         const url = options.hostOptions?.[route.hostOption];
