@@ -8,7 +8,7 @@ import type { SecurityOptOut } from '../security/opt-out';
 import { AccessParameter, Condition, ExpressionError } from './access-control-expression';
 import { validateInteger } from './internal';
 import { GatewayPlugin, PluginLimits, PluginType } from './plugin';
-import type { GatewayPluginOptions } from './plugin';
+import type { GatewayPluginOptions, PluginScript } from './plugin';
 
 /** What a rule does when its condition has the given outcome. */
 export enum RuleAction {
@@ -151,6 +151,12 @@ type InternalProps = AccessControlPluginProps & { readonly [DENY_ALL]?: true; re
 const ALLOW_M2M = 'allowM2m';
 const DENY_OTHERWISE = 'denyOtherwise';
 
+/** The rendered script with the values the plugin keeps. */
+interface AccessControlScript extends PluginScript {
+  readonly parameters: Readonly<Record<string, string>>;
+  readonly ruleNames: readonly string[];
+}
+
 const RULE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const HEADER_NAME = /^[A-Za-z0-9-]+$/;
 
@@ -216,18 +222,25 @@ export class AccessControlPlugin extends GatewayPlugin {
   public readonly ruleNames: readonly string[];
 
   public constructor(scope: Construct, id: string, props: AccessControlPluginProps) {
-    super(scope, id, PluginType.ACCESS_CONTROL, props);
+    let rendered!: AccessControlScript;
+    super(scope, id, PluginType.ACCESS_CONTROL, props, (plugin) => (rendered = AccessControlPlugin.render(plugin, props)));
+    this.parameters = rendered.parameters;
+    this.ruleNames = rendered.ruleNames;
+  }
+
+  /** Validates the props, generates the M2M rules and returns the script. */
+  private static render(plugin: GatewayPlugin, props: AccessControlPluginProps): AccessControlScript {
     const rules: RenderedRule[] = [];
     const params = new Map<string, AccessParameter>();
     const declare = (p: AccessParameter, prop: string): void => {
       const existing = params.get(p.name);
       if (existing && existing.location !== p.location) {
-        throw invalidProp(this, prop, `declares parameter "${p.name}" as ${p.location}, but it is already ${existing.location}`, p.location, 'Use distinct parameter names.');
+        throw invalidProp(plugin, prop, `declares parameter "${p.name}" as ${p.location}, but it is already ${existing.location}`, p.location, 'Use distinct parameter names.');
       }
       params.set(p.name, p);
     };
     const denyAll = (props as InternalProps)[DENY_ALL] === true;
-    const m2m = props.m2m ? this.m2mRules(props.m2m) : undefined;
+    const m2m = props.m2m ? AccessControlPlugin.m2mRules(plugin, props.m2m) : undefined;
     for (const rule of m2m?.checks ?? []) {
       rule.parameters.forEach((p) => declare(p, rule.prop));
       rules.push(rule);
@@ -235,25 +248,25 @@ export class AccessControlPlugin extends GatewayPlugin {
     (props.rules ?? []).forEach((rule, i) => {
       const prop = `rules[${i}]`;
       if (!rule || !(rule.condition instanceof Condition)) {
-        throw invalidProp(this, `${prop}.condition`, 'must be a Condition', rule?.condition, 'Build it with Condition.equals(), Condition.hasScope(), ...');
+        throw invalidProp(plugin, `${prop}.condition`, 'must be a Condition', rule?.condition, 'Build it with Condition.equals(), Condition.hasScope(), ...');
       }
       if (m2m && (rule.ifTrue === RuleAction.ALLOW || rule.ifFalse === RuleAction.ALLOW)) {
-        throw invalidProp(this, `${prop}.ifTrue/ifFalse`, 'is ALLOW, but with m2m the only ALLOW is the combined M2M check (an earlier ALLOW would skip it)', rule.name,
+        throw invalidProp(plugin, `${prop}.ifTrue/ifFalse`, 'is ALLOW, but with m2m the only ALLOW is the combined M2M check (an earlier ALLOW would skip it)', rule.name,
           'Use custom rules to DENY more (e.g. ifFalse: RuleAction.DENY); the M2M check allows what is left.');
       }
       if (rule.name === ALLOW_M2M || rule.name === DENY_OTHERWISE) {
-        throw invalidProp(this, `${prop}.name`, 'is the name of a rule the plugin generates', rule.name, 'Choose another rule name.');
+        throw invalidProp(plugin, `${prop}.name`, 'is the name of a rule the plugin generates', rule.name, 'Choose another rule name.');
       }
       rule.condition.parameters().forEach((p) => declare(p, `${prop}.condition`));
       rules.push({ name: rule.name, condition: rule.condition.render(), ifTrue: rule.ifTrue, ifFalse: rule.ifFalse, denyResponse: rule.denyResponse, prop });
     });
     (props.parameters ?? []).forEach((p, i) => {
-      if (!(p instanceof AccessParameter)) throw invalidProp(this, `parameters[${i}]`, 'must be an AccessParameter', p);
+      if (!(p instanceof AccessParameter)) throw invalidProp(plugin, `parameters[${i}]`, 'must be an AccessParameter', p);
       declare(p, `parameters[${i}]`);
     });
 
     if (rules.length === 0 && !m2m && !denyAll) {
-      throw invalidProp(this, 'rules', 'must not be empty', [], 'Give m2m options or at least one rule (or use AccessControlPlugin.denyAll() to deny every request).');
+      throw invalidProp(plugin, 'rules', 'must not be empty', [], 'Give m2m options or at least one rule (or use AccessControlPlugin.denyAll() to deny every request).');
     }
     if (m2m) {
       m2m.allow.parameters.forEach((p) => declare(p, m2m.allow.prop));
@@ -266,89 +279,92 @@ export class AccessControlPlugin extends GatewayPlugin {
       name: DENY_OTHERWISE, prop: DENY_OTHERWISE, condition: Condition.isPresent(AccessControlPlugin.METHOD).render(),
       ifTrue: RuleAction.DENY, ifFalse: RuleAction.DENY, denyResponse,
     });
-    const max = PluginLimits.maxEntries(this.instanceType);
+    const max = PluginLimits.maxEntries(plugin.instanceType);
     if (rules.length > max) {
-      throw invalidProp(this, 'rules', `has more rules than the ${max} that take effect on ${this.instanceType} instances`, rules.length,
-        this.instanceType === 'SHARED' ? 'Merge rules, or use InstanceType.DEDICATED (160) if the APIs run on a dedicated instance.' : 'Merge rules.');
+      throw invalidProp(plugin, 'rules', `has more rules than the ${max} that take effect on ${plugin.instanceType} instances`, rules.length,
+        plugin.instanceType === 'SHARED' ? 'Merge rules, or use InstanceType.DEDICATED (160) if the APIs run on a dedicated instance.' : 'Merge rules.');
     }
     if (params.size > max) {
-      throw invalidProp(this, 'parameters', `has more parameters than the ${max} that take effect on ${this.instanceType} instances`, params.size,
-        this.instanceType === 'SHARED' ? 'Reuse parameters, or use InstanceType.DEDICATED (160) if the APIs run on a dedicated instance.' : 'Reuse parameters.');
+      throw invalidProp(plugin, 'parameters', `has more parameters than the ${max} that take effect on ${plugin.instanceType} instances`, params.size,
+        plugin.instanceType === 'SHARED' ? 'Reuse parameters, or use InstanceType.DEDICATED (160) if the APIs run on a dedicated instance.' : 'Reuse parameters.');
     }
     const names = [...params.keys()].sort();
     const seen = new Set<string>();
     const rendered = rules.map((rule) => {
       if (typeof rule.name !== 'string' || !RULE_NAME.test(rule.name)) {
-        throw invalidProp(this, `${rule.prop}.name`, 'must be 1 to 64 letters, digits, "_" or "-"', rule.name);
+        throw invalidProp(plugin, `${rule.prop}.name`, 'must be 1 to 64 letters, digits, "_" or "-"', rule.name);
       }
-      if (seen.has(rule.name)) throw invalidProp(this, `${rule.prop}.name`, 'is used by another rule', rule.name, 'Give each rule a unique name.');
+      if (seen.has(rule.name)) throw invalidProp(plugin, `${rule.prop}.name`, 'is used by another rule', rule.name, 'Give each rule a unique name.');
       seen.add(rule.name);
       if (rule.condition.length > PluginLimits.MAX_EXPRESSION_CHARS) {
-        throw invalidProp(this, `${rule.prop}.condition`, `is longer than the ${PluginLimits.MAX_EXPRESSION_CHARS} characters an expression may have (on ${this.instanceType} instances too)`,
+        throw invalidProp(plugin, `${rule.prop}.condition`, `is longer than the ${PluginLimits.MAX_EXPRESSION_CHARS} characters an expression may have (on ${plugin.instanceType} instances too)`,
           `${rule.condition.length} characters`, rule.name === ALLOW_M2M
             ? 'The combined M2M check holds the issuer, audience, every client and every scope: protect the APIs with fewer allowed clients or required scopes per rule set (e.g. several M2mProtectedApis entries).'
             : 'Split it into several rules (e.g. fewer allowed clients per rule).');
       }
       for (const action of [rule.ifTrue, rule.ifFalse]) {
         if (action !== undefined && !Object.values(RuleAction).includes(action)) {
-          throw invalidProp(this, `${rule.prop}.ifTrue/ifFalse`, 'is not a rule action', action, 'Use RuleAction.ALLOW or RuleAction.DENY.');
+          throw invalidProp(plugin, `${rule.prop}.ifTrue/ifFalse`, 'is not a rule action', action, 'Use RuleAction.ALLOW or RuleAction.DENY.');
         }
       }
       if (rule.ifTrue === undefined && rule.ifFalse === undefined) {
-        throw invalidProp(this, rule.prop, 'must set ifTrue or ifFalse', rule.name, 'A rule without an action has no effect.');
+        throw invalidProp(plugin, rule.prop, 'must set ifTrue or ifFalse', rule.name, 'A rule without an action has no effect.');
       }
       const out: Record<string, unknown> = { name: rule.name, condition: rule.condition };
       if (rule.ifTrue) out.ifTrue = rule.ifTrue;
       if (rule.ifFalse) out.ifFalse = rule.ifFalse;
       if (rule.ifTrue === RuleAction.DENY || rule.ifFalse === RuleAction.DENY) {
-        Object.assign(out, this.renderDeny(rule.denyResponse ?? {}, `${rule.prop}.denyResponse`, names));
+        Object.assign(out, AccessControlPlugin.renderDeny(plugin, rule.denyResponse ?? {}, `${rule.prop}.denyResponse`, names));
       }
       return out;
     });
 
     if (!m2m && !denyAll && !rules.some((r) => r.ifTrue === RuleAction.ALLOW || r.ifFalse === RuleAction.ALLOW)) {
-      throw invalidProp(this, 'rules', 'has no rule that ALLOWs: the rule set ends with an unconditional DENY, so every request would be denied', rules.map((r) => r.name).slice(0, -1),
+      throw invalidProp(plugin, 'rules', 'has no rule that ALLOWs: the rule set ends with an unconditional DENY, so every request would be denied', rules.map((r) => r.name).slice(0, -1),
         'Add an explicit ALLOW (e.g. ifTrue: RuleAction.ALLOW on the condition that admits a request), or use AccessControlPlugin.denyAll() if denying everything is intended.');
     }
     const parameterMap: Record<string, string> = {};
     for (const name of names) parameterMap[name] = params.get(name)!.location;
-    this.parameters = parameterMap;
-    this.ruleNames = rendered.map((r) => r.name as string);
-    this.defineResource({ parameters: parameterMap, rules: rendered }, ['condition']);
+    return {
+      script: { parameters: parameterMap, rules: rendered },
+      doubleQuoted: ['condition'],
+      parameters: parameterMap,
+      ruleNames: rendered.map((r) => r.name as string),
+    };
   }
 
   /** The M2M checks (each denies with its own message) and the combined ALLOW. */
-  private m2mRules(options: M2mAccessOptions): { checks: M2mRule[]; allow: M2mRule } {
+  private static m2mRules(plugin: GatewayPlugin, options: M2mAccessOptions): { checks: M2mRule[]; allow: M2mRule } {
     const { server } = options;
-    if (!server) throw invalidProp(this, 'm2m.server', 'is required', server, 'Pass the M2mAuthorizationServer the JWT plugin trusts.');
+    if (!server) throw invalidProp(plugin, 'm2m.server', 'is required', server, 'Pass the M2mAuthorizationServer the JWT plugin trusts.');
     const clients = options.allowedClients ?? [];
     if (clients.length === 0) {
-      throw invalidProp(this, 'm2m.allowedClients', 'must not be empty', [], 'List the M2M clients allowed to call (server.addClient(...)).');
+      throw invalidProp(plugin, 'm2m.allowedClients', 'must not be empty', [], 'List the M2M clients allowed to call (server.addClient(...)).');
     }
     const scopes = options.requiredScopes ?? [];
     if (scopes.length === 0) {
-      throw invalidProp(this, 'm2m.requiredScopes', 'must not be empty', [], 'Require at least one scope of the M2M server, e.g. ["user:read:one"].');
+      throw invalidProp(plugin, 'm2m.requiredScopes', 'must not be empty', [], 'Require at least one scope of the M2M server, e.g. ["user:read:one"].');
     }
     scopes.forEach((s, i) => {
-      validateScopeName(this, `m2m.requiredScopes[${i}]`, s);
-      if (scopes.indexOf(s) !== i) throw invalidProp(this, `m2m.requiredScopes[${i}]`, 'is listed twice', s, 'Remove the duplicate.');
+      validateScopeName(plugin, `m2m.requiredScopes[${i}]`, s);
+      if (scopes.indexOf(s) !== i) throw invalidProp(plugin, `m2m.requiredScopes[${i}]`, 'is listed twice', s, 'Remove the duplicate.');
     });
-    server.assertScopes(this, 'm2m.requiredScopes', scopes);
+    server.assertScopes(plugin, 'm2m.requiredScopes', scopes);
     const match = options.scopeMatch ?? ScopeMatch.ALL_OF;
     if (!Object.values(ScopeMatch).includes(match)) {
-      throw invalidProp(this, 'm2m.scopeMatch', 'is not a scope match', match, 'Use ScopeMatch.ALL_OF or ScopeMatch.ANY_OF.');
+      throw invalidProp(plugin, 'm2m.scopeMatch', 'is not a scope match', match, 'Use ScopeMatch.ALL_OF or ScopeMatch.ANY_OF.');
     }
     clients.forEach((client, i) => {
       if (client.server !== server) {
-        throw invalidProp(this, `m2m.allowedClients[${i}]`, `belongs to another M2M server (${client.server.issuer})`, client.clientId, 'Allow clients of the server the JWT plugin trusts.');
+        throw invalidProp(plugin, `m2m.allowedClients[${i}]`, `belongs to another M2M server (${client.server.issuer})`, client.clientId, 'Allow clients of the server the JWT plugin trusts.');
       }
       if (clients.findIndex((c) => c.clientId === client.clientId) !== i) {
-        throw invalidProp(this, `m2m.allowedClients[${i}]`, 'is listed twice', client.clientId, 'Remove the duplicate.');
+        throw invalidProp(plugin, `m2m.allowedClients[${i}]`, 'is listed twice', client.clientId, 'Remove the duplicate.');
       }
       const granted = scopes.filter((s) => client.isGranted(s));
       const missing = scopes.filter((s) => !client.isGranted(s));
       if ((match === ScopeMatch.ALL_OF && missing.length > 0) || (match === ScopeMatch.ANY_OF && granted.length === 0)) {
-        throw invalidProp(this, `m2m.allowedClients[${i}]`, `is not granted ${match === ScopeMatch.ALL_OF ? missing.join(', ') : `any of ${scopes.join(', ')}`} on the server, so it could never pass`,
+        throw invalidProp(plugin, `m2m.allowedClients[${i}]`, `is not granted ${match === ScopeMatch.ALL_OF ? missing.join(', ') : `any of ${scopes.join(', ')}`} on the server, so it could never pass`,
           client.clientId, 'Grant the scope to the client (grantedScopes) or remove the client.');
       }
     });
@@ -357,7 +373,7 @@ export class AccessControlPlugin extends GatewayPlugin {
         return fn();
       } catch (error) {
         if (error instanceof ExpressionError) {
-          throw invalidProp(this, prop, `cannot be matched safely in a condition (${error.message})`, value,
+          throw invalidProp(plugin, prop, `cannot be matched safely in a condition (${error.message})`, value,
             'Values in conditions must not contain quotes, backslashes, "$", braces or control characters, and scopes must not contain "%" or "_" (LIKE wildcards).');
         }
         throw error;
@@ -377,7 +393,7 @@ export class AccessControlPlugin extends GatewayPlugin {
       push('checkAudience', 'm2m.server.audience', build('m2m.server.audience', server.audience, () => Condition.hasValue(AUDIENCE, server.audience)),
         { statusCode: 403, errorMessage: 'Token audience is not accepted' });
     } else {
-      recordOptOut(this, 'm2m.skipAudienceCheck', options.skipAudienceCheck, { target: this, ruleId: 'APIGW-ACL4' });
+      recordOptOut(plugin, 'm2m.skipAudienceCheck', options.skipAudienceCheck, { target: plugin, ruleId: 'APIGW-ACL4' });
     }
     push('checkClient', 'm2m.allowedClients', build('m2m.allowedClients', clients.map((c) => c.clientId), () => Condition.oneOf(CLIENT_ID, clients.map((c) => c.clientId))),
       { statusCode: 403, errorMessage: 'No permission by client id: ${clientId}' });
@@ -397,15 +413,15 @@ export class AccessControlPlugin extends GatewayPlugin {
     return { checks, allow };
   }
 
-  private renderDeny(response: DenyResponse, prop: string, declared: readonly string[]): Record<string, unknown> {
+  private static renderDeny(plugin: GatewayPlugin, response: DenyResponse, prop: string, declared: readonly string[]): Record<string, unknown> {
     const statusCode = response.statusCode ?? 403;
-    validateInteger(this, `${prop}.statusCode`, statusCode, 400, 599, 'Deny with a 4xx or 5xx status, e.g. 403.');
+    validateInteger(plugin, `${prop}.statusCode`, statusCode, 400, 599, 'Deny with a 4xx or 5xx status, e.g. 403.');
     const checkText = (text: string, where: string, singleLine: boolean): void => {
-      if (typeof text !== 'string') throw invalidProp(this, where, 'must be a string', text);
-      if (singleLine && /[\r\n\u0000-\u001f\u007f]/.test(text)) throw invalidProp(this, where, 'must be a single line without control characters', text);
+      if (typeof text !== 'string') throw invalidProp(plugin, where, 'must be a string', text);
+      if (singleLine && /[\r\n\u0000-\u001f\u007f]/.test(text)) throw invalidProp(plugin, where, 'must be a single line without control characters', text);
       for (const m of text.matchAll(/\$\{([^}]*)\}/g)) {
         if (!declared.includes(m[1])) {
-          throw invalidProp(this, where, `interpolates \${${m[1]}}, which is not a declared parameter`, text,
+          throw invalidProp(plugin, where, `interpolates \${${m[1]}}, which is not a declared parameter`, text,
             `Declare it (AccessControlPluginProps.parameters) or use one of: ${declared.join(', ') || '(none)'}.`);
         }
       }
@@ -417,7 +433,7 @@ export class AccessControlPlugin extends GatewayPlugin {
     if (response.headers && Object.keys(response.headers).length > 0) {
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(response.headers)) {
-        if (!HEADER_NAME.test(name)) throw invalidProp(this, `${prop}.headers`, 'has a header name that is not letters, digits or "-"', name);
+        if (!HEADER_NAME.test(name)) throw invalidProp(plugin, `${prop}.headers`, 'has a header name that is not letters, digits or "-"', name);
         checkText(value, `${prop}.headers.${name}`, true);
         headers[name] = value;
       }

@@ -10,7 +10,7 @@ import type { SecurityOptOut } from '../security/opt-out';
 import type { IApi } from './api';
 import type { IApiGroup } from './api-group';
 import { GatewayPlugin, PluginType } from './plugin';
-import type { GatewayPluginOptions } from './plugin';
+import type { GatewayPluginOptions, PluginScript } from './plugin';
 import { ensureTokenParameter, requireGroupTokenParameter } from './registry';
 
 /** Where the JWT plugin reads the token from. */
@@ -103,6 +103,12 @@ export interface JwtAuthPluginProps extends GatewayPluginOptions {
   readonly keyId?: string;
 }
 
+/** The rendered script with the values the plugin keeps. */
+interface JwtAuthScript extends PluginScript {
+  readonly tokenLocation: TokenLocation;
+  readonly key: KeyFact;
+}
+
 const NAME = /^[A-Za-z0-9_.-]+$/;
 const CLAIM = /^[A-Za-z0-9_:.-]+$/;
 
@@ -136,35 +142,41 @@ export class JwtAuthPlugin extends GatewayPlugin {
   public readonly key: KeyFact;
 
   public constructor(scope: Construct, id: string, props: JwtAuthPluginProps) {
-    super(scope, id, PluginType.JWT_AUTH, props);
-    if (!props.server) throw invalidProp(this, 'server', 'is required', props.server, 'Pass the M2mAuthorizationServer whose tokens the API accepts.');
+    let rendered!: JwtAuthScript;
+    super(scope, id, PluginType.JWT_AUTH, props, (plugin) => (rendered = JwtAuthPlugin.render(plugin, props)));
+    this.tokenLocation = rendered.tokenLocation;
+    this.key = rendered.key;
+  }
+
+  /** Validates the props, selects the key and returns the script. */
+  private static render(plugin: GatewayPlugin, props: JwtAuthPluginProps): JwtAuthScript {
+    if (!props.server) throw invalidProp(plugin, 'server', 'is required', props.server, 'Pass the M2mAuthorizationServer whose tokens the API accepts.');
     const location = props.tokenLocation ?? TokenLocation.authorizationBearer();
     if (!(location instanceof TokenLocation) || !NAME.test(location.parameter)) {
-      throw invalidProp(this, 'tokenLocation', 'must name a header or query parameter (letters, digits, "_", "." or "-")', location?.parameter,
+      throw invalidProp(plugin, 'tokenLocation', 'must name a header or query parameter (letters, digits, "_", "." or "-")', location?.parameter,
         'Use TokenLocation.authorizationBearer(), TokenLocation.header("X-Token") or TokenLocation.query("id_token").');
     }
-    this.tokenLocation = location;
 
     const claimParameters = (props.claimParameters ?? []).map((c, i) => {
       const prop = `claimParameters[${i}]`;
-      if (!CLAIM.test(c.claimName ?? '')) throw invalidProp(this, `${prop}.claimName`, 'must be a claim name (letters, digits, "_", ":", "." or "-")', c.claimName);
-      if (!NAME.test(c.parameterName ?? '')) throw invalidProp(this, `${prop}.parameterName`, 'must be letters, digits, "_", "." or "-"', c.parameterName);
+      if (!CLAIM.test(c.claimName ?? '')) throw invalidProp(plugin, `${prop}.claimName`, 'must be a claim name (letters, digits, "_", ":", "." or "-")', c.claimName);
+      if (!NAME.test(c.parameterName ?? '')) throw invalidProp(plugin, `${prop}.parameterName`, 'must be letters, digits, "_", "." or "-"', c.parameterName);
       if (!Object.values(ClaimParameterLocation).includes(c.location)) {
-        throw invalidProp(this, `${prop}.location`, 'is not a claim parameter location', c.location, 'Use ClaimParameterLocation.QUERY, HEADER, PATH or FORM_DATA.');
+        throw invalidProp(plugin, `${prop}.location`, 'is not a claim parameter location', c.location, 'Use ClaimParameterLocation.QUERY, HEADER, PATH or FORM_DATA.');
       }
       return { claimName: c.claimName, parameterName: c.parameterName, location: c.location };
     });
     claimParameters.forEach((c, i) => {
       if (claimParameters.findIndex((o) => o.parameterName === c.parameterName && o.location === c.location) !== i) {
-        throw invalidProp(this, `claimParameters[${i}].parameterName`, `is already mapped in ${c.location}`, c.parameterName, 'Map each backend parameter once.');
+        throw invalidProp(plugin, `claimParameters[${i}].parameterName`, `is already mapped in ${c.location}`, c.parameterName, 'Map each backend parameter once.');
       }
     });
 
-    if (props.bypassEmptyToken !== undefined) recordOptOut(this, 'bypassEmptyToken', props.bypassEmptyToken, { target: this, ruleId: 'APIGW-JWT1' });
+    if (props.bypassEmptyToken !== undefined) recordOptOut(plugin, 'bypassEmptyToken', props.bypassEmptyToken, { target: plugin, ruleId: 'APIGW-JWT1' });
     const preventJtiReplay = props.preventJtiReplay ?? PREVENT_JTI_REPLAY_DEFAULT;
-    if (typeof preventJtiReplay !== 'boolean') throw invalidProp(this, 'preventJtiReplay', 'must be a boolean', preventJtiReplay);
+    if (typeof preventJtiReplay !== 'boolean') throw invalidProp(plugin, 'preventJtiReplay', 'must be a boolean', preventJtiReplay);
 
-    this.key = this.selectKey(props.server, props.keyId);
+    const key = JwtAuthPlugin.selectKey(plugin, props.server, props.keyId);
     const script: Record<string, unknown> = {
       parameter: location.parameter,
       parameterLocation: location.parameterLocation,
@@ -173,8 +185,8 @@ export class JwtAuthPlugin extends GatewayPlugin {
     if (claimParameters.length > 0) script.claimParameters = claimParameters;
     script.preventJtiReplay = preventJtiReplay;
     script.ignoreExpirationCheck = false;
-    script.jwk = renderJwk(this.key);
-    this.defineResource(script);
+    script.jwk = renderJwk(key);
+    return { script, tokenLocation: location, key };
   }
 
   protected onBindApi(api: IApi): void {
@@ -185,39 +197,39 @@ export class JwtAuthPlugin extends GatewayPlugin {
     if (this.tokenLocation.parameterLocation === 'query') requireGroupTokenParameter(group, this.tokenLocation.parameter);
   }
 
-  private selectKey(server: IM2mAuthorizationServer, keyId: string | undefined): KeyFact {
+  private static selectKey(plugin: GatewayPlugin, server: IM2mAuthorizationServer, keyId: string | undefined): KeyFact {
     const keys = server.signingKeys.filter((k) => k.use === undefined || k.use === 'sig');
     const kids = keys.map((k) => k.kid ?? '(no kid)').join(', ');
     let key: KeyFact | undefined;
     if (keyId !== undefined) {
-      if (Token.isUnresolved(keyId)) throw invalidProp(this, 'keyId', 'must be a literal kid recorded by the JWKS lookup', keyId);
+      if (Token.isUnresolved(keyId)) throw invalidProp(plugin, 'keyId', 'must be a literal kid recorded by the JWKS lookup', keyId);
       key = keys.find((k) => k.kid === keyId);
       if (!key) {
-        throw invalidProp(this, 'keyId', `is not a signing key of ${server.issuer} in lookups.lock.json (recorded: ${kids || 'none'})`, keyId,
+        throw invalidProp(plugin, 'keyId', `is not a signing key of ${server.issuer} in lookups.lock.json (recorded: ${kids || 'none'})`, keyId,
           `Run \`npm run lookups -- --refresh\` if the server rotated its keys, or pick a recorded kid.`);
       }
     } else if (keys.length === 1) {
       key = keys[0];
     } else if (keys.length === 0) {
-      throw invalidProp(this, 'server', 'has no signing key in its recorded JWKS', server.issuer, 'Run `npm run lookups -- --refresh` to record the server\'s keys.');
+      throw invalidProp(plugin, 'server', 'has no signing key in its recorded JWKS', server.issuer, 'Run `npm run lookups -- --refresh` to record the server\'s keys.');
     } else {
-      throw invalidProp(this, 'keyId', `must pick one of the ${keys.length} signing keys of ${server.issuer} (${kids})`, keyId,
+      throw invalidProp(plugin, 'keyId', `must pick one of the ${keys.length} signing keys of ${server.issuer} (${kids})`, keyId,
         'The gateway\'s multi-key script form is not confirmed, so one key is configured: set keyId to the kid the server signs with.');
     }
     if (!['RSA', 'EC', 'OKP'].includes(key.kty)) {
-      throw invalidProp(this, 'keyId', `selects a ${key.kty} key; only public RSA, EC or OKP keys can be configured`, key.kid);
+      throw invalidProp(plugin, 'keyId', `selects a ${key.kty} key; only public RSA, EC or OKP keys can be configured`, key.kid);
     }
     const leaked = PRIVATE_JWK_MEMBERS.filter((m) => m in key!.jwk);
     if (leaked.length > 0) {
-      throw invalidProp(this, 'server', `has a recorded key with private members (${leaked.join(', ')}), which must never be configured`, key.kid,
+      throw invalidProp(plugin, 'server', `has a recorded key with private members (${leaked.join(', ')}), which must never be configured`, key.kid,
         'Re-record the JWKS with `npm run lookups -- --refresh`; the lookup refuses private keys.');
     }
     if (key.alg !== undefined && (key.alg === 'none' || key.alg.startsWith('HS'))) {
-      throw invalidProp(this, 'keyId', `selects a key for ${key.alg}; only asymmetric signature keys can be configured`, key.kid);
+      throw invalidProp(plugin, 'keyId', `selects a key for ${key.alg}; only asymmetric signature keys can be configured`, key.kid);
     }
     const jwkKid = key.jwk.kid;
     if (jwkKid !== undefined && key.kid !== undefined && jwkKid !== key.kid) {
-      throw invalidProp(this, 'server', 'has a recorded key whose JWK kid differs from its recorded kid', `${jwkKid} vs ${key.kid}`, 'Re-record the JWKS.');
+      throw invalidProp(plugin, 'server', 'has a recorded key whose JWK kid differs from its recorded kid', `${jwkKid} vs ${key.kid}`, 'Re-record the JWKS.');
     }
     return key;
   }

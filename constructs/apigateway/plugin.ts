@@ -126,6 +126,17 @@ export interface GatewayPluginAttributes {
   readonly instanceType?: InstanceType;
 }
 
+/** A plugin's script before rendering, as a {@link GatewayPlugin} subclass returns it. */
+export interface PluginScript {
+  /** The script's value, rendered as deterministic YAML. */
+  readonly script: Record<string, unknown>;
+  /**
+   * Keys whose string values are rendered in double quotes (conditions).
+   * @default - none
+   */
+  readonly doubleQuoted?: readonly string[];
+}
+
 /**
  * Base of the plugin constructs: one `alicloud_api_gateway_plugin` whose script is rendered as
  * deterministic YAML, plus per-stage bindings to APIs or groups.
@@ -158,12 +169,24 @@ export abstract class GatewayPlugin extends Construct implements IGatewayPlugin 
   public readonly instanceType: InstanceType;
   /** The plugin name. */
   public readonly pluginName: string;
-  private _resource?: ApiGatewayPlugin;
-  private _pluginId?: string;
-  private _pluginData?: string;
-  private readonly description?: string;
+  /** The underlying `alicloud_api_gateway_plugin` (escape hatch). */
+  public readonly resource: ApiGatewayPlugin;
+  /**
+   * The plugin id. One token for every binding: each `resource.id` read creates a new token, and
+   * cdktf records a full stack trace per token (the dominant construction cost with hundreds of
+   * bindings).
+   */
+  public readonly pluginId: string;
+  /** The plugin script exactly as the gateway receives it (YAML). */
+  public readonly pluginData: string;
 
-  protected constructor(scope: Construct, id: string, pluginType: PluginType, options: GatewayPluginOptions) {
+  /**
+   * Validates the common options, renders the script, checks its size limit and defines the L1
+   * resource, so that every field is set once the constructor returns.
+   * @param render validates the subclass's props and returns its script; it receives this plugin
+   *   (common options already validated) as the scope for errors and opt-outs
+   */
+  protected constructor(scope: Construct, id: string, pluginType: PluginType, options: GatewayPluginOptions, render: (plugin: GatewayPlugin) => PluginScript) {
     super(scope, id);
     validatePhysicalName(this, 'pluginName', options.pluginName);
     validateDescription(this, 'description', options.description);
@@ -173,27 +196,23 @@ export abstract class GatewayPlugin extends Construct implements IGatewayPlugin 
     this.pluginType = pluginType;
     this.instanceType = options.instanceType ?? InstanceType.SHARED;
     this.pluginName = options.pluginName ?? physicalName(this);
-    this.description = options.description;
-  }
 
-  /** The underlying `alicloud_api_gateway_plugin` (escape hatch). */
-  public get resource(): ApiGatewayPlugin {
-    if (!this._resource) throw new Error(`[${this.node.path}] the plugin resource is not defined yet`);
-    return this._resource;
-  }
-
-  /** The plugin id. */
-  public get pluginId(): string {
-    // One token for every binding: each `resource.id` read creates a new token, and cdktf records a
-    // full stack trace per token (the dominant construction cost with hundreds of bindings).
-    this._pluginId ??= this.resource.id;
-    return this._pluginId;
-  }
-
-  /** The plugin script exactly as the gateway receives it (YAML). */
-  public get pluginData(): string {
-    if (this._pluginData === undefined) throw new Error(`[${this.node.path}] the plugin script is not rendered yet`);
-    return this._pluginData;
+    const { script, doubleQuoted = [] } = render(this);
+    const text = renderYaml(script, doubleQuoted);
+    const bytes = scriptBytes(text);
+    if (bytes > LIMITS.scriptBytes) {
+      throw invalidProp(this, 'pluginData', `exceeds the ${LIMITS.scriptBytes}-byte (50 KB) limit of a plugin definition on ${this.instanceType} instances`,
+        `${bytes} bytes`, 'Shorten the script (responses, keys, rules) or split it.');
+    }
+    this.pluginData = text;
+    this.resource = new ApiGatewayPlugin(this, 'Resource', {
+      pluginName: this.pluginName,
+      pluginType: this.pluginType,
+      pluginData: escapeTemplate(text),
+      description: options.description,
+      tags: this.instanceType === InstanceType.DEDICATED ? { [INSTANCE_TYPE_TAG]: InstanceType.DEDICATED } : undefined,
+    });
+    this.pluginId = this.resource.id;
   }
 
   /** @inheritdoc */
@@ -215,28 +234,6 @@ export abstract class GatewayPlugin extends Construct implements IGatewayPlugin 
 
   /** Called after the plugin is bound to a group. */
   protected onBindGroup(_group: IApiGroup): void {}
-
-  /**
-   * Renders the script, checks the size limit and defines the L1 resource. Subclasses call this
-   * once, after validating their props.
-   * @param doubleQuoted keys whose string values are rendered in double quotes (conditions)
-   */
-  protected defineResource(script: Record<string, unknown>, doubleQuoted: readonly string[] = []): void {
-    const text = renderYaml(script, doubleQuoted);
-    const bytes = scriptBytes(text);
-    if (bytes > LIMITS.scriptBytes) {
-      throw invalidProp(this, 'pluginData', `exceeds the ${LIMITS.scriptBytes}-byte (50 KB) limit of a plugin definition on ${this.instanceType} instances`,
-        `${bytes} bytes`, 'Shorten the script (responses, keys, rules) or split it.');
-    }
-    this._pluginData = text;
-    this._resource = new ApiGatewayPlugin(this, 'Resource', {
-      pluginName: this.pluginName,
-      pluginType: this.pluginType,
-      pluginData: escapeTemplate(text),
-      description: this.description,
-      tags: this.instanceType === InstanceType.DEDICATED ? { [INSTANCE_TYPE_TAG]: InstanceType.DEDICATED } : undefined,
-    });
-  }
 }
 
 function checkInstance(plugin: IGatewayPlugin, target: IApiGroup, prop: string): void {

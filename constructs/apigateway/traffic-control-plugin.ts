@@ -2,7 +2,7 @@ import type { Construct } from 'constructs';
 import { invalidProp } from '../private/errors';
 import { validateInteger } from './internal';
 import { GatewayPlugin, PluginType } from './plugin';
-import type { GatewayPluginOptions } from './plugin';
+import type { GatewayPluginOptions, PluginScript } from './plugin';
 
 /** Time unit of a throttling threshold. */
 export enum ThrottlingUnit {
@@ -62,31 +62,35 @@ export class TrafficControlPlugin extends GatewayPlugin {
   public readonly unit: ThrottlingUnit;
 
   public constructor(scope: Construct, id: string, props: TrafficControlPluginProps) {
-    super(scope, id, PluginType.TRAFFIC_CONTROL, props);
+    super(scope, id, PluginType.TRAFFIC_CONTROL, props, (plugin) => TrafficControlPlugin.render(plugin, props));
+    this.unit = props.unit ?? ThrottlingUnit.MINUTE;
+  }
+
+  /** Validates the props and returns the script. */
+  private static render(plugin: GatewayPlugin, props: TrafficControlPluginProps): PluginScript {
     const unit = props.unit ?? ThrottlingUnit.MINUTE;
     if (!Object.values(ThrottlingUnit).includes(unit)) {
-      throw invalidProp(this, 'unit', 'is not a throttling unit', unit, 'Use ThrottlingUnit.SECOND, MINUTE, HOUR or DAY.');
+      throw invalidProp(plugin, 'unit', 'is not a throttling unit', unit, 'Use ThrottlingUnit.SECOND, MINUTE, HOUR or DAY.');
     }
     const max = 2_000_000_000;
-    validateInteger(this, 'apiLimit', props.apiLimit, 1, max, 'Give the calls allowed per unit for each API.');
+    validateInteger(plugin, 'apiLimit', props.apiLimit, 1, max, 'Give the calls allowed per unit for each API.');
     if (props.userLimit !== undefined) {
-      validateInteger(this, 'userLimit', props.userLimit, 1, max);
+      validateInteger(plugin, 'userLimit', props.userLimit, 1, max);
       if (props.userLimit > props.apiLimit) {
-        throw invalidProp(this, 'userLimit', `must not exceed apiLimit (${props.apiLimit})`, props.userLimit, 'The gateway requires user ≤ API thresholds.');
+        throw invalidProp(plugin, 'userLimit', `must not exceed apiLimit (${props.apiLimit})`, props.userLimit, 'The gateway requires user ≤ API thresholds.');
       }
     }
     if (props.appLimit !== undefined) {
-      validateInteger(this, 'appLimit', props.appLimit, 1, max);
+      validateInteger(plugin, 'appLimit', props.appLimit, 1, max);
       const cap = props.userLimit ?? props.apiLimit;
       if (props.appLimit > cap) {
-        throw invalidProp(this, 'appLimit', `must not exceed ${props.userLimit !== undefined ? 'userLimit' : 'apiLimit'} (${cap})`, props.appLimit,
+        throw invalidProp(plugin, 'appLimit', `must not exceed ${props.userLimit !== undefined ? 'userLimit' : 'apiLimit'} (${cap})`, props.appLimit,
           'The gateway requires app ≤ user ≤ API thresholds.');
       }
     }
-    this.unit = unit;
     const script: Record<string, unknown> = { unit, apiDefault: props.apiLimit };
     if (props.userLimit !== undefined) script.userDefault = props.userLimit;
     if (props.appLimit !== undefined) script.appDefault = props.appLimit;
-    this.defineResource(script);
+    return { script };
   }
 }

@@ -22,8 +22,8 @@ import { DemoSigningAlgorithm, generateSigningKey } from '../../demo-issuer/sign
 import { writeFileSync } from 'node:fs';
 import { runEmulatorCli } from '../../commands/emulator-cli';
 import { type EmulatorServer, OciGatewayEmulator, startEmulatorServer } from '../../emulator';
-import { SILENT_LOGGER, prepareLookups } from '../../lookups/prepare';
 import { validateStack } from '../../validation';
+import { recordDemoIssuerLock } from '../support/demo-lock';
 import { tempDir, writeCaBundle } from '../support/pki';
 import { claimsOf } from './support';
 
@@ -61,13 +61,7 @@ beforeAll(async () => {
     scopes: [READ, WRITE],
     clients: CLIENTS.map((c) => ({ ...c, clientSecret: `${c.clientId}-secret` })),
   });
-  const { lock } = await prepareLookups({
-    issuers: [{ issuer: demo.issuer }],
-    lockPath: tmp.file('lookups.lock.json'),
-    caBundlePath: writeCaBundle(tmp.file('ca.pem'), demo.caPem),
-    ci: false,
-    logger: SILENT_LOGGER,
-  });
+  const lock = await recordDemoIssuerLock(tmp, demo);
   const app = Testing.app();
   IssuerLookup.attach(app, lock);
   const stack = new TerraformStack(app, 'oci');

@@ -22,8 +22,8 @@ import { generateDemoPki } from '../../demo-issuer/pki';
 import { DemoSigningAlgorithm, generateSigningKey } from '../../demo-issuer/signing-keys';
 import { StsEmulator, type StsEmulatorServer, issuerFactsFromLock, startStsEmulatorServer } from '../../emulator';
 import type { LockFile } from '../../core/issuer-facts';
-import { SILENT_LOGGER, prepareLookups } from '../../lookups/prepare';
-import { tempDir, writeCaBundle } from '../support/pki';
+import { recordDemoIssuerLock } from '../support/demo-lock';
+import { tempDir } from '../support/pki';
 import { SEED_CLIENT_ID } from '../util';
 
 const ACCOUNT = '1234567890123456';
@@ -46,13 +46,7 @@ beforeAll(async () => {
     audience: AUDIENCE, scopes: ['user:read:one'], clients, accessTokenTtlSeconds: TTL,
   });
   otherIssuer = await startDemoIssuer({ audience: AUDIENCE, scopes: ['user:read:one'], clients });
-  const { lock } = await prepareLookups({
-    issuers: [{ issuer: demo.issuer }],
-    lockPath: tmp.file('lookups.lock.json'),
-    caBundlePath: writeCaBundle(tmp.file('ca.pem'), demo.caPem),
-    ci: false,
-    logger: SILENT_LOGGER,
-  });
+  const lock = await recordDemoIssuerLock(tmp, demo);
   const synth = JSON.parse(Testing.synth(federationStack(lock, demo.issuer), true)) as unknown;
   const emulator = StsEmulator.fromStack(synth, {
     accountId: ACCOUNT,

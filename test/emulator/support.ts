@@ -24,8 +24,8 @@ import { type DemoIssuer, startDemoIssuer } from '../../demo-issuer/demo-issuer'
 import { generateDemoPki } from '../../demo-issuer/pki';
 import { DemoSigningAlgorithm, type PrivateSigningJwk, generateSigningKey } from '../../demo-issuer/signing-keys';
 import type { LockFile } from '../../core/issuer-facts';
-import { SILENT_LOGGER, prepareLookups } from '../../lookups/prepare';
-import { tempDir, writeCaBundle } from '../support/pki';
+import { recordDemoIssuerLock } from '../support/demo-lock';
+import { tempDir } from '../support/pki';
 import { SEED_CLIENT_ID } from '../util';
 
 /** The scope the seed's `hello` requires, and the default token's. */
@@ -108,13 +108,7 @@ export async function startEmulatorFixture(): Promise<EmulatorFixture> {
   const signingKey = generateSigningKey({ kid: KID, alg: DemoSigningAlgorithm.RS256 });
   const demo = await startDemoIssuer({ pki: generateDemoPki({ label: 'emulator' }), ...issuerSettings(signingKey) });
   try {
-    const { lock } = await prepareLookups({
-      issuers: [{ issuer: demo.issuer }],
-      lockPath: tmp.file('lookups.lock.json'),
-      caBundlePath: writeCaBundle(tmp.file('ca.pem'), demo.caPem),
-      ci: false,
-      logger: SILENT_LOGGER,
-    });
+    const lock = await recordDemoIssuerLock(tmp, demo);
     const synth = JSON.parse(Testing.synth(buildStack(lock, demo.issuer), true)) as Record<string, any>;
     const stackFile = tmp.file('cdk.tf.json');
     writeFileSync(stackFile, JSON.stringify(synth, null, 2));

@@ -154,6 +154,19 @@ describe('AccessControlPlugin', () => {
     expect(script.rules).toEqual([{ name: 'denyOtherwise', condition: "$method like '%'", ifTrue: 'DENY', ifFalse: 'DENY', statusCode: 403, errorMessage: expect.stringContaining('deny-first baseline') }]);
   });
 
+  test('is built in one phase: resource, pluginId and pluginData are plain fields, set when the constructor returns', () => {
+    const { stack } = seedFixture({ isolated: true });
+    const plugin = AccessControlPlugin.denyAll(stack, 'Deny');
+    for (const field of ['resource', 'pluginId', 'pluginData'] as const) {
+      const descriptor = Object.getOwnPropertyDescriptor(plugin, field);
+      expect(descriptor?.get, field).toBeUndefined();
+      expect(descriptor?.value, field).toBeDefined();
+    }
+    expect(plugin.resource).toBe(plugin.node.findChild('Resource'));
+    expect(plugin.pluginData).toMatch(/^---\nparameters:\n {2}method: Method\nrules:\n {2}- name: denyOtherwise\n/);
+    expect(plugin.pluginId).toMatch(/TOKEN/);
+  });
+
   describe('fails when the M2M input is bad', () => {
     test('fails when requiredScopes is empty', () => {
       const { stack, server, client } = seedFixture({ isolated: true });
