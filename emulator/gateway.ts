@@ -12,7 +12,7 @@
 import { type AccessContext, decideAccessControl, renderClaim } from './access-control';
 import { EmulatorUnsupportedError } from './errors';
 import { JwtAuthVerifier } from './jwt-auth';
-import { DEFAULT_REQUEST_STAGE, STAGE_NAMES } from '../core/stages';
+import { DEFAULT_REQUEST_STAGE, isStageName } from '../core/stages';
 import { type EffectivePlugin, type EmulatedApi, type GatewayModel, effectivePlugins, loadStack, loadStackFile } from './stack';
 import { TrafficCounters } from './traffic-control';
 
@@ -121,7 +121,7 @@ export class GatewayEmulator {
     const stage = (request.stage ?? headers['x-ca-stage']?.[0] ?? DEFAULT_REQUEST_STAGE).toUpperCase();
     const base = { stage, plugins: [] as string[], notEmulated: [] as string[] };
 
-    if (!(STAGE_NAMES as readonly string[]).includes(stage)) return deny(base, 404, `unknown stage ${stage} (TEST, PRE or RELEASE)`);
+    if (!isStageName(stage)) return deny(base, 404, `unknown stage ${stage} (TEST, PRE or RELEASE)`);
     const routes = this.route(method, rawPath, request.group);
     if (routes.length === 0) return deny(base, 404, `no API of the stack matches ${method} ${rawPath}${request.group ? ` in group ${request.group}` : ''}`);
     if (routes.length > 1) {

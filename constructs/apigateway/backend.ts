@@ -95,13 +95,16 @@ function validateAddress(scope: IConstruct, prop: string, value: string): void {
   } catch {
     throw invalidProp(scope, prop, 'must be an absolute http(s) URL', value, 'Use the service base address, e.g. "https://users.internal.example.com:8443".');
   }
+  if (url.username !== '' || url.password !== '') {
+    // Never echo the credentials back into logs.
+    url.username = '';
+    url.password = '';
+    throw invalidProp(scope, prop, 'must not contain credentials', url.origin, 'Remove the user:password@ part; use a backend signature plugin instead.');
+  }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw invalidProp(scope, prop, 'must use http or https', value, 'API Gateway HTTP backends are reached over http(s).');
   }
   if ((url.pathname !== '/' && url.pathname !== '') || url.search !== '' || url.hash !== '' || /[?#]/.test(value) || /^https?:\/\/[^/]+\/./.test(value)) {
     throw invalidProp(scope, prop, 'must not contain a path, query or fragment', value, 'Put the path into each API\'s backendPath.');
-  }
-  if (url.username !== '' || url.password !== '') {
-    throw invalidProp(scope, prop, 'must not contain credentials', value, 'Remove the user:password@ part; use a backend signature plugin instead.');
   }
 }

@@ -329,7 +329,7 @@ export class OciJwtApiDeployment extends Construct {
         ...common,
         issuers: [server.issuer],
         audiences: [...audiences],
-        publicKeys: { type: 'REMOTE_JWKS', uri: server.facts.jwksUri, isSslVerifyDisabled: false },
+        publicKeys: this.renderValidation(server, validation),
         verifyClaims: verifyClaims.length > 0 ? verifyClaims : undefined,
       };
     } else if (type === OciAuthenticationType.TOKEN_AUTHENTICATION) {
@@ -512,6 +512,13 @@ function validateBackendUrl(scope: Construct, prop: string, value: string, allow
     url = new URL(value);
   } catch {
     throw invalidProp(scope, prop, 'must be an absolute URL', value, 'Use e.g. "https://backend.example.com/api".');
+  }
+  if (url.username !== '' || url.password !== '') {
+    // The URL would land in the synthesized JSON and the state: never echo the credentials back.
+    url.username = '';
+    url.password = '';
+    throw invalidProp(scope, prop, 'must not contain credentials (user:password@)', url.href,
+      'Remove them; authenticate the gateway to the backend with mutual TLS or a header set from a Vault secret.');
   }
   if (url.protocol === 'https:') return;
   if (url.protocol === 'http:' && allowPlaintext) return;

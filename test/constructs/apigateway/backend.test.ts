@@ -22,6 +22,7 @@ describe('Backend', () => {
     expect(() => new Backend(stack, 'A', { address: 'https://backend.example.com/v1' })).toThrow(/'address' must not contain a path, query or fragment/);
     expect(() => new Backend(stack, 'B', { address: 'https://backend.example.com?x=1' })).toThrow(/must not contain a path, query or fragment/);
     expect(() => new Backend(stack, 'C', { address: 'https://u:p@backend.example.com' })).toThrow(/'address' must not contain credentials/);
+    expect(() => new Backend(stack, 'D', { address: 'https://u:s3cr3t@backend.example.com/x' })).toThrow(/^(?![\s\S]*s3cr3t)[\s\S]*must not contain credentials/);
   });
 
   test('imports an existing backend service', () => {

@@ -370,6 +370,22 @@ describe('OciJwtApiDeployment', () => {
       .toThrow(/'routes\[0\]\.backendUrl' must use https/);
   });
 
+  test('fails when the backend URL carries credentials, without echoing them', () => {
+    // GIVEN
+    const stack = ociTestStack();
+    // WHEN
+    let message = '';
+    try {
+      seedDeployment(stack, { routes: [{ path: '/1', backendUrl: 'https://svc:s3cr3t@backend.example.com/1', anyOfScopes: ['ApplicationReadA'] }] });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    // THEN
+    expect(message).toMatch(/'routes\[0\]\.backendUrl' must not contain credentials/);
+    expect(message).toContain('https://backend.example.com/1');
+    expect(message).not.toContain('s3cr3t');
+  });
+
   test('accepts an http backend with the plaintextBackend opt-out, recorded as the suppression of OCI-BACKEND1', () => {
     // GIVEN
     const stack = ociTestStack();
