@@ -1,6 +1,6 @@
 import { Token } from 'cdktf';
 import type { IConstruct } from 'constructs';
-import { STAGE_NAMES } from '../../core/stages';
+import { isStageName, STAGE_NAMES } from '../../core/stages';
 import { invalidProp } from '../private/errors';
 
 /**
@@ -19,8 +19,6 @@ export enum Stage {
   RELEASE = 'RELEASE',
 }
 
-const STAGES: readonly string[] = STAGE_NAMES;
-
 /**
  * Validates a list of stages given by the user (also catches values cast from untyped config)
  * and returns them in a stable order (TEST, PRE, RELEASE) without duplicates.
@@ -30,7 +28,7 @@ export function validateStages(scope: IConstruct, prop: string, stages: readonly
     throw invalidProp(scope, prop, 'must be a list of stages', stages, 'Use Stage.TEST, Stage.PRE or Stage.RELEASE.');
   }
   stages.forEach((stage, i) => {
-    if (Token.isUnresolved(stage) || !STAGES.includes(stage)) {
+    if (Token.isUnresolved(stage) || !isStageName(stage)) {
       throw invalidProp(scope, `${prop}[${i}]`, 'is not a stage of API Gateway', stage, 'Use Stage.TEST, Stage.PRE or Stage.RELEASE.');
     }
     if (stages.indexOf(stage) !== i) {
@@ -40,5 +38,5 @@ export function validateStages(scope: IConstruct, prop: string, stages: readonly
   if (!allowEmpty && stages.length === 0) {
     throw invalidProp(scope, prop, 'must not be empty', stages, 'Name the stages to bind on, e.g. [Stage.RELEASE].');
   }
-  return STAGES.filter((s) => stages.includes(s as Stage)) as Stage[];
+  return STAGE_NAMES.filter((s) => stages.includes(s as Stage)) as Stage[];
 }
