@@ -2,7 +2,6 @@
  * The cloud-native APIG side of `npm run emulator`: a stack with `alicloud_apig_policy`
  * resources and no classic API Gateway APIs is served by the {@link ApigEmulator}.
  */
-import { readFileSync } from 'node:fs';
 import { ApigEmulator, hasApigPolicies } from '../emulator/apig';
 import { startApigEmulatorServer } from '../emulator/apig-server';
 import type { EmulatorCliOutput, EmulatorCliResult } from './emulator-cli';
@@ -16,16 +15,12 @@ export interface ApigCliOptions {
 }
 
 /**
- * Serves `file` through the APIG emulator when it is an APIG stack.
- * @returns the CLI result, or `undefined` when the file is not a readable APIG stack (the classic emulator serves or reports it)
+ * Serves the parsed stack of `file` through the APIG emulator when it is an APIG stack.
+ * @param json - the parsed `cdk.tf.json` (read once by the emulator CLI)
+ * @returns the CLI result, or `undefined` when the stack is not an APIG stack (the classic or OCI emulator serves it)
  */
-export async function serveApigStack(file: string, options: ApigCliOptions, output: EmulatorCliOutput): Promise<EmulatorCliResult | undefined> {
-  let stack: { resource?: Record<string, unknown> };
-  try {
-    stack = JSON.parse(readFileSync(file, 'utf8')) as { resource?: Record<string, unknown> };
-  } catch {
-    return undefined; // the classic loader reports an unreadable stack
-  }
+export async function serveApigStack(file: string, json: unknown, options: ApigCliOptions, output: EmulatorCliOutput): Promise<EmulatorCliResult | undefined> {
+  const stack = json as { resource?: Record<string, unknown> };
   if (!hasApigPolicies(stack) || stack.resource?.alicloud_api_gateway_api !== undefined) return undefined;
   const emulator = ApigEmulator.fromStack(stack);
   for (const skipped of emulator.model.notEmulated) output.writeError(`warning: policy not emulated: ${skipped}\n`);

@@ -103,17 +103,24 @@ export async function runEmulatorCli(argv: readonly string[], output: EmulatorCl
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) return usage(`--port must be a port number, got ${values.port}`);
 
-  const apig = await serveApigStack(values.stack, { port, host: values.host, gateway: values.gateway, environment: values.environment }, output);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(values.stack, 'utf8'));
+  } catch (error) {
+    output.writeError(`cannot read the synthesized stack ${values.stack}: ${(error as Error).message}\n`);
+    return { code: 1 };
+  }
+  const apig = await serveApigStack(values.stack, json, { port, host: values.host, gateway: values.gateway, environment: values.environment }, output);
   if (apig) return apig;
   let emulator: RequestEmulator;
   let apis: string[];
   try {
-    const oci = loadOciEmulator(values.stack, values['ca-bundle']);
+    const oci = loadOciEmulator(json, values['ca-bundle']);
     if (oci) {
       emulator = oci;
       apis = oci.deployments.flatMap((d) => d.routes.map((r) => `  ${r.methods.join(',').padEnd(6)} ${d.pathPrefix.replace(/\/+$/, '')}${r.path}  (${d.name}; ${r.authorization?.type ?? 'AUTHENTICATION_ONLY'})`));
     } else {
-      const gateway = GatewayEmulator.fromFile(values.stack);
+      const gateway = GatewayEmulator.fromStack(json);
       for (const warning of gateway.model.warnings) output.writeError(`warning: ${warning}\n`);
       emulator = gateway;
       apis = gateway.model.apis.map((a) => `  ${a.method.padEnd(6)} ${a.path}  (${a.name}; ${a.stages.join(', ') || 'not published'})`);
@@ -134,14 +141,8 @@ export async function runEmulatorCli(argv: readonly string[], output: EmulatorCl
   return { server };
 }
 
-/** The OCI emulator when the stack holds OCI deployments, else `undefined`. */
-function loadOciEmulator(file: string, caBundle: string | undefined): OciGatewayEmulator | undefined {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new Error(`cannot read the synthesized stack ${file}: ${(error as Error).message}`);
-  }
+/** The OCI emulator when the parsed stack holds OCI deployments, else `undefined`. */
+function loadOciEmulator(json: unknown, caBundle: string | undefined): OciGatewayEmulator | undefined {
   if (!hasOciDeployments(json)) return undefined;
   let caPem: string | undefined;
   if (caBundle !== undefined) {

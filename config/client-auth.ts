@@ -32,12 +32,12 @@ export const clientAuthConfigSchema = exactSchema<ClientAuthConfig>()(z.strictOb
   method: z.enum(TOKEN_ENDPOINT_AUTH_METHODS, { error: (issue) => `must be ${TOKEN_ENDPOINT_AUTH_METHODS.join(' or ')}, got ${show(issue.input)}.` }).optional(),
 }));
 
-/** Checks a `clientAuth` block at field path `f`: the variable's name (never a secret) and the method. */
+/**
+ * Checks a `clientAuth` block at field path `f` that passed {@link clientAuthConfigSchema}: the
+ * variable's name (never a secret). The method's value set is the schema's job.
+ */
 export function checkClientAuth(auth: ClientAuthConfig, f: string, problem: (field: string, message: string) => void): void {
   if (!/^[A-Z_][A-Z0-9_]*$/.test(auth.secretEnv ?? '')) {
     problem(`${f}.secretEnv`, `must be the NAME of an environment variable (upper case, digits, _), got ${show(auth.secretEnv)}. Never put the secret itself in config.`);
-  }
-  if (auth.method !== undefined && !TOKEN_ENDPOINT_AUTH_METHODS.includes(auth.method)) {
-    problem(`${f}.method`, `must be ${TOKEN_ENDPOINT_AUTH_METHODS.join(' or ')}, got ${show(auth.method)}.`);
   }
 }

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { checkHttpsUrl } from '../core/https-url';
 import { ocidResourceType } from '../core/ocid';
 import { type ClientAuthConfig, checkClientAuth, clientAuthConfigSchema } from './client-auth';
-import { exactSchema } from './schema';
+import { exactSchema } from './exact-schema';
 
 /** HTTP methods an OCI route can match. */
 export type OciMethodName = 'ANY' | 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';

@@ -135,6 +135,5 @@ export const environmentConfigSchema = exactSchema<EnvironmentConfig>()(z.strict
   federation: federationConfigSchema,
   state: stateConfigSchema,
   apig: exactSchema<ApigConfig>()(apigConfigSchema).optional(),
-  // lazy: config/oci.ts imports exactSchema from this file
-  oci: z.lazy(() => ociConfigSchema).optional(),
+  oci: ociConfigSchema.optional(),
 }));

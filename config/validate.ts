@@ -90,8 +90,7 @@ function fieldPath(path: readonly PropertyKey[]): string {
 function schemaAt(path: readonly PropertyKey[]): { shape: Record<string, unknown> } | undefined {
   let schema: z.core.$ZodType | undefined = environmentConfigSchema;
   const unwrap = (s: z.core.$ZodType): z.core.$ZodType => {
-    const def = s._zod.def as { type: string; innerType?: z.core.$ZodType; getter?: () => z.core.$ZodType };
-    if (def.type === 'lazy' && def.getter) return unwrap(def.getter());
+    const def = s._zod.def as { type: string; innerType?: z.core.$ZodType };
     return (def.type === 'optional' || def.type === 'readonly') && def.innerType ? unwrap(def.innerType) : s;
   };
   for (const key of path) {
