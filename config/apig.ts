@@ -4,6 +4,7 @@
  * server (seed 001). Synthesized as the `apig-<env>` stack.
  */
 import { z } from 'zod';
+import { show } from './show';
 
 /** Where the gateway reads the token. */
 export interface ApigTokenSourceConfig {
@@ -66,7 +67,6 @@ export interface ApigConfig {
   readonly enabled?: boolean;
 }
 
-const show = (value: unknown): string => (value === undefined ? 'nothing' : JSON.stringify(value));
 
 /** Runtime shape of {@link ApigConfig} (strict: unknown keys are errors). */
 export const apigConfigSchema = z.strictObject({

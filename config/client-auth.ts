@@ -5,6 +5,7 @@
 
 import { z } from 'zod';
 import { exactSchema } from './exact-schema';
+import { show } from './show';
 
 /** Client authentication at the token endpoint (RFC 6749 §2.3.1; IDaaS supports both). */
 export type TokenEndpointAuthMethod = 'client_secret_post' | 'client_secret_basic';
@@ -24,7 +25,6 @@ export interface ClientAuthConfig {
   readonly method?: TokenEndpointAuthMethod;
 }
 
-const show = (value: unknown): string => (value === undefined ? 'nothing' : JSON.stringify(value));
 
 /** The runtime shape of {@link ClientAuthConfig} (strict), used by `clients[]` and `oci.clients[]`. */
 export const clientAuthConfigSchema = exactSchema<ClientAuthConfig>()(z.strictObject({

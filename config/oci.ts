@@ -9,6 +9,7 @@ import { checkHttpsUrl } from '../core/https-url';
 import { ocidResourceType } from '../core/ocid';
 import { type ClientAuthConfig, checkClientAuth, clientAuthConfigSchema } from './client-auth';
 import { exactSchema } from './exact-schema';
+import { show } from './show';
 
 /** HTTP methods an OCI route can match. */
 export type OciMethodName = 'ANY' | 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
@@ -135,7 +136,6 @@ export interface OciConfig {
 
 type Report = (field: string, message: string) => void;
 
-const show = (value: unknown): string => (value === undefined ? 'nothing' : JSON.stringify(value));
 const strings = z.array(z.string()).readonly();
 /** Methods an OCI route can match. */
 export const OCI_METHODS = ['ANY', 'GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const satisfies readonly OciMethodName[];

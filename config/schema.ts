@@ -20,10 +20,10 @@ import type {
   OssStateConfig, RoleConfig, StateConfig, ThrottleConfig,
 } from './environment';
 import { ociConfigSchema } from './oci';
+import { show } from './show';
 
 export { exactSchema } from './exact-schema';
 
-const show = (value: unknown): string => (value === undefined ? 'nothing' : JSON.stringify(value));
 
 /** HTTP methods an API can be called with. */
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'] as const satisfies readonly HttpMethodName[];

@@ -1,12 +1,15 @@
 import { App } from 'cdktf';
 import type { TerraformStack } from 'cdktf';
+import type { ApigConfig } from '../config/apig';
 import type { EnvironmentConfig } from '../config/environment';
+import type { OciConfig } from '../config/oci';
 import type { LockFile } from '../core/issuer-facts';
 import { IssuerLookup, SecurityChecks } from '../constructs';
 import { ApigStack } from './apig-stack';
 import { FederationStack } from './federation-stack';
 import { GatewayStack } from './gateway-stack';
 import { OciStack } from './oci-stack';
+import type { EnvironmentStackOptions } from './state-backend';
 
 /** Options for {@link buildApp}. */
 export interface BuildAppOptions {
@@ -29,11 +32,35 @@ export interface BuildAppOptions {
 }
 
 /**
+ * The kinds of stack an environment can have, in creation order: the id prefix (`<prefix>-<env>`),
+ * whether the environment has that side, and how the stack is built. The one home of the stack
+ * list, for {@link buildApp} and {@link stackIdsOf} alike.
+ */
+const STACK_KINDS: readonly {
+  readonly prefix: string;
+  applies(env: EnvironmentConfig): boolean;
+  build(app: App, id: string, env: EnvironmentConfig, options: EnvironmentStackOptions): TerraformStack;
+}[] = [
+  { prefix: 'gateway', applies: () => true, build: (app, id, env, options) => new GatewayStack(app, id, env, options) },
+  { prefix: 'federation', applies: () => true, build: (app, id, env, options) => new FederationStack(app, id, env, options) },
+  {
+    prefix: 'apig',
+    applies: (env) => env.apig !== undefined,
+    build: (app, id, env, options) => new ApigStack(app, id, env as EnvironmentConfig & { readonly apig: ApigConfig }, options),
+  },
+  {
+    prefix: 'oci',
+    applies: (env) => env.oci !== undefined,
+    build: (app, id, env, options) => new OciStack(app, id, env as EnvironmentConfig & { readonly oci: OciConfig }, options),
+  },
+];
+
+/**
  * The ids of the stacks {@link buildApp} creates for an environment, in creation order. Tests and
  * tools that check the actual config derive the expected stacks from here, never from a list.
  */
 export function stackIdsOf(env: EnvironmentConfig): string[] {
-  return [`gateway-${env.name}`, `federation-${env.name}`, ...(env.apig ? [`apig-${env.name}`] : []), ...(env.oci ? [`oci-${env.name}`] : [])];
+  return STACK_KINDS.filter((kind) => kind.applies(env)).map((kind) => `${kind.prefix}-${env.name}`);
 }
 
 /**
@@ -46,13 +73,10 @@ export function buildApp(options: BuildAppOptions): App {
   const app = new App({ outdir: options.outdir, stackTraces: options.stackTraces ?? false });
   IssuerLookup.attach(app, options.lock);
   for (const env of options.environments) {
-    const stacks: TerraformStack[] = [
-      new GatewayStack(app, `gateway-${env.name}`, env, { localStateDir: options.localStateDir }),
-      new FederationStack(app, `federation-${env.name}`, env, { localStateDir: options.localStateDir }),
-    ];
-    if (env.apig) stacks.push(new ApigStack(app, `apig-${env.name}`, { ...env, apig: env.apig }, { localStateDir: options.localStateDir }));
-    if (env.oci) stacks.push(new OciStack(app, `oci-${env.name}`, { ...env, oci: env.oci }, { localStateDir: options.localStateDir }));
-    for (const stack of stacks) SecurityChecks.attach(stack, { production: env.production });
+    for (const kind of STACK_KINDS.filter((k) => k.applies(env))) {
+      const stack = kind.build(app, `${kind.prefix}-${env.name}`, env, { localStateDir: options.localStateDir });
+      SecurityChecks.attach(stack, { production: env.production });
+    }
   }
   return app;
 }
