@@ -21,11 +21,11 @@
  * Extension point: a {@link RouteSource} turns one gateway kind's synthesized stack into route
  * checks: API Gateway (classic), APIG and OCI API Gateway have one.
  */
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { EnvironmentConfig, M2mClientConfig, OciClientConfig } from '../config';
 import { effectivePlugins, loadApigStack, loadOciDeployments, loadStack, loadFederationStack } from '../emulator';
 import { parseReference } from '../core/expressions';
+import { readStackFile } from '../core/stack-file';
 
 /** A client as verify uses it. */
 export type VerifyClient = M2mClientConfig;
@@ -120,9 +120,6 @@ export interface RouteSource {
   /** Route checks, or problems naming what is missing. */
   routes(env: EnvironmentConfig, stack: string, synthesized: unknown): { routes: RouteCheck[]; problems: string[] };
 }
-
-/** A stack file that cannot be read; the message names the file and the fix. */
-export class StackFileError extends Error {}
 
 /**
  * Plans the checks of `env` from the stacks synthesized into `outdir` (`cdktf.out`).
@@ -340,11 +337,6 @@ function stackFile(outdir: string, stack: string): string {
   return path.join(outdir, 'stacks', stack, 'cdk.tf.json');
 }
 
-function readStack(file: string): unknown {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as unknown;
-  } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new StackFileError(`${missing ? 'missing' : 'cannot read'} synthesized stack ${file}${missing ? '' : `: ${(error as Error).message}`}. Run \`npm run synth\` first (or pass --outdir).`);
-  }
+function readStack(file: string): Record<string, unknown> {
+  return readStackFile(file, 'Run `npm run synth` first (or pass --outdir).');
 }
