@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { listSynthesizedStacks } from '../validation/synth-output';
+import { listSynthesizedStacks, readStackFile } from '../validation/synth-output';
 
 /** One annotation cdktf wrote to `manifest.json` for a stack. */
 export interface StackAnnotation {
@@ -66,15 +66,7 @@ export function readSynthesizedApp(dir: string): SynthesizedApp {
     throw new Error(`'${dir}' is not a cdktf output directory. Run 'npm run synth' first, or pass the directory that holds manifest.json and stacks/.`);
   }
   const annotations = readManifestAnnotations(outdir);
-  const stacks = listSynthesizedStacks(outdir).map(({ stack, file }) => {
-    let json: unknown;
-    try {
-      json = JSON.parse(fs.readFileSync(file, 'utf8'));
-    } catch (error) {
-      throw new Error(`cannot read the synthesized stack ${file}: ${(error as Error).message}`);
-    }
-    return parseStack(stack, json, annotations.get(stack) ?? []);
-  });
+  const stacks = listSynthesizedStacks(outdir).map(({ stack, file }) => parseStack(stack, readStackFile(file), annotations.get(stack) ?? []));
   return { dir: outdir, stacks: stacks.sort((a, b) => a.name.localeCompare(b.name)) };
 }
 

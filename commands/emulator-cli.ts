@@ -11,6 +11,7 @@ import { OciGatewayEmulator } from '../emulator/oci-gateway';
 import { hasOciDeployments } from '../emulator/oci-stack';
 import { type EmulatorServer, type RequestEmulator, startEmulatorServer } from '../emulator/server';
 import { DEFAULT_REQUEST_STAGE, STAGE_NAMES } from '../core/stages';
+import { readStackFile } from '../core/stack-file';
 
 /** Help text of the CLI. */
 export const EMULATOR_HELP = `Usage: npx tsx commands/emulator.ts --stack <cdk.tf.json> [options]
@@ -103,11 +104,11 @@ export async function runEmulatorCli(argv: readonly string[], output: EmulatorCl
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) return usage(`--port must be a port number, got ${values.port}`);
 
-  let json: unknown;
+  let json: Record<string, unknown>;
   try {
-    json = JSON.parse(readFileSync(values.stack, 'utf8'));
+    json = readStackFile(values.stack, 'Run `npm run synth` first, or pass the stack file with --stack.');
   } catch (error) {
-    output.writeError(`cannot read the synthesized stack ${values.stack}: ${(error as Error).message}\n`);
+    output.writeError(`${(error as Error).message}\n`);
     return { code: 1 };
   }
   const apig = await serveApigStack(values.stack, json, { port, host: values.host, gateway: values.gateway, environment: values.environment }, output);

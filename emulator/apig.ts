@@ -14,12 +14,12 @@
  * const apig = ApigEmulator.fromFile('cdktf.out/stacks/apig-dev/cdk.tf.json');
  * const res = await apig.handle({ host: 'api.example.com', method: 'GET', path: '/orders', headers: { authorization: `Bearer ${token}` } });
  */
-import { readFileSync } from 'node:fs';
 import { type JWK, type JWTPayload, createLocalJWKSet, errors as joseErrors, jwtVerify } from 'jose';
 import { matchesAuthResource, readJwtAuthPolicyConfig } from '../constructs';
 import { PRIVATE_JWK_MEMBERS } from '../core/jwk';
 import type { ParsedJwtAuthPolicyConfig } from '../constructs';
 import { type MultiValues, mergeQuery, normalize, splitPath } from './gateway';
+import { readStackFile } from '../core/stack-file';
 import { ASYMMETRIC_ALGS } from './jwt-auth';
 import { identityKey, isExpression } from './references';
 
@@ -167,7 +167,7 @@ export class ApigEmulator {
 
   /** Loads a `cdk.tf.json` file. */
   public static fromFile(file: string, options: ApigEmulatorOptions = {}): ApigEmulator {
-    return ApigEmulator.fromStack(JSON.parse(readFileSync(file, 'utf8')), options);
+    return ApigEmulator.fromStack(readStackFile(file), options);
   }
 
   private readonly now: () => Date;

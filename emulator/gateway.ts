@@ -13,7 +13,8 @@ import { type AccessContext, decideAccessControl, renderClaim } from './access-c
 import { EmulatorUnsupportedError } from './errors';
 import { JwtAuthVerifier } from './jwt-auth';
 import { DEFAULT_REQUEST_STAGE, isStageName } from '../core/stages';
-import { type EffectivePlugin, type EmulatedApi, type GatewayModel, effectivePlugins, loadStack, loadStackFile } from './stack';
+import { readStackFile } from '../core/stack-file';
+import { type EffectivePlugin, type EmulatedApi, type GatewayModel, effectivePlugins, loadStack } from './stack';
 import { TrafficCounters } from './traffic-control';
 
 /** Header and query values as Node and undici give them. */
@@ -97,7 +98,7 @@ export class GatewayEmulator {
 
   /** Loads a `cdk.tf.json` file. */
   public static fromFile(file: string, options: GatewayEmulatorOptions = {}): GatewayEmulator {
-    return new GatewayEmulator(loadStackFile(file), options);
+    return new GatewayEmulator(loadStack(readStackFile(file)), options);
   }
 
   private readonly now: () => Date;

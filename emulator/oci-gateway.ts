@@ -13,9 +13,9 @@
  * @see https://docs.oracle.com/en-us/iaas/Content/APIGateway/Tasks/apigatewayusingjwttokens.htm
  * @see https://docs.oracle.com/en-us/iaas/Content/APIGateway/Tasks/apigatewaytroubleshooting_topic-token_validation_fails_token_claims_do_not_match.htm
  */
-import { readFileSync } from 'node:fs';
 import { type JWTPayload, type JWTVerifyGetKey, createLocalJWKSet, errors as joseErrors, jwtVerify } from 'jose';
 import { Agent, request } from 'undici';
+import { readStackFile } from '../core/stack-file';
 import type { EmulatorRequest, EmulatorResponse } from './gateway';
 import { type OciAuthenticationPolicy, type OciEmulatedDeployment, type OciEmulatedRoute, loadOciDeployments } from './oci-stack';
 
@@ -45,13 +45,7 @@ export class OciGatewayEmulator {
 
   /** Loads a `cdk.tf.json` file. */
   public static fromFile(file: string, options: OciGatewayEmulatorOptions = {}): OciGatewayEmulator {
-    let json: unknown;
-    try {
-      json = JSON.parse(readFileSync(file, 'utf8'));
-    } catch (error) {
-      throw new Error(`cannot read the synthesized stack ${file}: ${(error as Error).message}`);
-    }
-    return OciGatewayEmulator.fromStack(json, options);
+    return OciGatewayEmulator.fromStack(readStackFile(file), options);
   }
 
   private readonly now: () => Date;

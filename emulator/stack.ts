@@ -4,7 +4,6 @@
  * applies to which API on which stage comes from the one binding index (`core/binding-index`),
  * which the security rules and the synth summary read too.
  */
-import { readFileSync } from 'node:fs';
 import { parsePluginData } from '../core/plugin-data';
 import { type AccessControlConfig, readAccessControlConfig } from './access-control';
 import { EmulatorUnsupportedError } from './errors';
@@ -145,17 +144,6 @@ export function loadStack(stack: unknown): GatewayModel {
     bindings.push({ ...binding, targetKey, pluginKey, stage });
   }
   return { apis, plugins, bindings, warnings, index };
-}
-
-/** Reads and loads a `cdk.tf.json` file. */
-export function loadStackFile(file: string): GatewayModel {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new Error(`cannot read the synthesized stack ${file}: ${(error as Error).message}`);
-  }
-  return loadStack(json);
 }
 
 /**

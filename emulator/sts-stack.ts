@@ -6,7 +6,6 @@
  * ARNs are what RAM would assign: `acs:ram::<uid>:oidc-provider/<name>` and
  * `acs:ram::<uid>:role/<name in lower case>` (RAM writes role names in ARNs in lower case).
  */
-import { readFileSync } from 'node:fs';
 import { OIDC_ISSUANCE_LIMIT_HOURS, RAM_ROLE_SESSION_SECONDS } from '../core/ranges';
 import { isExpression, parseReference } from './references';
 
@@ -64,17 +63,6 @@ export interface FederationModel {
   readonly outputs: Readonly<Record<string, string>>;
   /** What could not be read (unresolved values); requests touching them are refused. */
   readonly warnings: readonly string[];
-}
-
-/** Reads a `cdk.tf.json` file. */
-export function loadFederationStackFile(file: string, accountId: string): FederationModel {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new Error(`cannot read the federation stack ${file}: ${(error as Error).message}. Run \`npm run synth\` first.`);
-  }
-  return loadFederationStack(parsed, accountId);
 }
 
 /**

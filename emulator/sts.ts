@@ -18,8 +18,9 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type JWK, type JSONWebKeySet, compactVerify, createLocalJWKSet, decodeJwt, decodeProtectedHeader } from 'jose';
+import { readStackFile } from '../core/stack-file';
 import { ASYMMETRIC_ALGS } from './jwt-auth';
-import { type EmulatedOidcProvider, type EmulatedRole, type FederationModel, loadFederationStack, loadFederationStackFile } from './sts-stack';
+import { type EmulatedOidcProvider, type EmulatedRole, type FederationModel, loadFederationStack } from './sts-stack';
 import { evaluateTrustPolicy } from './trust-policy';
 
 /** STS API version the emulator speaks. */
@@ -100,7 +101,7 @@ export class StsEmulator {
 
   /** Loads a `cdk.tf.json` file. */
   public static fromFile(file: string, options: StsEmulatorOptions): StsEmulator {
-    return new StsEmulator(loadFederationStackFile(file, options.accountId), options);
+    return new StsEmulator(loadFederationStack(readStackFile(file), options.accountId), options);
   }
 
   private readonly now: () => Date;

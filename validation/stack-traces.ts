@@ -3,37 +3,44 @@
  *
  * cdktf (`Lazy`, `Intrinsic`, `ComplexComputedList`, dynamic blocks) calls its
  * `captureStackTrace()` on every token it creates: `Error.captureStackTrace` on a plain
- * `{ stack }` object with `Error.stackTraceLimit` raised to its maximum, then keeps every frame as
- * a string (`creationStack`) in case a token fails to resolve. cdktf has no switch for these; its
- * `App({ stackTraces: false })` covers annotation metadata only. V8's documented stack-trace API
- * (`Error.prepareStackTrace`) decides what `.stack` becomes: returning an empty string for targets
- * that are not `Error`s makes cdktf record no frames (it keeps `[]`), while real errors keep their
- * normal stack. The cost was the same compiled or under tsx: it is the formatting and keeping of
- * thousands of full traces, not source maps.
+ * `{ stack: '' }` object with `Error.stackTraceLimit` raised to its maximum, then keeps every frame
+ * as a string (`creationStack`) in case a token fails to resolve. (`constructs` records metadata
+ * traces the same way.) cdktf has no switch for these; its `App({ stackTraces: false })` covers
+ * annotation metadata only.
+ *
+ * Overriding `Error.prepareStackTrace` is not enough: V8 formats `.stack` lazily, but
+ * `Error.captureStackTrace` still walks and collects every frame of the (unlimited) stack. So for
+ * the duration of the synth, `Error.captureStackTrace` is replaced by a wrapper that does nothing
+ * for exactly that placeholder (a target that is not an `Error` and whose own `stack` is `''`):
+ * its `stack` stays empty and cdktf records `[]`. Every other call (real errors, libraries that
+ * capture into their own objects) goes to the original, so errors keep their normal stacks. The
+ * original is restored afterwards. The cost was the same compiled or under tsx: walking and
+ * keeping thousands of full traces, not source maps.
  */
 
-type PrepareStackTrace = (error: Error, frames: NodeJS.CallSite[]) => unknown;
+type CaptureStackTrace = typeof Error.captureStackTrace;
 
-/** V8's default `.stack` text: `String(error)` then one `    at <frame>` line per frame. */
-function defaultFormat(error: Error, frames: NodeJS.CallSite[]): string {
-  return `${String(error)}${frames.map((f) => `\n    at ${String(f)}`).join('')}`;
+/** Whether `target` is the `{ stack: '' }` placeholder cdktf and constructs capture token traces into. */
+function isTracePlaceholder(target: object): boolean {
+  return !(target instanceof Error) && Object.prototype.hasOwnProperty.call(target, 'stack') && (target as { stack?: unknown }).stack === '';
 }
 
 /**
  * Runs `fn` with cdktf's token creation stack traces off (see the module comment), unless
- * `enabled` is true; restores the previous `Error.prepareStackTrace` afterwards.
+ * `enabled` is true; restores the previous `Error.captureStackTrace` afterwards.
  */
 export function withTokenStackTraces<T>(enabled: boolean, fn: () => T): T {
   if (enabled) return fn();
-  const previous = Error.prepareStackTrace as PrepareStackTrace | undefined;
-  const prepare: PrepareStackTrace = (target, frames) => {
-    if (!(target instanceof Error)) return '';
-    return previous ? previous(target, frames) : defaultFormat(target, frames);
+  const original: CaptureStackTrace = Error.captureStackTrace;
+  const capture: CaptureStackTrace = function captureStackTrace(target, below) {
+    if (isTracePlaceholder(target)) return;
+    // Hide this wrapper's frame as the original would hide its own.
+    original.call(Error, target, below ?? capture);
   };
-  Error.prepareStackTrace = prepare;
+  Error.captureStackTrace = capture;
   try {
     return fn();
   } finally {
-    Error.prepareStackTrace = previous as typeof Error.prepareStackTrace;
+    Error.captureStackTrace = original;
   }
 }

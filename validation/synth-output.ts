@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AnnotationMetadataEntryType } from 'cdktf';
+import { readStackFile } from '../core/stack-file';
 import { isPlainObject } from './cty-type';
 import type { Finding } from './finding';
 import { type ValidationOptions, validateStack } from './validate-stack';
@@ -66,12 +67,7 @@ export function validateSynthOutput(outdir: string, options: ValidationOptions =
   }));
 }
 
-/** Reads and parses one `cdk.tf.json`. */
-export function readStackFile(file: string): object {
-  const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
-  if (!isPlainObject(parsed)) throw new Error(`'${file}' is not a Terraform JSON configuration (expected a JSON object).`);
-  return parsed;
-}
+export { readStackFile, StackFileError } from '../core/stack-file';
 
 /** An error annotation cdktf recorded for a stack in `manifest.json`. */
 export interface ManifestError {

@@ -11,8 +11,8 @@ import { defaultLockPath, readLockFile } from '../lookups/lock-file';
 import type { LockFile } from '../core/issuer-facts';
 import type { DemoExample } from '../demo-issuer';
 import { startLocalStack } from './local';
-import { OutputsError, type StackOutputs, readOutputsArgument } from './outputs';
-import { OCI_ROUTES, ROUTE_SOURCES, StackFileError, planVerification } from './plan';
+import { type StackOutputs, readOutputsArgument } from './outputs';
+import { OCI_ROUTES, ROUTE_SOURCES, planVerification } from './plan';
 import { formatReport, verifyReport } from './report';
 import { runVerification } from './run';
 import { deployedTargets, regionalStsEndpoint } from './targets';
@@ -191,7 +191,7 @@ export async function runVerifyCli(argv: readonly string[], context: VerifyCliCo
     write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
     return report.ok ? 0 : 1;
   } catch (error) {
-    if (error instanceof StackFileError || error instanceof OutputsError || error instanceof Error) {
+    if (error instanceof Error) {
       writeError(`verify failed: ${error.message}\n`);
       return 1;
     }

@@ -50,14 +50,14 @@ export async function startLocalStack(plan: VerifyPlan, lock: LockFile, world: D
   try {
     const demo: DemoIssuer = await startDemoIssuer({ ...exampleDemoIssuerOptions(world), port: 0, issuerPort: DEMO_FIXED_PORT });
     closers.push(() => demo.close());
-    const gateway: EmulatorServer = await startEmulatorServer(GatewayEmulator.fromFile(plan.stackFiles.gateway));
+    const gateway: EmulatorServer = await startEmulatorServer(GatewayEmulator.fromStack(plan.synthesized[plan.stacks.gateway]));
     closers.push(() => gateway.close());
-    const sts = StsEmulator.fromFile(plan.stackFiles.federation, { accountId: env.accountId, issuers: issuerFactsFromLock(lock) });
+    const sts = StsEmulator.fromStack(plan.synthesized[plan.stacks.federation], { accountId: env.accountId, issuers: issuerFactsFromLock(lock) });
     const stsServer: StsEmulatorServer = await startStsEmulatorServer(sts);
     closers.push(() => stsServer.close());
     let apig: EmulatorServer | undefined;
-    if (plan.routeStackFiles.apig) {
-      apig = await startApigEmulatorServer(ApigEmulator.fromFile(plan.routeStackFiles.apig));
+    if (plan.routeStacks.apig) {
+      apig = await startApigEmulatorServer(ApigEmulator.fromStack(plan.synthesized[plan.routeStacks.apig]));
       closers.push(() => (apig as EmulatorServer).close());
     }
     const demoSecrets = new Map(demo.clients.map((c) => [c.clientId, c.clientSecret]));

@@ -108,7 +108,7 @@ describe('runEmulatorCli', () => {
 
     // THEN
     expect(result.code).toBe(1);
-    expect(io.err.join('')).toContain('cannot read the synthesized stack');
+    expect(io.err.join('')).toMatch(/missing synthesized stack .*no-such-dir.*npm run synth.*--stack/);
   });
 
   test('serves the stack file on a free port', async () => {

@@ -155,26 +155,42 @@ describe('synthAndValidate', () => {
 });
 
 describe('synthAndValidate token stack traces', () => {
-  /** Creates one token inside the app factory and returns the stack cdktf recorded for it. */
-  function creationStackOf(options: { stackTraces?: boolean } = {}): string[] {
+  /**
+   * Creates one token inside the app factory and returns the stack cdktf recorded for it, and
+   * whether V8 was asked to format a trace for anything but a real error while the token was
+   * created (a formatter installed inside the factory sees every trace actually captured).
+   */
+  function creationStackOf(options: { stackTraces?: boolean } = {}): { stack: string[]; capturedNonErrors: number } {
     let stack: string[] = [];
+    let capturedNonErrors = 0;
     synthAndValidate((dir) => {
       const app = new App({ outdir: dir });
       const { stack: s } = providerStack('platform-dev', app);
-      const token = Lazy.stringValue({ produce: () => 'tagged' });
-      stack = (Tokenization.reverseString(token).firstToken as unknown as { creationStack: string[] }).creationStack;
-      ramRole(s).addOverride('description', token);
+      const previous = Error.prepareStackTrace;
+      Error.prepareStackTrace = (target, frames) => {
+        if (!(target instanceof Error)) capturedNonErrors++;
+        return frames.map((f) => String(f)).join('\n');
+      };
+      try {
+        const token = Lazy.stringValue({ produce: () => 'tagged' });
+        stack = (Tokenization.reverseString(token).firstToken as unknown as { creationStack: string[] }).creationStack;
+        ramRole(s).addOverride('description', token);
+      } finally {
+        Error.prepareStackTrace = previous;
+      }
       return app;
     }, { outdir, ...options });
-    return stack;
+    return { stack, capturedNonErrors };
   }
 
-  test('records no stack trace for tokens created during the synth', () => {
-    expect(creationStackOf()).toEqual([]);
+  test('captures no stack trace for tokens created during the synth (not only an empty one)', () => {
+    expect(creationStackOf()).toEqual({ stack: [], capturedNonErrors: 0 });
   });
 
   test('records them when asked (--stack-traces)', () => {
-    expect(creationStackOf({ stackTraces: true }).length).toBeGreaterThan(0);
+    const { stack, capturedNonErrors } = creationStackOf({ stackTraces: true });
+    expect(stack.length).toBeGreaterThan(0);
+    expect(capturedNonErrors).toBeGreaterThan(0);
   });
 
   test('keeps the stack of a real error thrown by the app', () => {
@@ -186,13 +202,37 @@ describe('synthAndValidate token stack traces', () => {
     } catch (error) {
       thrown = error;
     }
-    expect((thrown as Error).stack).toMatch(/^TypeError: broken construct\n\s+at /);
+    expect((thrown as Error).stack).toMatch(/^TypeError: broken construct\n\s+at .*synth\.test\.ts/);
   });
 
-  test('restores the previous stack formatting afterwards', () => {
-    const before = Error.prepareStackTrace;
+  test('keeps Error.captureStackTrace working for errors and for objects other than the token placeholder', () => {
+    const seen: Record<string, unknown> = {};
+    synthAndValidate((dir) => {
+      const error = new Error('own');
+      Error.captureStackTrace(error);
+      seen.error = error.stack;
+      // The pattern some libraries use to read call sites: capture into an object of their own.
+      const holder: { stack?: string } = {};
+      Error.captureStackTrace(holder);
+      seen.holder = holder.stack;
+      const app = new App({ outdir: dir });
+      providerStack('platform-dev', app);
+      return app;
+    }, { outdir });
+    expect(seen.error).toMatch(/^Error: own\n\s+at .*synth\.test\.ts/);
+    expect(seen.holder).toMatch(/^Error:? *\n\s+at .*synth\.test\.ts/);
+  });
+
+  test('restores Error.captureStackTrace afterwards, also when the app fails', () => {
+    const before = Error.captureStackTrace;
     creationStackOf();
-    expect(Error.prepareStackTrace).toBe(before);
-    expect(new Error('x').stack).toMatch(/\n\s+at /);
+    expect(Error.captureStackTrace).toBe(before);
+    expect(() => synthAndValidate(() => {
+      throw new Error('broken');
+    }, { outdir })).toThrow('broken');
+    expect(Error.captureStackTrace).toBe(before);
+    const placeholder = { stack: '' };
+    Error.captureStackTrace(placeholder);
+    expect(placeholder.stack).toMatch(/\n\s+at /);
   });
 });
