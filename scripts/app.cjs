@@ -5,6 +5,7 @@
  *
  *   node scripts/app.cjs build            bundle the app into .build/app/ (npm install runs it)
  *   node scripts/app.cjs run <entry> ...  rebuild first if a source changed, then run the entry
+ *   node scripts/app.cjs run-file <bundle> ...  run any CommonJS bundle the same way (the bench)
  *   node scripts/app.cjs --help
  *
  * Entries: `main` (main.ts, the synth command) and `lookups-network` (lookups/network.ts: undici,
@@ -16,10 +17,14 @@
  * build started. A new file matters only once a recorded file imports it, and then that file changed.
  * Outputs are written to temporary files and renamed into place, so a concurrent run never reads a
  * half-written bundle.
+ *
+ * Bundles run through scripts/run-bundle.cjs, which keeps a V8 code cache next to each bundle
+ * (`.build/app/<entry>.js.code-cache`), so a synth does not compile the 4 MB bundle again.
  */
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
+const { runBundle, cacheFileOf } = require('./run-bundle.cjs');
 
 const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, '.build', 'app');
@@ -28,11 +33,16 @@ const ENTRIES = { main: 'main.ts', 'lookups-network': 'lookups/network.ts' };
 /** Files whose change means a rebuild although esbuild does not list them as inputs. */
 const EXTRA_INPUTS = ['package-lock.json', 'tsconfig.json', 'scripts/app.cjs'];
 
-const HELP = `Usage: node scripts/app.cjs build | run <entry> [args...] | --help
+const HELP = `Usage: node scripts/app.cjs build | run <entry> [args...] | run-file <bundle> [args...] | --help
 
-  build          Bundle the app (${Object.values(ENTRIES).join(', ')}) into .build/app/.
-  run <entry>    Run .build/app/<entry>.js with the remaining arguments, rebuilding it first when a
-                 source file changed since the last build. Entries: ${Object.keys(ENTRIES).join(', ')}.
+  build              Bundle the app (${Object.values(ENTRIES).join(', ')}) into .build/app/.
+  run <entry>        Run .build/app/<entry>.js with the remaining arguments, rebuilding it first when
+                     a source file changed since the last build. Entries: ${Object.keys(ENTRIES).join(', ')}.
+  run-file <bundle>  Run any CommonJS bundle with the remaining arguments, the way run does.
+
+Runs keep a V8 code cache next to the bundle (<bundle>.code-cache; deleting it is always safe).
+M2M_GUARD_CODE_CACHE=off runs without it; M2M_GUARD_CODE_CACHE=verbose says on stderr whether it
+was used or written.
 `;
 
 /**
@@ -40,7 +50,10 @@ const HELP = `Usage: node scripts/app.cjs build | run <entry> [args...] | --help
  * minimal cdktf app, so that they run the same way).
  */
 function bundleOptions(entry, outfile) {
-  return { absWorkingDir: ROOT, entryPoints: [entry], outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs', metafile: true, logLevel: 'warning' };
+  return { absWorkingDir: ROOT, entryPoints: [entry], outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs', metafile: true, logLevel: 'warning',
+    // import() of an external bundle (./lookups-network.js) becomes require(): every bundle is CommonJS,
+    // and a bundle run from a vm.Script (scripts/run-bundle.cjs) has no ES module loader.
+    supported: { 'dynamic-import': false } };
 }
 
 /** Bundles every entry; returns the build's metadata (also written to .build/app/meta.json). */
@@ -75,7 +88,11 @@ async function build() {
     };
     written.push([outfile + suffix, outfile]);
   }
-  for (const [from, to] of written) fs.renameSync(from, to);
+  for (const [from, to] of written) {
+    fs.renameSync(from, to);
+    // the cache is keyed on the bundle anyway; removing it keeps no stale file around
+    fs.rmSync(cacheFileOf(to), { force: true });
+  }
   const meta = { startedAt, outputs };
   fs.writeFileSync(META + suffix, `${JSON.stringify(meta, null, 2)}\n`);
   fs.renameSync(META + suffix, META);
@@ -118,9 +135,7 @@ async function run(entry, args) {
     await build();
     process.stderr.write(`app: rebuilt .build/app (${reason}) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   }
-  const file = path.join(OUT, `${entry}.js`);
-  process.argv = [process.argv[0], file, ...args];
-  require(file);
+  runBundle(path.join(OUT, `${entry}.js`), args);
 }
 
 if (require.main === module) {
@@ -133,6 +148,12 @@ if (require.main === module) {
     build().catch(fail);
   } else if (command === 'run' && rest.length > 0) {
     run(rest[0], rest.slice(1)).catch(fail);
+  } else if (command === 'run-file' && rest.length > 0) {
+    if (!fs.statSync(rest[0], { throwIfNoEntry: false })?.isFile()) {
+      process.stderr.write(`No bundle at ${JSON.stringify(rest[0])}.\n\n${HELP}`);
+      process.exit(2);
+    }
+    runBundle(rest[0], rest.slice(1));
   } else if (command === '--help' || command === '-h') {
     process.stdout.write(HELP);
   } else {
