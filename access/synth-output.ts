@@ -104,11 +104,6 @@ export function parseStack(name: string, json: unknown, annotations: readonly St
   return { name, resources, providers, annotations, json };
 }
 
-/** Resources of one type. */
-export function resourcesOfType(stack: SynthesizedStack, type: string): StackResource[] {
-  return stack.resources.filter((r) => r.type === type);
-}
-
 function manifestAnnotations(manifest: SynthManifest | undefined): Map<string, StackAnnotation[]> {
   const out = new Map<string, StackAnnotation[]>();
   const stacks = isObject(manifest?.stacks) ? manifest.stacks : {};
