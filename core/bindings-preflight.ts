@@ -14,7 +14,7 @@ const PROVIDERS = ['alicloud', 'oci'] as const;
  * The problem with the bindings under `genDir`, or `undefined` when every provider's bindings are
  * there (as TypeScript sources, or compiled).
  */
-export function bindingsProblem(genDir: string): string | undefined {
+function bindingsProblem(genDir: string): string | undefined {
   const missing = PROVIDERS.filter((p) => !['index.ts', 'index.js'].some((f) => fs.existsSync(path.join(genDir, 'providers', p, f))));
   if (missing.length === 0) return undefined;
   return `The generated provider bindings are missing (${missing.map((p) => `.gen/providers/${p}`).join(', ')} in ${genDir}). `
