@@ -89,14 +89,12 @@ const ratio = (a: SideStats, b: SideStats): Ratio => ({ cpu: a.cpuMs / b.cpuMs, 
 /** Bundles the bench's own programs with the app's esbuild options (scripts/app.cjs). */
 async function bundleBench(): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const app = require('../scripts/app.cjs') as { build(): Promise<unknown>; bundleOptions(entry: string, outfile: string): object };
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const esbuild = require('esbuild') as typeof import('esbuild');
+  const app = require('../scripts/app.cjs') as { build(): Promise<unknown>; bundle(entry: string, outfile: string): Promise<unknown> };
   log('building: the app (scripts/app.cjs) and the bench programs, as esbuild bundles');
   await app.build();
   mkdirSync(BUNDLES, { recursive: true });
   for (const name of ['minimal-app', 'scale-child', 'baseline-child', 'generated-l1-child']) {
-    await esbuild.build(app.bundleOptions(`bench/${name}.ts`, path.join(BUNDLES, `${name}.js`)) as import('esbuild').BuildOptions);
+    await app.bundle(`bench/${name}.ts`, path.join(BUNDLES, `${name}.js`));
   }
 }
 

@@ -24,6 +24,8 @@
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
+const vm = require('node:vm');
+const Module = require('node:module');
 const { runBundle, cacheFileOf } = require('./run-bundle.cjs');
 
 const ROOT = path.resolve(__dirname, '..');
@@ -31,7 +33,7 @@ const OUT = path.join(ROOT, '.build', 'app');
 const META = path.join(OUT, 'meta.json');
 const ENTRIES = { main: 'main.ts', 'lookups-network': 'lookups/network.ts' };
 /** Files whose change means a rebuild although esbuild does not list them as inputs. */
-const EXTRA_INPUTS = ['package-lock.json', 'tsconfig.json', 'scripts/app.cjs'];
+const EXTRA_INPUTS = ['package.json', 'package-lock.json', 'tsconfig.json', 'scripts/app.cjs'];
 
 const HELP = `Usage: node scripts/app.cjs build | run <entry> [args...] | run-file <bundle> [args...] | --help
 
@@ -56,10 +58,35 @@ function bundleOptions(entry, outfile) {
     supported: { 'dynamic-import': false } };
 }
 
-/** Bundles every entry; returns the build's metadata (also written to .build/app/meta.json). */
-async function build() {
+/**
+ * Bundles `entry` into `outfile` with {@link bundleOptions} (plus `extra`) and returns esbuild's
+ * result. The file is pure ASCII: esbuild escapes non-ASCII characters in code but keeps them in
+ * the comments it preserves; escaping those too lets the launcher read the bundle as a one-byte
+ * string (faster to read, half the memory of a UTF-16 string).
+ */
+async function bundle(entry, outfile, extra = {}) {
   // esbuild is a dev dependency: loaded only when a build is actually needed.
   const esbuild = require('esbuild');
+  const result = await esbuild.build({ ...bundleOptions(entry, outfile), ...extra, write: false });
+  const text = result.outputFiles[0].text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  fs.writeFileSync(outfile, text);
+  return result;
+}
+
+/**
+ * Runs core/bindings-preflight.ts (transpiled, not bundled): without .gen/ it says to run
+ * `npm run get` and exits, instead of esbuild's "Could not resolve" for every binding import.
+ */
+async function preflight() {
+  const file = path.join(ROOT, 'core', 'bindings-preflight.ts');
+  const { code } = await require('esbuild').transform(fs.readFileSync(file, 'utf8'), { loader: 'ts', format: 'cjs', platform: 'node' });
+  const mod = { exports: {} };
+  vm.runInThisContext(Module.wrap(code), { filename: file })(mod.exports, require, mod, file, path.dirname(file));
+}
+
+/** Bundles every entry; returns the build's metadata (also written to .build/app/meta.json). */
+async function build() {
+  await preflight();
   const startedAt = Date.now();
   fs.mkdirSync(OUT, { recursive: true });
   const lazyNetwork = {
@@ -78,7 +105,7 @@ async function build() {
   const written = [];
   for (const [name, entry] of Object.entries(ENTRIES)) {
     const outfile = path.join(OUT, `${name}.js`);
-    const result = await esbuild.build({ ...bundleOptions(entry, outfile + suffix), plugins: [lazyNetwork] });
+    const result = await bundle(entry, outfile + suffix, { plugins: [lazyNetwork] });
     const output = Object.values(result.metafile.outputs)[0];
     outputs[name] = {
       entry,
@@ -162,4 +189,4 @@ if (require.main === module) {
   }
 }
 
-module.exports = { build, bundleOptions, staleReason, OUT, META, ENTRIES };
+module.exports = { build, bundle, bundleOptions, staleReason, OUT, META, ENTRIES };

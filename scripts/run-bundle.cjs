@@ -16,6 +16,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
 const Module = require('node:module');
+const { isAscii } = require('node:buffer');
 
 /** The cache file of a bundle. */
 function cacheFileOf(bundle) {
@@ -65,7 +66,10 @@ function runBundle(bundle, args) {
   const file = path.resolve(bundle);
   const mode = process.env.M2M_GUARD_CODE_CACHE ?? '';
   const report = mode === 'verbose' ? (message) => process.stderr.write(`app: code cache ${message}\n`) : () => {};
-  const source = fs.readFileSync(file, 'utf8');
+  const bytes = fs.readFileSync(file);
+  // esbuild writes ASCII (non-ASCII escaped): decoding that as Latin-1 is the same text, several
+  // times faster than UTF-8, and gives V8 a one-byte string.
+  const source = isAscii(bytes) ? bytes.latin1Slice() : bytes.toString('utf8');
   const cacheFile = cacheFileOf(file);
   let key;
   let cached = { reason: 'off (M2M_GUARD_CODE_CACHE=off)' };

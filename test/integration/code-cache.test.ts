@@ -5,6 +5,7 @@
  * copy of the app bundle (inside the project, where it finds `.gen/`), so parallel tests that use
  * `.build/app` do not interfere.
  */
+import { isAscii } from 'node:buffer';
 import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,6 +46,11 @@ describe('V8 code cache of the compiled app', () => {
     expect(help.status, help.stderr).toBe(0);
     for (const name of ['main.js', 'lookups-network.js']) copyFileSync(join(ROOT, '.build', 'app', name), join(copy, name));
   }, 120_000);
+
+  test('the app bundle is ASCII, so the launcher reads it as a one-byte string', () => {
+    expect(isAscii(readFileSync(bundle))).toBe(true);
+    expect(isAscii(readFileSync(join(copy, 'lookups-network.js')))).toBe(true);
+  });
 
   test('the first run writes the cache next to the bundle, the second uses it', () => {
     const first = runFile(bundle);
@@ -106,15 +112,15 @@ describe('V8 code cache of the compiled app', () => {
 });
 
 describe('run-file runs a bundle as node would', () => {
-  test('process.argv, require of builtins and of siblings, module identity, and stack traces that name the file', () => {
-    // GIVEN a small CommonJS program that reports what it sees and then throws
+  test('process.argv, require of builtins and of siblings, module identity, non-ASCII text, and stack traces that name the file', () => {
+    // GIVEN a small CommonJS program (UTF-8, not ASCII) that reports what it sees and then throws
     const dir = mkdtempSync(join(work, 'program-'));
     const program = join(dir, 'program.js');
     writeFileSync(join(dir, 'sibling.js'), 'module.exports = { sibling: true };\n');
     writeFileSync(program, [
       "'use strict';",
       "const os = require('node:os');",
-      "const seen = { argv: process.argv.slice(1), sibling: require('./sibling.js').sibling, resolved: require.resolve('./sibling.js'), filename: __filename, dirname: __dirname, cached: require.cache[__filename] === module, os: typeof os.tmpdir };",
+      "const seen = { text: 'naïve … ✓', argv: process.argv.slice(1), sibling: require('./sibling.js').sibling, resolved: require.resolve('./sibling.js'), filename: __filename, dirname: __dirname, cached: require.cache[__filename] === module, os: typeof os.tmpdir };",
       'process.stdout.write(JSON.stringify(seen));',
       "function boom() { throw new Error('boom'); }",
       'if (process.argv.includes("--throw")) boom();',
@@ -125,7 +131,7 @@ describe('run-file runs a bundle as node would', () => {
     const direct = spawnSync(process.execPath, [program, '--throw'], { encoding: 'utf8' });
     // THEN
     expect(ok.status, ok.stderr).toBe(0);
-    expect(JSON.parse(ok.stdout)).toEqual({ argv: [program, '--a', 'b'], sibling: true, resolved: join(dir, 'sibling.js'), filename: program, dirname: dir, cached: true, os: 'function' });
+    expect(JSON.parse(ok.stdout)).toEqual({ text: 'naïve … ✓', argv: [program, '--a', 'b'], sibling: true, resolved: join(dir, 'sibling.js'), filename: program, dirname: dir, cached: true, os: 'function' });
     expect(thrown.status).toBe(1);
     expect(thrown.stderr).toContain('Error: boom');
     // the frame node itself reports for the file, line and column
