@@ -48,6 +48,30 @@ was used or written.
 `;
 
 /**
+ * Modules cdktf requires when it loads but uses only in features an app may never touch: archiver
+ * (with some 40 stream, glob and zip modules, about 700 KB) only zips `TerraformAsset`
+ * directories, semver (45 modules) only checks the version of a CLI binary a construct asks for.
+ * In our bundles each is required on its first use instead. The build fails if the pinned cdktf no
+ * longer has the line, so the saving cannot silently disappear.
+ */
+const LAZY_IN_CDKTF = [
+  { file: 'lib/private/fs.js', eager: 'const archiver = require("archiver");', lazy: 'let loadedArchiver;\nconst archiver = (...args) => (loadedArchiver ??= require("archiver"))(...args);' },
+  { file: 'lib/validations/validate-binary-version.js', eager: 'const semver = require("semver");', lazy: 'let loadedSemver;\nconst semver = { satisfies: (...args) => (loadedSemver ??= require("semver")).satisfies(...args) };' },
+];
+const lazyCdktfRequires = {
+  name: 'lazy-cdktf-requires',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]cdktf[\\/]lib[\\/].*\.js$/ }, (args) => {
+      const change = LAZY_IN_CDKTF.find((c) => args.path.replace(/\\/g, '/').endsWith(`/cdktf/${c.file}`));
+      if (change === undefined) return undefined;
+      const source = fs.readFileSync(args.path, 'utf8');
+      if (!source.includes(change.eager)) throw new Error(`${args.path} no longer has ${change.eager}: update LAZY_IN_CDKTF in scripts/app.cjs`);
+      return { contents: source.replace(change.eager, change.lazy), loader: 'js' };
+    });
+  },
+};
+
+/**
  * The esbuild options of every bundle the project runs (the app, and the bench's children and
  * minimal cdktf app, so that they run the same way).
  */
@@ -55,11 +79,12 @@ function bundleOptions(entry, outfile) {
   return { absWorkingDir: ROOT, entryPoints: [entry], outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs', metafile: true, logLevel: 'warning',
     // import() of an external bundle (./lookups-network.js) becomes require(): every bundle is CommonJS,
     // and a bundle run from a vm.Script (scripts/run-bundle.cjs) has no ES module loader.
-    supported: { 'dynamic-import': false } };
+    supported: { 'dynamic-import': false },
+    plugins: [lazyCdktfRequires] };
 }
 
 /**
- * Bundles `entry` into `outfile` with {@link bundleOptions} (plus `extra`) and returns esbuild's
+ * Bundles `entry` into `outfile` with {@link bundleOptions} (plus `extra`, whose plugins are added) and returns esbuild's
  * result. The file is pure ASCII: esbuild escapes non-ASCII characters in code but keeps them in
  * the comments it preserves; escaping those too lets the launcher read the bundle as a one-byte
  * string (faster to read, half the memory of a UTF-16 string).
@@ -67,7 +92,8 @@ function bundleOptions(entry, outfile) {
 async function bundle(entry, outfile, extra = {}) {
   // esbuild is a dev dependency: loaded only when a build is actually needed.
   const esbuild = require('esbuild');
-  const result = await esbuild.build({ ...bundleOptions(entry, outfile), ...extra, write: false });
+  const options = bundleOptions(entry, outfile);
+  const result = await esbuild.build({ ...options, ...extra, plugins: [...options.plugins, ...(extra.plugins ?? [])], write: false });
   const text = result.outputFiles[0].text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   fs.writeFileSync(outfile, text);
   return result;
