@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { listSynthesizedStacks, readStackFile } from '../validation/synth-output';
+import { type SynthManifest, listSynthesizedStacks, readManifest, readStackFile } from '../validation/synth-output';
 
 /** One annotation cdktf wrote to `manifest.json` for a stack. */
 export interface StackAnnotation {
@@ -65,8 +65,9 @@ export function readSynthesizedApp(dir: string): SynthesizedApp {
   if (!fs.existsSync(outdir) || !fs.statSync(outdir).isDirectory()) {
     throw new Error(`'${dir}' is not a cdktf output directory. Run 'npm run synth' first, or pass the directory that holds manifest.json and stacks/.`);
   }
-  const annotations = readManifestAnnotations(outdir);
-  const stacks = listSynthesizedStacks(outdir).map(({ stack, file }) => parseStack(stack, readStackFile(file), annotations.get(stack) ?? []));
+  const manifest = readManifest(outdir);
+  const annotations = manifestAnnotations(manifest);
+  const stacks = listSynthesizedStacks(outdir, manifest).map(({ stack, file }) => parseStack(stack, readStackFile(file), annotations.get(stack) ?? []));
   return { dir: outdir, stacks: stacks.sort((a, b) => a.name.localeCompare(b.name)) };
 }
 
@@ -103,17 +104,9 @@ export function parseStack(name: string, json: unknown, annotations: readonly St
   return { name, resources, providers, annotations, json };
 }
 
-/** Resources of one type. */
-export function resourcesOfType(stack: SynthesizedStack, type: string): StackResource[] {
-  return stack.resources.filter((r) => r.type === type);
-}
-
-function readManifestAnnotations(outdir: string): Map<string, StackAnnotation[]> {
+function manifestAnnotations(manifest: SynthManifest | undefined): Map<string, StackAnnotation[]> {
   const out = new Map<string, StackAnnotation[]>();
-  const file = path.join(outdir, 'manifest.json');
-  if (!fs.existsSync(file)) return out;
-  const manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
-  const stacks = isObject(manifest) && isObject(manifest.stacks) ? manifest.stacks : {};
+  const stacks = isObject(manifest?.stacks) ? manifest.stacks : {};
   for (const [name, entry] of Object.entries(stacks)) {
     const list = isObject(entry) && Array.isArray(entry.annotations) ? entry.annotations : [];
     out.set(name, list.filter(isObject).map((a) => ({

@@ -5,7 +5,8 @@
  * Everything runs the same way: compiled esbuild bundles started with `node`, each in a fresh
  * process that reports its own CPU time and peak memory (bench/probe.cjs).
  * 1. Example: `node scripts/app.cjs run main` (what `npm run synth` runs, lock-complete, CI=true)
- *    vs. the minimal cdktf app (bench/minimal-app.ts: one stack, one output).
+ *    vs. the minimal cdktf app (bench/minimal-app.ts: one stack, one output) started through the
+ *    same launcher (`node scripts/app.cjs run-file`, with its V8 code cache).
  * 2. Scale: n protected APIs × 3 stages (bench/scale-app.ts, `synthAndValidate` with the security
  *    checks) vs. the same synthesized resources replayed as bare `TerraformResource`s and through
  *    the generated L1 classes (bench/baseline-child.ts, bench/generated-l1-child.ts).
@@ -88,14 +89,12 @@ const ratio = (a: SideStats, b: SideStats): Ratio => ({ cpu: a.cpuMs / b.cpuMs, 
 /** Bundles the bench's own programs with the app's esbuild options (scripts/app.cjs). */
 async function bundleBench(): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const app = require('../scripts/app.cjs') as { build(): Promise<unknown>; bundleOptions(entry: string, outfile: string): object };
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const esbuild = require('esbuild') as typeof import('esbuild');
+  const app = require('../scripts/app.cjs') as { build(): Promise<unknown>; bundle(entry: string, outfile: string): Promise<unknown> };
   log('building: the app (scripts/app.cjs) and the bench programs, as esbuild bundles');
   await app.build();
   mkdirSync(BUNDLES, { recursive: true });
   for (const name of ['minimal-app', 'scale-child', 'baseline-child', 'generated-l1-child']) {
-    await esbuild.build(app.bundleOptions(`bench/${name}.ts`, path.join(BUNDLES, `${name}.js`)) as import('esbuild').BuildOptions);
+    await app.bundle(`bench/${name}.ts`, path.join(BUNDLES, `${name}.js`));
   }
 }
 
@@ -104,8 +103,9 @@ async function benchExample(runs: number): Promise<{ ours: SideStats; minimal: S
   try {
     let i = 0;
     const ours = (): Promise<NodeMeasurement> => measureNode([path.join(ROOT, 'scripts', 'app.cjs'), 'run', 'main'], { cwd: ROOT, env: { CI: 'true', CDKTF_OUTDIR: path.join(work, `ours-${i++}`) } });
-    const minimal = (): Promise<NodeMeasurement> => measureNode([path.join(BUNDLES, 'minimal-app.js')], { cwd: ROOT, env: { CDKTF_OUTDIR: path.join(work, `min-${i++}`) } });
-    log(`example: warm-up + ${runs} runs each of the example synth and the minimal cdktf app, alternating`);
+    const minimal = (): Promise<NodeMeasurement> => measureNode([path.join(ROOT, 'scripts', 'app.cjs'), 'run-file', path.join(BUNDLES, 'minimal-app.js')], { cwd: ROOT, env: { CDKTF_OUTDIR: path.join(work, `min-${i++}`) } });
+    // the warm-up also writes both sides' code caches, which the measured runs then use
+    log(`example: warm-up + ${runs} runs each of the example synth and the minimal cdktf app (both through scripts/app.cjs), alternating`);
     await ours();
     await minimal();
     const o: NodeMeasurement[] = [];
@@ -259,7 +259,7 @@ function exampleRows(example: Awaited<ReturnType<typeof benchExample>>): string[
   const row = (name: string, command: string, st: SideStats): string[] => [name, command, String(st.runs), ms(st.cpuMs), ms(st.wallMs), st.peakRssMb.toFixed(0)];
   return [
     row('example synth', 'node scripts/app.cjs run main', example.ours),
-    row('minimal cdktf app', 'node .build/bench/minimal-app.js', example.minimal),
+    row('minimal cdktf app', 'node scripts/app.cjs run-file .build/bench/minimal-app.js', example.minimal),
   ];
 }
 
@@ -308,6 +308,9 @@ peak RSS the maximum. Ratios are ours / the other side, from the same run of the
 ${markdownTable(['target', 'measured', 'result'], targetRows(targets))}
 
 ## Example synth vs the minimal cdktf app (one stack, one output)
+
+Both are started through the same launcher (\`scripts/app.cjs\`), each with its own V8 code cache
+(written by the warm-up run).
 
 ${markdownTable(EXAMPLE_HEAD, exampleRows(example))}
 

@@ -21,7 +21,7 @@ import { ChainShape } from '../demo-issuer/pki';
 const EXAMPLE_ENVIRONMENT = DEV;
 
 /** Where the CA bundle is written unless `--ca-out` says otherwise. */
-export const DEFAULT_CA_OUT = path.join(__dirname, '..', 'demo-issuer', '.run', 'ca.pem');
+const DEFAULT_CA_OUT = path.join(__dirname, '..', 'demo-issuer', '.run', 'ca.pem');
 
 /** A shell-quoted argument (single quotes). */
 function sh(arg: string): string {

@@ -42,7 +42,7 @@ export interface RunLookupsCliOptions {
 }
 
 /** Help text of the CLI. */
-export const LOOKUPS_HELP = `Usage: npm run lookups -- [options]
+const LOOKUPS_HELP = `Usage: npm run lookups -- [options]
 
 Looks up OIDC issuers (discovery, JWKS, TLS certificate fingerprints) and records them in
 the lock file that synth reads. Issuers already recorded are not contacted unless --refresh.
@@ -183,7 +183,7 @@ function certCell(cert: CertificateFact | undefined): string {
 /**
  * Renders one issuer's recorded facts (and what changed) as a table.
  */
-export function renderIssuerTable(facts: IssuerFacts, change?: IssuerChange): string {
+function renderIssuerTable(facts: IssuerFacts, change?: IssuerChange): string {
   const status = !change
     ? pc.dim('from lock (no network)')
     : change.kind === IssuerChangeKind.UNCHANGED

@@ -9,7 +9,7 @@ import { StsEmulator, issuerFactsFromLock } from '../emulator/sts';
 import { type StsEmulatorServer, startStsEmulatorServer } from '../emulator/sts-server';
 
 /** Account UID used in ARNs unless `--account-id` says otherwise (the example's dev account). */
-export const DEFAULT_EMULATED_ACCOUNT_ID = '1234567890123456';
+const DEFAULT_EMULATED_ACCOUNT_ID = '1234567890123456';
 
 /** Help text of the CLI. */
 export const STS_EMULATOR_HELP = `Usage: npm run sts-emulator -- --stack <cdk.tf.json> [options]

@@ -153,7 +153,7 @@ export function parameterValue(location: string, context: AccessContext): string
 }
 
 /** Every declared parameter's value. */
-export function parameterValues(config: AccessControlConfig, context: AccessContext): ParameterValues {
+function parameterValues(config: AccessControlConfig, context: AccessContext): ParameterValues {
   return Object.fromEntries(Object.entries(config.parameters).map(([name, location]) => [name, parameterValue(location, context)]));
 }
 

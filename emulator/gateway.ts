@@ -235,7 +235,7 @@ export class GatewayEmulator {
 }
 
 /** Matches a request path against an API path with `[name]` segments; `undefined` if it does not match. */
-export function matchPath(pattern: string, path: string): Record<string, string> | undefined {
+function matchPath(pattern: string, path: string): Record<string, string> | undefined {
   const want = pattern.split('/');
   const got = path.split('/');
   if (want.length !== got.length) return undefined;

@@ -78,7 +78,7 @@ export function readJwtAuthConfig(script: Record<string, unknown>): JwtAuthConfi
 }
 
 /** Remembers the `jti` of accepted tokens until they expire. */
-export class JtiReplayCache {
+class JtiReplayCache {
   private readonly seen = new Map<string, number>();
 
   /**

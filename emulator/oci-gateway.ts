@@ -13,7 +13,7 @@
  * @see https://docs.oracle.com/en-us/iaas/Content/APIGateway/Tasks/apigatewayusingjwttokens.htm
  * @see https://docs.oracle.com/en-us/iaas/Content/APIGateway/Tasks/apigatewaytroubleshooting_topic-token_validation_fails_token_claims_do_not_match.htm
  */
-import { type JWTPayload, type JWTVerifyGetKey, createLocalJWKSet, errors as joseErrors, jwtVerify } from 'jose';
+import { type JSONWebKeySet, type JWK, type JWTPayload, type JWTVerifyGetKey, createLocalJWKSet, errors as joseErrors, jwtVerify } from 'jose';
 import { Agent, request } from 'undici';
 import { readStackFile } from '../core/stack-file';
 import type { EmulatorRequest, EmulatorResponse } from './gateway';
@@ -34,6 +34,23 @@ export interface OciGatewayEmulatorOptions {
    * @default - the system trust store
    */
   readonly caPem?: string;
+  /**
+   * Key sets by JWKS URL, used instead of fetching that URL: e.g. the lock's keys (see
+   * {@link keySetsFromLock}) when the issuer's recorded URL is not served where the emulator runs,
+   * as in `npm run verify -- --local`. A URL not listed here is fetched.
+   * @default - every JWKS is fetched
+   */
+  readonly keySets?: Readonly<Record<string, JSONWebKeySet>>;
+}
+
+/**
+ * The key sets a lock records, by the JWKS URL it recorded them from (`issuers.<issuer>.jwksUri`),
+ * for {@link OciGatewayEmulatorOptions.keySets}.
+ */
+export function keySetsFromLock(lock: { readonly issuers: Readonly<Record<string, { readonly jwksUri: string; readonly keys: readonly { readonly jwk: Readonly<Record<string, string>> }[] }>> }): Record<string, JSONWebKeySet> {
+  const out: Record<string, JSONWebKeySet> = {};
+  for (const facts of Object.values(lock.issuers)) out[facts.jwksUri] = { keys: facts.keys.map((k) => ({ ...k.jwk }) as JWK) };
+  return out;
 }
 
 /** Enforces the OCI API Gateway deployments of one synthesized stack. */
@@ -51,6 +68,7 @@ export class OciGatewayEmulator {
   private readonly now: () => Date;
   private readonly agent: Agent;
   private readonly keySets = new Map<string, Promise<JWTVerifyGetKey>>();
+  private readonly givenKeySets: Readonly<Record<string, JSONWebKeySet>>;
 
   public constructor(
     /** The loaded deployments. */
@@ -59,6 +77,7 @@ export class OciGatewayEmulator {
   ) {
     this.now = options.now ?? (() => new Date());
     this.agent = new Agent({ connect: options.caPem ? { ca: options.caPem } : {} });
+    this.givenKeySets = options.keySets ?? {};
   }
 
   /** Releases the connection pool used for JWKS fetches. */
@@ -145,7 +164,8 @@ export class OciGatewayEmulator {
   private keySet(uri: string): Promise<JWTVerifyGetKey> {
     let pending = this.keySets.get(uri);
     if (!pending) {
-      pending = fetchKeySet(uri, this.agent);
+      const given = Object.hasOwn(this.givenKeySets, uri) ? this.givenKeySets[uri] : undefined;
+      pending = given ? Promise.resolve(createLocalJWKSet(given)) : fetchKeySet(uri, this.agent);
       pending.catch(() => this.keySets.delete(uri));
       this.keySets.set(uri, pending);
     }

@@ -82,7 +82,7 @@ export interface OciEmulatedDeployment {
 type Obj = Record<string, unknown>;
 
 /** The Terraform type the OCI emulator serves. */
-export const OCI_DEPLOYMENT_TYPE = 'oci_apigateway_deployment';
+const OCI_DEPLOYMENT_TYPE = 'oci_apigateway_deployment';
 
 /** Whether a parsed `cdk.tf.json` holds OCI API Gateway deployments. */
 export function hasOciDeployments(stack: unknown): boolean {

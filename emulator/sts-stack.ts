@@ -13,9 +13,9 @@ const PROVIDER = 'alicloud_ims_oidc_provider';
 const ROLE = 'alicloud_ram_role';
 
 /** Issuance limit RAM applies when `issuance_limit_time` is not set, in hours. */
-export const DEFAULT_ISSUANCE_LIMIT_HOURS = OIDC_ISSUANCE_LIMIT_HOURS.default;
+const DEFAULT_ISSUANCE_LIMIT_HOURS = OIDC_ISSUANCE_LIMIT_HOURS.default;
 /** `max_session_duration` RAM applies when it is not set, in seconds. */
-export const DEFAULT_MAX_SESSION_SECONDS = RAM_ROLE_SESSION_SECONDS.default;
+const DEFAULT_MAX_SESSION_SECONDS = RAM_ROLE_SESSION_SECONDS.default;
 
 /** An `alicloud_ims_oidc_provider` of the stack. */
 export interface EmulatedOidcProvider {

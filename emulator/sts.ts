@@ -28,9 +28,9 @@ export const STS_API_VERSION = '2015-04-01';
 /** Shortest session STS grants, in seconds. */
 export const MIN_DURATION_SECONDS = 900;
 /** Session length when DurationSeconds is omitted, in seconds. */
-export const DEFAULT_DURATION_SECONDS = 3600;
+const DEFAULT_DURATION_SECONDS = 3600;
 /** RoleSessionName format of AssumeRoleWithOIDC. */
-export const ROLE_SESSION_NAME = /^[A-Za-z0-9.@_-]{2,64}$/;
+const ROLE_SESSION_NAME = /^[A-Za-z0-9.@_-]{2,64}$/;
 
 /** Algorithms STS verifies: the asymmetric JWS algorithms (EdDSA left out: STS documents RSA and EC keys only, assumption). */
 const STS_ALGS = ASYMMETRIC_ALGS.filter((a) => a !== 'EdDSA');

@@ -2,6 +2,7 @@
  * What a lookup changed compared with the lock: the change report of a refresh.
  */
 import type { CertificateFact, HostFact, IssuerFacts, KeyFact } from '../core/issuer-facts';
+import { canonicalJson } from '../core/canonical-json';
 
 /** How an issuer's recorded facts changed. */
 export enum IssuerChangeKind {
@@ -84,7 +85,7 @@ export function diffIssuerFacts(
   for (const field of ['jwksUri', 'tokenEndpoint'] as const) {
     if (before && before[field] !== after[field]) fields.push({ field, before: before[field], after: after[field] });
   }
-  const same = before !== undefined && canonical(before) === canonical(after);
+  const same = before !== undefined && canonicalJson(before) === canonicalJson(after);
   return {
     issuer,
     kind: !before ? IssuerChangeKind.ADDED : same ? IssuerChangeKind.UNCHANGED : IssuerChangeKind.CHANGED,
@@ -100,14 +101,8 @@ export function diffIssuerFacts(
   };
 }
 
-/** Order-insensitive-for-keys JSON used to compare facts. */
-export function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
-}
+/** Order-insensitive-for-keys JSON used to compare facts: RFC 8785 canonical JSON (`core/canonical-json`). */
+export { canonicalJson as canonical } from '../core/canonical-json';
 
 function keyLabel(key: KeyFact): string {
   return `${key.kid ?? '(no kid)'} ${key.alg ?? key.kty} ${key.thumbprint}`;

@@ -47,7 +47,7 @@ export async function fetchJwks(issuer: string, jwksUri: string, options: FetchJ
  * @param source - where the document came from, for messages.
  * @param document - the parsed JWKS.
  */
-export async function readJwks(issuer: string, source: string, document: Readonly<Record<string, unknown>>): Promise<KeyFact[]> {
+async function readJwks(issuer: string, source: string, document: Readonly<Record<string, unknown>>): Promise<KeyFact[]> {
   const where = { issuer, host: source };
   const keys = document.keys;
   if (!Array.isArray(keys)) {

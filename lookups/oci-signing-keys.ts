@@ -9,7 +9,7 @@
 import { LookupError, LookupErrorCode, lookupError } from './errors';
 
 /** Path of an identity domain's signing-key set. */
-export const OCI_SIGNING_KEYS_PATH = '/admin/v1/SigningCert/jwk';
+const OCI_SIGNING_KEYS_PATH = '/admin/v1/SigningCert/jwk';
 
 /** Whether `url` is an OCI identity domain's (or IDCS's) signing-key URL. */
 export function isOciSigningKeysUrl(url: string | URL): boolean {

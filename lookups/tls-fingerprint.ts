@@ -34,12 +34,12 @@ export interface ObservedHost extends HostFact {
 }
 
 /** Lowercase hex SHA-1 of a DER certificate, no colons. */
-export function sha1Fingerprint(der: Buffer): string {
+function sha1Fingerprint(der: Buffer): string {
   return createHash('sha1').update(der).digest('hex');
 }
 
 /** Converts an X.509 certificate to the lock's {@link CertificateFact}. */
-export function certificateFact(cert: X509Certificate): CertificateFact {
+function certificateFact(cert: X509Certificate): CertificateFact {
   return {
     sha1: sha1Fingerprint(cert.raw),
     subject: distinguishedName(cert.subject),

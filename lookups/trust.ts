@@ -44,7 +44,7 @@ function indexCertificates(pems: readonly string[], into: Map<string, X509Certif
 const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
 /** Splits a PEM text into its certificate blocks. */
-export function splitPemCertificates(pem: string): string[] {
+function splitPemCertificates(pem: string): string[] {
   return pem.match(PEM_CERT) ?? [];
 }
 

@@ -5,6 +5,7 @@
  *
  *   node scripts/app.cjs build            bundle the app into .build/app/ (npm install runs it)
  *   node scripts/app.cjs run <entry> ...  rebuild first if a source changed, then run the entry
+ *   node scripts/app.cjs run-file <bundle> ...  run any CommonJS bundle the same way (the bench)
  *   node scripts/app.cjs --help
  *
  * Entries: `main` (main.ts, the synth command) and `lookups-network` (lookups/network.ts: undici,
@@ -16,37 +17,102 @@
  * build started. A new file matters only once a recorded file imports it, and then that file changed.
  * Outputs are written to temporary files and renamed into place, so a concurrent run never reads a
  * half-written bundle.
+ *
+ * Bundles run through scripts/run-bundle.cjs, which keeps a V8 code cache next to each bundle
+ * (`.build/app/<entry>.js.code-cache`), so a synth does not compile the 4 MB bundle again.
  */
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
+const vm = require('node:vm');
+const Module = require('node:module');
+const { runBundle, cacheFileOf } = require('./run-bundle.cjs');
 
 const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, '.build', 'app');
 const META = path.join(OUT, 'meta.json');
 const ENTRIES = { main: 'main.ts', 'lookups-network': 'lookups/network.ts' };
 /** Files whose change means a rebuild although esbuild does not list them as inputs. */
-const EXTRA_INPUTS = ['package-lock.json', 'tsconfig.json', 'scripts/app.cjs'];
+const EXTRA_INPUTS = ['package.json', 'package-lock.json', 'tsconfig.json', 'scripts/app.cjs'];
 
-const HELP = `Usage: node scripts/app.cjs build | run <entry> [args...] | --help
+const HELP = `Usage: node scripts/app.cjs build | run <entry> [args...] | run-file <bundle> [args...] | --help
 
-  build          Bundle the app (${Object.values(ENTRIES).join(', ')}) into .build/app/.
-  run <entry>    Run .build/app/<entry>.js with the remaining arguments, rebuilding it first when a
-                 source file changed since the last build. Entries: ${Object.keys(ENTRIES).join(', ')}.
+  build              Bundle the app (${Object.values(ENTRIES).join(', ')}) into .build/app/.
+  run <entry>        Run .build/app/<entry>.js with the remaining arguments, rebuilding it first when
+                     a source file changed since the last build. Entries: ${Object.keys(ENTRIES).join(', ')}.
+  run-file <bundle>  Run any CommonJS bundle with the remaining arguments, the way run does.
+
+Runs keep a V8 code cache next to the bundle (<bundle>.code-cache; deleting it is always safe).
+M2M_GUARD_CODE_CACHE=off runs without it; M2M_GUARD_CODE_CACHE=verbose says on stderr whether it
+was used or written.
 `;
+
+/**
+ * Modules cdktf requires when it loads but uses only in features an app may never touch: archiver
+ * (with some 40 stream, glob and zip modules, about 700 KB) only zips `TerraformAsset`
+ * directories, semver (45 modules) only checks the version of a CLI binary a construct asks for.
+ * In our bundles each is required on its first use instead. The build fails if the pinned cdktf no
+ * longer has the line, so the saving cannot silently disappear.
+ */
+const LAZY_IN_CDKTF = [
+  { file: 'lib/private/fs.js', eager: 'const archiver = require("archiver");', lazy: 'let loadedArchiver;\nconst archiver = (...args) => (loadedArchiver ??= require("archiver"))(...args);' },
+  { file: 'lib/validations/validate-binary-version.js', eager: 'const semver = require("semver");', lazy: 'let loadedSemver;\nconst semver = { satisfies: (...args) => (loadedSemver ??= require("semver")).satisfies(...args) };' },
+];
+const lazyCdktfRequires = {
+  name: 'lazy-cdktf-requires',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]cdktf[\\/]lib[\\/].*\.js$/ }, (args) => {
+      const change = LAZY_IN_CDKTF.find((c) => args.path.replace(/\\/g, '/').endsWith(`/cdktf/${c.file}`));
+      if (change === undefined) return undefined;
+      const source = fs.readFileSync(args.path, 'utf8');
+      if (!source.includes(change.eager)) throw new Error(`${args.path} no longer has ${change.eager}: update LAZY_IN_CDKTF in scripts/app.cjs`);
+      return { contents: source.replace(change.eager, change.lazy), loader: 'js' };
+    });
+  },
+};
 
 /**
  * The esbuild options of every bundle the project runs (the app, and the bench's children and
  * minimal cdktf app, so that they run the same way).
  */
 function bundleOptions(entry, outfile) {
-  return { absWorkingDir: ROOT, entryPoints: [entry], outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs', metafile: true, logLevel: 'warning' };
+  return { absWorkingDir: ROOT, entryPoints: [entry], outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs', metafile: true, logLevel: 'warning',
+    // import() of an external bundle (./lookups-network.js) becomes require(): every bundle is CommonJS,
+    // and a bundle run from a vm.Script (scripts/run-bundle.cjs) has no ES module loader.
+    supported: { 'dynamic-import': false },
+    plugins: [lazyCdktfRequires] };
+}
+
+/**
+ * Bundles `entry` into `outfile` with {@link bundleOptions} (plus `extra`, whose plugins are added) and returns esbuild's
+ * result. The file is pure ASCII: esbuild escapes non-ASCII characters in code but keeps them in
+ * the comments it preserves; escaping those too lets the launcher read the bundle as a one-byte
+ * string (faster to read, half the memory of a UTF-16 string).
+ */
+async function bundle(entry, outfile, extra = {}) {
+  // esbuild is a dev dependency: loaded only when a build is actually needed.
+  const esbuild = require('esbuild');
+  const options = bundleOptions(entry, outfile);
+  const result = await esbuild.build({ ...options, ...extra, plugins: [...options.plugins, ...(extra.plugins ?? [])], write: false });
+  const text = result.outputFiles[0].text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  fs.writeFileSync(outfile, text);
+  return result;
+}
+
+/**
+ * Runs core/bindings-preflight.ts (transpiled, not bundled): without .gen/ it says to run
+ * `npm run get` and exits, instead of esbuild's "Could not resolve" for every binding import.
+ */
+async function preflight() {
+  const file = path.join(ROOT, 'core', 'bindings-preflight.ts');
+  const { code } = await require('esbuild').transform(fs.readFileSync(file, 'utf8'), { loader: 'ts', format: 'cjs', platform: 'node' });
+  const mod = { exports: {} };
+  vm.runInThisContext(Module.wrap(code), { filename: file })(mod.exports, require, mod, file, path.dirname(file));
 }
 
 /** Bundles every entry; returns the build's metadata (also written to .build/app/meta.json). */
 async function build() {
-  // esbuild is a dev dependency: loaded only when a build is actually needed.
-  const esbuild = require('esbuild');
+  await preflight();
   const startedAt = Date.now();
   fs.mkdirSync(OUT, { recursive: true });
   const lazyNetwork = {
@@ -65,7 +131,7 @@ async function build() {
   const written = [];
   for (const [name, entry] of Object.entries(ENTRIES)) {
     const outfile = path.join(OUT, `${name}.js`);
-    const result = await esbuild.build({ ...bundleOptions(entry, outfile + suffix), plugins: [lazyNetwork] });
+    const result = await bundle(entry, outfile + suffix, { plugins: [lazyNetwork] });
     const output = Object.values(result.metafile.outputs)[0];
     outputs[name] = {
       entry,
@@ -75,7 +141,11 @@ async function build() {
     };
     written.push([outfile + suffix, outfile]);
   }
-  for (const [from, to] of written) fs.renameSync(from, to);
+  for (const [from, to] of written) {
+    fs.renameSync(from, to);
+    // the cache is keyed on the bundle anyway; removing it keeps no stale file around
+    fs.rmSync(cacheFileOf(to), { force: true });
+  }
   const meta = { startedAt, outputs };
   fs.writeFileSync(META + suffix, `${JSON.stringify(meta, null, 2)}\n`);
   fs.renameSync(META + suffix, META);
@@ -118,9 +188,7 @@ async function run(entry, args) {
     await build();
     process.stderr.write(`app: rebuilt .build/app (${reason}) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   }
-  const file = path.join(OUT, `${entry}.js`);
-  process.argv = [process.argv[0], file, ...args];
-  require(file);
+  runBundle(path.join(OUT, `${entry}.js`), args);
 }
 
 if (require.main === module) {
@@ -133,6 +201,12 @@ if (require.main === module) {
     build().catch(fail);
   } else if (command === 'run' && rest.length > 0) {
     run(rest[0], rest.slice(1)).catch(fail);
+  } else if (command === 'run-file' && rest.length > 0) {
+    if (!fs.statSync(rest[0], { throwIfNoEntry: false })?.isFile()) {
+      process.stderr.write(`No bundle at ${JSON.stringify(rest[0])}.\n\n${HELP}`);
+      process.exit(2);
+    }
+    runBundle(rest[0], rest.slice(1));
   } else if (command === '--help' || command === '-h') {
     process.stdout.write(HELP);
   } else {
@@ -141,4 +215,4 @@ if (require.main === module) {
   }
 }
 
-module.exports = { build, bundleOptions, staleReason, OUT, META, ENTRIES };
+module.exports = { build, bundle, bundleOptions, staleReason, OUT, META, ENTRIES };

@@ -22,19 +22,44 @@ export interface SynthesizedStackFile {
   readonly file: string;
 }
 
+/** A cdktf `manifest.json`, loosely typed: only `stacks` is read. */
+export interface SynthManifest {
+  /** Per stack name: `synthesizedStackPath`, `annotations`, ... */
+  readonly stacks?: unknown;
+}
+
+/**
+ * Reads and parses `<outdir>/manifest.json`, so callers that need both the stack list and the
+ * annotations read it once.
+ *
+ * @returns `undefined` when the directory has no manifest
+ * @throws Error naming the file when it is not a JSON object
+ */
+export function readManifest(outdir: string): SynthManifest | undefined {
+  const manifestPath = path.join(outdir, 'manifest.json');
+  if (!fs.existsSync(manifestPath)) return undefined;
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
+  } catch (error) {
+    throw new Error(`cannot read the cdktf manifest ${manifestPath}: ${(error as Error).message}. Run \`npm run synth\` again.`);
+  }
+  if (!isPlainObject(manifest)) throw new Error(`the cdktf manifest ${manifestPath} is not a JSON object. Run \`npm run synth\` again.`);
+  return manifest;
+}
+
 /**
  * Lists the stacks of a cdktf output directory: from `<outdir>/manifest.json`
  * (`stacks.<name>.synthesizedStackPath`, relative to `outdir`), or, without a manifest,
  * every `<outdir>/stacks/<name>/cdk.tf.json`.
  *
+ * @param manifest - the directory's manifest when already read (see {@link readManifest})
  * @throws when a stack was synthesized as HCL (`cdk.tf`), which cannot be validated, or when
  *   the directory holds no stacks at all
  */
-export function listSynthesizedStacks(outdir: string): SynthesizedStackFile[] {
-  const manifestPath = path.join(outdir, 'manifest.json');
+export function listSynthesizedStacks(outdir: string, manifest: SynthManifest | undefined = readManifest(outdir)): SynthesizedStackFile[] {
   let stacks: SynthesizedStackFile[];
-  if (fs.existsSync(manifestPath)) {
-    const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as { stacks?: unknown };
+  if (manifest) {
     const entries = isPlainObject(manifest.stacks) ? Object.entries(manifest.stacks) : [];
     stacks = entries.map(([name, entry]) => {
       const relative = isPlainObject(entry) && typeof entry.synthesizedStackPath === 'string' ? entry.synthesizedStackPath : path.join('stacks', name, 'cdk.tf.json');
@@ -83,13 +108,12 @@ export interface ManifestError {
  * The error annotations of every stack in `<outdir>/manifest.json` (construct validations,
  * security findings, ...). cdktf records them there even when
  * `CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS` told it not to fail (the cdktf CLI always sets it).
+ *
+ * @param manifest - the directory's manifest when already read (see {@link readManifest})
  */
-export function manifestErrors(outdir: string): ManifestError[] {
-  const manifestPath = path.join(outdir, 'manifest.json');
-  if (!fs.existsSync(manifestPath)) return [];
-  const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as { stacks?: unknown };
+export function manifestErrors(outdir: string, manifest: SynthManifest | undefined = readManifest(outdir)): ManifestError[] {
   const errors: ManifestError[] = [];
-  for (const [stack, entry] of Object.entries(isPlainObject(manifest.stacks) ? manifest.stacks : {})) {
+  for (const [stack, entry] of Object.entries(isPlainObject(manifest?.stacks) ? manifest.stacks : {})) {
     const annotations = isPlainObject(entry) && Array.isArray(entry.annotations) ? entry.annotations : [];
     for (const a of annotations) {
       if (isPlainObject(a) && a.level === AnnotationMetadataEntryType.ERROR) {

@@ -5,7 +5,7 @@ import { isPlainObject } from './cty-type';
 import { SchemaValidationError } from './schema-validation-error';
 import { withoutPretenuring } from './heap-tuning';
 import { withTokenStackTraces } from './stack-traces';
-import { listSynthesizedStacks, manifestErrors, readStackFile, type StackFindings } from './synth-output';
+import { listSynthesizedStacks, manifestErrors, readManifest, readStackFile, type StackFindings } from './synth-output';
 import { type NotValidated, type ValidationOptions, inspectStack } from './validate-stack';
 
 /**
@@ -98,7 +98,8 @@ export function synthAndValidate(createApp: AppFactory, options: SynthAndValidat
       throw new Error(`synthAndValidate: the app factory must build the App with the outdir it is given ('${tmp}'), got '${app.outdir}'. Use (outdir) => new App({ outdir }).`);
     }
     if (app.hclOutput) throw new Error('synthAndValidate: schema validation needs JSON output; do not set hclOutput / SYNTH_HCL_OUTPUT.');
-    const errors = manifestErrors(tmp);
+    const manifest = readManifest(tmp);
+    const errors = manifestErrors(tmp, manifest);
     if (errors.length > 0) {
       // Final whatever CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS says: an error annotation (a
       // construct's or a security rule's) never becomes a written, "validated" output.
@@ -106,7 +107,7 @@ export function synthAndValidate(createApp: AppFactory, options: SynthAndValidat
     }
     const results: StackFindings[] = [];
     stacks = [];
-    for (const { stack, file } of listSynthesizedStacks(tmp)) {
+    for (const { stack, file } of listSynthesizedStacks(tmp, manifest)) {
       const config = readStackFile(file);
       const inspection = inspectStack(stack, config, options);
       results.push({ stack, findings: inspection.findings });

@@ -10,7 +10,7 @@ import { MIN_DURATION_SECONDS } from '../emulator/sts';
 import { defaultLockPath, readLockFile } from '../lookups/lock-file';
 import type { LockFile } from '../core/issuer-facts';
 import type { DemoExample } from '../demo-issuer';
-import { startLocalStack } from './local';
+import { localOciProblem, startLocalStack } from './local';
 import { type StackOutputs, readOutputsArgument } from './outputs';
 import { OCI_ROUTES, ROUTE_SOURCES, planVerification } from './plan';
 import { formatReport, verifyReport } from './report';
@@ -41,9 +41,11 @@ secret comes from the environment variable named by clients[].clientAuth.secretE
 credentials are never printed.
 
 Local (--local): the same checks against the demo issuer (the example's M2M server and its demo
-secrets), the gateway emulator and the STS emulator, started in-process on free loopback ports
-from the synthesized stacks. No secret variables needed. OCI routes (oci-<env>) are not checked
-locally yet.
+secrets), the gateway, APIG and STS emulators, started in-process on free loopback ports from the
+synthesized stacks. OCI routes (oci-<env>) are checked through the OCI emulator (the lock's keys in
+place of the recorded JWKS URL) with a second demo issuer as the identity domain (the config's
+oci.clients and grants), when the identity domain's issuer is the demo issuer. No secret
+variables needed.
 
 Options:
   --env <name>            Environment from config/environments.ts (required).
@@ -160,9 +162,10 @@ export async function runVerifyCli(argv: readonly string[], context: VerifyCliCo
 
   try {
     validateEnvironments([env]);
-    // --local has no OCI identity domain and gateway yet: say so rather than report OCI as checked
-    if (values.local && env.oci) writeError(`note: --local does not check oci-${env.name} yet; verify the deployed OCI gateway with --oci-url\n`);
-    const plan = planVerification(env, values.outdir ?? 'cdktf.out', values.local ? ROUTE_SOURCES.filter((s) => s !== OCI_ROUTES) : ROUTE_SOURCES);
+    // --local plays the OCI identity domain only with the demo issuer's keys: say so rather than report OCI as checked
+    const ociProblem = values.local ? localOciProblem(env) : undefined;
+    if (ociProblem) writeError(`note: ${ociProblem}\n`);
+    const plan = planVerification(env, values.outdir ?? 'cdktf.out', ociProblem ? ROUTE_SOURCES.filter((s) => s !== OCI_ROUTES) : ROUTE_SOURCES);
     const lockPath = values.lock ?? defaultLockPath();
     const lock: LockFile | undefined = readLockFile(lockPath);
     if (!lock) throw new Error(`missing lock ${lockPath}: run \`npm run lookups\` first`);

@@ -9,14 +9,19 @@
  * - the gateway emulator serving the synthesized `gateway-<env>` stack, and the APIG emulator
  *   serving `apig-<env>` when the environment configures APIG;
  * - the STS emulator serving the synthesized `federation-<env>` stack with the lock's JWKS, its
- *   ARNs standing in for the deployed outputs.
+ *   ARNs standing in for the deployed outputs;
+ * - when the environment configures OCI and its identity domain issuer is the demo issuer: a
+ *   second demo issuer playing the identity domain (same issuer URL and keys, the domain's
+ *   audience and scopes, and the config's `oci.clients`: an app the stack creates gets a local
+ *   client id), and the OCI emulator serving `oci-<env>` with the lock's key sets in place of
+ *   the JWKS URL the lock recorded (nothing listens there).
  */
-import type { EnvironmentConfig } from '../config';
+import type { EnvironmentConfig, OciClientConfig, OciConfig } from '../config';
 import { DEV } from '../config/environments';
 import { type DemoExample, type DemoIssuer, DEMO_FIXED_ISSUER, DEMO_FIXED_PORT, exampleDemoIssuerOptions, startDemoIssuer } from '../demo-issuer';
 import {
-  ApigEmulator, type EmulatorServer, GatewayEmulator, type StsEmulatorServer, StsEmulator, issuerFactsFromLock, startApigEmulatorServer, startEmulatorServer,
-  startStsEmulatorServer,
+  ApigEmulator, type EmulatorServer, GatewayEmulator, OciGatewayEmulator, type StsEmulatorServer, StsEmulator, issuerFactsFromLock, keySetsFromLock,
+  startApigEmulatorServer, startEmulatorServer, startStsEmulatorServer,
 } from '../emulator';
 import type { LockFile } from '../core/issuer-facts';
 import type { VerifyPlan } from './plan';
@@ -31,6 +36,40 @@ export interface LocalStack {
   readonly targets: VerifyTargets;
   /** Stops every server. */
   close(): Promise<void>;
+}
+
+/**
+ * Why `--local` cannot check the OCI routes of `env` (its identity domain is not the demo
+ * issuer, so no local server can sign tokens the lock's keys verify), or `undefined` when it can
+ * or there are none.
+ */
+export function localOciProblem(env: EnvironmentConfig): string | undefined {
+  if (!env.oci || env.oci.identityDomain.issuer === DEMO_FIXED_ISSUER) return undefined;
+  return `--local checks oci-${env.name} only when its identity domain issuer is the demo issuer ${DEMO_FIXED_ISSUER} (it is ${env.oci.identityDomain.issuer}); verify the deployed OCI gateway with --oci-url`;
+}
+
+/** The local client id of an app the OCI stack creates in the identity domain (its real id exists only after deploy). */
+function localAppId(client: OciClientConfig): string {
+  return client.clientId ?? `local-app-${client.name}`;
+}
+
+/**
+ * The identity domain as the local demo issuer plays it: the domain's audience and scopes and
+ * the config's OCI clients with their grants (the stack grants created apps exactly those).
+ */
+function localIdentityDomain(env: EnvironmentConfig, oci: OciConfig): DemoExample {
+  return {
+    name: `${env.name} (OCI identity domain)`,
+    m2mServer: { issuer: oci.identityDomain.issuer, audience: oci.identityDomain.audience, scopes: oci.identityDomain.scopes },
+    clients: oci.clients.map((c) => ({
+      name: c.name, clientId: localAppId(c), grantedScopes: c.grantedScopes, clientAuth: { method: c.clientAuth?.method ?? 'client_secret_post' },
+    })),
+  };
+}
+
+/** Resource servers whose audience is not an absolute URI (`anwendung1`) get it as the tokens' `aud` only: the demo's resource indicator must be a URI. */
+function audienceOptions(audience: string): { audience?: string; accessTokenAudience?: string } {
+  return URL.canParse(audience) ? {} : { audience: 'https://identity-domain.local.invalid', accessTokenAudience: audience };
 }
 
 /**
@@ -50,16 +89,31 @@ export async function startLocalStack(plan: VerifyPlan, lock: LockFile, world: D
   try {
     const demo: DemoIssuer = await startDemoIssuer({ ...exampleDemoIssuerOptions(world), port: 0, issuerPort: DEMO_FIXED_PORT });
     closers.push(() => demo.close());
-    const gateway: EmulatorServer = await startEmulatorServer(GatewayEmulator.fromFile(plan.stackFiles.gateway));
+    const gateway: EmulatorServer = await startEmulatorServer(GatewayEmulator.fromStack(plan.synthesized[plan.stacks.gateway]));
     closers.push(() => gateway.close());
-    const sts = StsEmulator.fromFile(plan.stackFiles.federation, { accountId: env.accountId, issuers: issuerFactsFromLock(lock) });
+    const sts = StsEmulator.fromStack(plan.synthesized[plan.stacks.federation], { accountId: env.accountId, issuers: issuerFactsFromLock(lock) });
     const stsServer: StsEmulatorServer = await startStsEmulatorServer(sts);
     closers.push(() => stsServer.close());
     let apig: EmulatorServer | undefined;
-    if (plan.routeStackFiles.apig) {
-      apig = await startApigEmulatorServer(ApigEmulator.fromFile(plan.routeStackFiles.apig));
+    if (plan.routeStacks.apig) {
+      apig = await startApigEmulatorServer(ApigEmulator.fromStack(plan.synthesized[plan.routeStacks.apig]));
       closers.push(() => (apig as EmulatorServer).close());
     }
+    let oci: { server: EmulatorServer; domain: DemoIssuer } | undefined;
+    if (plan.routeStacks.oci && env.oci) {
+      const problem = localOciProblem(env);
+      if (problem) throw new Error(problem);
+      const domain = await startDemoIssuer({
+        ...exampleDemoIssuerOptions(localIdentityDomain(env, env.oci)), ...audienceOptions(env.oci.identityDomain.audience), port: 0, issuerPort: DEMO_FIXED_PORT,
+      });
+      closers.push(() => domain.close());
+      const emulator = OciGatewayEmulator.fromStack(plan.synthesized[plan.routeStacks.oci], { keySets: keySetsFromLock(lock) });
+      closers.push(() => emulator.close());
+      const server = await startEmulatorServer(emulator);
+      closers.push(() => server.close());
+      oci = { server, domain };
+    }
+    const ociSecrets = new Map(oci?.domain.clients.map((c) => [c.clientId, c.clientSecret]));
     const demoSecrets = new Map(demo.clients.map((c) => [c.clientId, c.clientSecret]));
     const targets: VerifyTargets = {
       mode: 'local',
@@ -71,7 +125,21 @@ export async function startLocalStack(plan: VerifyPlan, lock: LockFile, world: D
         const secret = demoSecrets.get(client.clientId);
         return secret ? { secret } : { problem: `the demo issuer has no client ${client.clientId} (its clients: ${[...demoSecrets.keys()].join(', ')})` };
       },
-      baseUrl: (route) => (route.gateway === 'apig' ? (apig ? { url: apig.url } : { problem: 'no APIG stack' }) : { url: gateway.url }),
+      ...(oci ? {
+        oci: {
+          tokenEndpoint: oci.domain.tokenEndpoint,
+          clientId: localAppId,
+          secret: (client: OciClientConfig) => {
+            const secret = ociSecrets.get(localAppId(client));
+            return secret ? { secret } : { problem: `the local identity domain has no client ${localAppId(client)}` };
+          },
+        },
+      } : {}),
+      baseUrl: (route) => {
+        if (route.gateway === 'apig') return apig ? { url: apig.url } : { problem: 'no APIG stack' };
+        if (route.gateway === 'oci') return oci ? { url: oci.server.url } : { problem: 'no OCI stack' };
+        return { url: gateway.url };
+      },
     };
     return { targets, close };
   } catch (error) {

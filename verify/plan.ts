@@ -95,8 +95,10 @@ export interface VerifyPlan {
   readonly stacks: { readonly gateway: string; readonly federation: string };
   /** Stack files read. */
   readonly stackFiles: { readonly gateway: string; readonly federation: string };
-  /** Stack file of each gateway kind with routes, e.g. `{ apigateway: ..., apig: ... }`. */
-  readonly routeStackFiles: Readonly<Record<string, string>>;
+  /** Stack name of each gateway kind with routes, e.g. `{ apigateway: 'gateway-dev', apig: 'apig-dev' }`. */
+  readonly routeStacks: Readonly<Record<string, string>>;
+  /** Every stack the plan read, parsed, by stack name (each file is read once, here). */
+  readonly synthesized: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Clients in config order. */
   readonly clients: readonly VerifyClient[];
   /** OCI identity domain clients in config order (none without `oci`). */
@@ -128,15 +130,18 @@ export interface RouteSource {
 export function planVerification(env: EnvironmentConfig, outdir: string, sources: readonly RouteSource[] = ROUTE_SOURCES): VerifyPlan {
   const stacks = { gateway: `gateway-${env.name}`, federation: `federation-${env.name}` };
   const stackFiles = { gateway: stackFile(outdir, stacks.gateway), federation: stackFile(outdir, stacks.federation) };
-  const federation = readStack(stackFiles.federation);
+  const synthesized: Record<string, Record<string, unknown>> = {};
+  const read = (name: string) => (synthesized[name] ??= readStackFile(stackFile(outdir, name), 'Run `npm run synth` first (or pass --outdir).'));
+  const federation = read(stacks.federation);
+  read(stacks.gateway);
   const problems: string[] = [];
   const routes: RouteCheck[] = [];
-  const routeStackFiles: Record<string, string> = {};
+  const routeStacks: Record<string, string> = {};
   for (const source of sources) {
     const name = source.stackName(env);
     if (name === undefined) continue;
-    routeStackFiles[source.gateway] = stackFile(outdir, name);
-    const found = source.routes(env, name, readStack(routeStackFiles[source.gateway]));
+    routeStacks[source.gateway] = name;
+    const found = source.routes(env, name, read(name));
     routes.push(...found.routes);
     problems.push(...found.problems);
   }
@@ -160,7 +165,7 @@ export function planVerification(env: EnvironmentConfig, outdir: string, sources
         : { client: c.name, expect: 'refused' as const, why: `${c.clientId} is not an allowed subject` })),
     };
   });
-  return { env, stacks, stackFiles, routeStackFiles, clients: env.clients, ociClients: env.oci?.clients ?? [], routes, providerArnOutput, roles, problems };
+  return { env, stacks, stackFiles, routeStacks, synthesized, clients: env.clients, ociClients: env.oci?.clients ?? [], routes, providerArnOutput, roles, problems };
 }
 
 /** Route checks for API Gateway (classic) stacks. */
@@ -335,8 +340,4 @@ function outputsByReference(stack: unknown, attribute: string): Map<string, stri
 
 function stackFile(outdir: string, stack: string): string {
   return path.join(outdir, 'stacks', stack, 'cdk.tf.json');
-}
-
-function readStack(file: string): Record<string, unknown> {
-  return readStackFile(file, 'Run `npm run synth` first (or pass --outdir).');
 }

@@ -40,6 +40,12 @@ export interface VerifyTargets {
     readonly tokenEndpoint: string;
     /** An OCI client's secret, or why there is none (never the secret in the reason). */
     secret(client: OciClientConfig): { readonly secret: string } | { readonly problem: string };
+    /**
+     * The client id of an app the stack creates in the identity domain (config `clientId` unset),
+     * e.g. the local identity domain's id for it.
+     * @default - none: such a client gets no token (its id is known only after deploy)
+     */
+    clientId?(client: OciClientConfig): string | undefined;
   };
 }
 
@@ -88,11 +94,12 @@ export async function runVerification(plan: VerifyPlan, targets: VerifyTargets, 
   };
   const fetchOciToken: OciTokenFetcher = async (client) => {
     if (!targets.oci) return { ok: false as const, problem: 'no OCI identity domain token endpoint' };
-    if (client.clientId === undefined) return { ok: false as const, problem: `config oci.clients[${client.name}].clientId is not set (verify needs the client id of a created app)` };
+    const clientId = client.clientId ?? targets.oci.clientId?.(client);
+    if (clientId === undefined) return { ok: false as const, problem: `config oci.clients[${client.name}].clientId is not set (verify needs the client id of a created app)` };
     const secret = targets.oci.secret(client);
     if ('problem' in secret) return { ok: false as const, problem: secret.problem };
     return requestClientCredentialsToken({
-      tokenEndpoint: targets.oci.tokenEndpoint, clientId: client.clientId, clientSecret: secret.secret,
+      tokenEndpoint: targets.oci.tokenEndpoint, clientId, clientSecret: secret.secret,
       authMethod: client.clientAuth?.method ?? 'client_secret_post', scope: client.grantedScopes.join(' '), caPem: targets.caPem,
     });
   };

@@ -46,7 +46,7 @@ export interface DeployedTargetOptions {
 }
 
 /** The token endpoint of an OCI IAM identity domain (`<domain URL>/oauth2/v1/token`). */
-export function ociTokenEndpoint(domainUrl: string): string {
+function ociTokenEndpoint(domainUrl: string): string {
   return `${domainUrl.replace(/\/+$/, '')}/oauth2/v1/token`;
 }
 

@@ -40,7 +40,7 @@ export interface ProbeRequest {
 }
 
 /** Any client id / audience no condition names. */
-export const UNLISTED = '\u0000unlisted';
+const UNLISTED = '\u0000unlisted';
 const CLIENT_CLAIMS = ['client_id', 'azp', 'cid', 'appid'];
 const SCOPE_CLAIMS = ['scope', 'scp'];
 const MAX_PROBES = 20_000;

@@ -172,7 +172,7 @@ function apiLabel(r: GatewayRoute): string {
 }
 
 /** `client_x (scopes a, b; aud x)` */
-export function describeCaller(c: ProbedCaller): string {
+function describeCaller(c: ProbedCaller): string {
   if (c.client === 'anonymous') return 'anyone, without a token';
   const who = c.client === '*' ? 'any client of the issuer' : `client ${c.client}`;
   const parts: string[] = [];

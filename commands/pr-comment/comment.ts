@@ -15,7 +15,7 @@ export const COMMENT_MARKER = '<!-- m2m-guard:cdktf-diff -->';
 export const GITHUB_COMMENT_LIMIT = 65_536;
 
 /** Where each section goes. Unknown ids go last, in the order given. */
-export const SECTION_ORDER = ['status', 'security-review', 'access-map', 'plans'] as const;
+const SECTION_ORDER = ['status', 'security-review', 'access-map', 'plans'] as const;
 
 /** Result of a job as GitHub reports it (`needs.<job>.result`). */
 export type JobResult = 'success' | 'failure' | 'cancelled' | 'skipped';

@@ -1,4 +1,4 @@
-import canonicalize from 'canonicalize';
+import { canonicalJson } from '../../core/canonical-json';
 
 /**
  * The keys of a `JWTAuth` `policy_config`, by their default names. Pass a map of these to
@@ -100,12 +100,7 @@ export function renderJwtAuthPolicyConfig(settings: ApigJwtAuthSettings, keyName
   return canonicalJson(config);
 }
 
-/** RFC 8785 canonical JSON of a JSON value. */
-export function canonicalJson(value: unknown): string {
-  const text = canonicalize(value);
-  if (text === undefined) throw new Error('canonicalJson: the value is not JSON');
-  return text;
-}
+export { canonicalJson } from '../../core/canonical-json';
 
 /** A JWTAuth `policy_config` as the security rules and the emulator read it (keys matched case-insensitively). */
 export interface ParsedJwtAuthPolicyConfig {

@@ -21,7 +21,8 @@ import { generateDemoPki } from '../../demo-issuer/pki';
 import { DemoSigningAlgorithm, generateSigningKey } from '../../demo-issuer/signing-keys';
 import { writeFileSync } from 'node:fs';
 import { runEmulatorCli } from '../../commands/emulator-cli';
-import { type EmulatorServer, OciGatewayEmulator, startEmulatorServer } from '../../emulator';
+import { type EmulatorServer, OciGatewayEmulator, keySetsFromLock, startEmulatorServer } from '../../emulator';
+import type { LockFile } from '../../core/issuer-facts';
 import { validateStack } from '../../validation';
 import { recordDemoIssuerLock } from '../support/demo-lock';
 import { tempDir, writeCaBundle } from '../support/pki';
@@ -51,6 +52,7 @@ let demo: DemoIssuer;
 let emulator: OciGatewayEmulator;
 let server: EmulatorServer;
 let synth: Record<string, any>;
+let lock: LockFile;
 
 beforeAll(async () => {
   demo = await startDemoIssuer({
@@ -61,7 +63,7 @@ beforeAll(async () => {
     scopes: [READ, WRITE],
     clients: CLIENTS.map((c) => ({ ...c, clientSecret: `${c.clientId}-secret` })),
   });
-  const lock = await recordDemoIssuerLock(tmp, demo);
+  lock = await recordDemoIssuerLock(tmp, demo);
   const app = Testing.app();
   IssuerLookup.attach(app, lock);
   const stack = new TerraformStack(app, 'oci');
@@ -252,6 +254,30 @@ describe('OCI emulator, token checks', () => {
       expect(res).toMatchObject({ status: 401, decision: 'DENY', reason: expect.stringMatching(/the JWKS .* cannot be fetched/) });
     } finally {
       await untrusting.close();
+    }
+  });
+
+  test('key sets given by JWKS URL (the lock\'s, as verify --local passes them) are used instead of fetching', async () => {
+    // GIVEN an emulator that could not fetch the JWKS (no CA), given the lock's keys for the stack's JWKS URL
+    expect(Object.keys(keySetsFromLock(lock))).toEqual([demo.jwksUri]);
+    const fed = OciGatewayEmulator.fromStack(synth, { keySets: keySetsFromLock(lock) });
+    // and one given a key set for that URL without the issuer's key
+    const otherKey = generateSigningKey({ kid: 'oci-rs256', alg: DemoSigningAlgorithm.RS256 });
+    const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...otherPublic } = otherKey as unknown as Record<string, string>;
+    const wrong = OciGatewayEmulator.fromStack(synth, { keySets: { [demo.jwksUri]: { keys: [otherPublic] } } });
+    try {
+      // WHEN
+      const accessToken = await token('technical-read', READ);
+      const allowed = await fed.handle({ method: 'GET', path: '/test/1', headers: bearer(accessToken) });
+      const denied = await wrong.handle({ method: 'GET', path: '/test/1', headers: bearer(accessToken) });
+
+      // THEN
+      expect(allowed).toMatchObject({ status: 200, decision: 'ALLOW' });
+      expect(denied).toMatchObject({ status: 401, decision: 'DENY' });
+      expect(denied.reason).not.toMatch(/cannot be fetched/);
+    } finally {
+      await fed.close();
+      await wrong.close();
     }
   });
 });

@@ -4,7 +4,7 @@
  * the lookups, and a missing `.gen/` that says to run `npm run get`.
  */
 import { type SpawnSyncReturns, execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -116,5 +116,17 @@ describe('missing .gen/', () => {
       expect(result.stderr, script).toMatch(/The generated provider bindings are missing .*Run `npm run get`/s);
       expect(result.stderr, script).not.toMatch(/MODULE_NOT_FOUND|Cannot find module/);
     }
+    // the compiled app: npm run synth (the launcher builds first, and the build runs the preflight)
+    // and the bundle itself (built before .gen/ went away), which runs the preflight before anything else
+    expect(run(['scripts/app.cjs', 'run', 'main', '--help']).status).toBe(0); // the current build
+    mkdirSync(join(copy, '.build', 'app'), { recursive: true });
+    cpSync(join(ROOT, '.build', 'app', 'main.js'), join(copy, '.build', 'app', 'main.js'));
+    for (const args of [['scripts/app.cjs', 'run', 'main'], ['scripts/app.cjs', 'run-file', '.build/app/main.js']]) {
+      const result = run(args, { CI: 'true', CDKTF_OUTDIR: join(work, 'no-gen-out') }, copy);
+      expect(result.status, args.join(' ')).toBe(1);
+      expect(result.stderr, args.join(' ')).toMatch(/^The generated provider bindings are missing .*Run `npm run get`/s);
+      expect(result.stderr, args.join(' ')).not.toMatch(/Could not resolve|MODULE_NOT_FOUND|Cannot find module|synth failed/);
+    }
+    expect(existsSync(join(work, 'no-gen-out'))).toBe(false);
   }, 120_000);
 });

@@ -2,7 +2,8 @@
  * `npm run verify -- --local --env dev` on the example: the dev environment synthesized with the
  * COMMITTED lock into a temp outdir, then the verify CLI starts the demo issuer (the example's
  * M2M server, on a free port under its recorded issuer URL), the gateway emulator, the APIG
- * emulator (when the example configures APIG) and the STS emulator in-process and runs every
+ * emulator (when the example configures APIG), the STS emulator and, for the example's OCI side,
+ * a second demo issuer as the identity domain with the OCI emulator in-process and runs every
  * check with real tokens. What the example must pass is derived from `DEV` itself, so adding an
  * environment, an API, a client or a scope to `config/environments.ts` keeps this test meaningful.
  *
@@ -65,7 +66,7 @@ async function verify(argv: string[], environments: readonly EnvironmentConfig[]
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Rows the example must have, derived from `env`: one pattern per row (`kind` names its pattern check). */
-function requiredRows(env: EnvironmentConfig): { pattern: RegExp; kind: 'token' | 'apig' | 'allowed' | 'denied' | 'no-token' | 'credentials' | 'refused' }[] {
+function requiredRows(env: EnvironmentConfig): { pattern: RegExp; kind: 'token' | 'apig' | 'allowed' | 'denied' | 'unauthorized' | 'no-token' | 'credentials' | 'refused' }[] {
   const rows: ReturnType<typeof requiredRows> = [];
   for (const c of env.clients) rows.push({ pattern: new RegExp(`^token for ${escape(c.name)} \\(`), kind: 'token' });
   for (const api of env.gateway.apis) {
@@ -83,6 +84,21 @@ function requiredRows(env: EnvironmentConfig): { pattern: RegExp; kind: 'token' 
     const at = `^APIG \\S+ \\S+ \\[${escape(`${env.apig.gatewayId}/${env.apig.environmentId}`)}\\] `;
     for (const c of env.clients) rows.push({ pattern: new RegExp(`${at}as ${escape(c.name)}$`), kind: 'apig' });
     rows.push({ pattern: new RegExp(`${at}without token$`), kind: 'no-token' });
+  }
+  // OCI: per deployment without requiredClaims and route, each identity-domain client by its grants; no token everywhere
+  for (const d of env.oci?.deployments ?? []) {
+    for (const route of d.routes) {
+      const method = (route.methods ?? ['GET'])[0];
+      const at = `^OCI ${method === 'ANY' ? 'GET' : method} ${escape(`${d.pathPrefix.replace(/\/$/, '')}${route.path}`).replace(/\\\{[^}]+\\\}/g, '[^/ ]+')} \\[${escape(d.name)}\\] `;
+      if (!d.requiredClaims?.length) {
+        for (const c of env.oci?.clients ?? []) {
+          const allowed = d.allowedClients === undefined || d.allowedClients.includes(c.name);
+          const holds = (route.anyOfScopes ?? []).some((s) => c.grantedScopes.includes(s));
+          rows.push({ pattern: new RegExp(`${at}as ${escape(c.name)}$`), kind: !allowed ? 'unauthorized' : holds ? 'allowed' : 'denied' });
+        }
+      }
+      rows.push({ pattern: new RegExp(`${at}without token$`), kind: 'no-token' });
+    }
   }
   for (const role of env.federation.roles) {
     for (const c of env.clients) {
@@ -112,11 +128,53 @@ describe('npm run verify -- --local', () => {
       if (!row) continue;
       if (kind === 'allowed') expect(row, row.what).toMatchObject({ expected: expect.stringMatching(/^2xx/), got: expect.stringMatching(/^2\d\d/) });
       if (kind === 'denied') expect(row, row.what).toMatchObject({ expected: expect.stringMatching(/^403/), got: expect.stringMatching(/^403/) });
-      if (kind === 'no-token') expect(row.got, row.what).toMatch(/^401/);
+      if (kind === 'no-token' || kind === 'unauthorized') expect(row.got, row.what).toMatch(/^401/);
       if (kind === 'credentials') expect(row.got, row.what).toMatch(/^credentials, expire \S+Z \(in (89\d|900) s\)$/);
       if (kind === 'refused') expect(row.got, row.what).toMatch(/^refused: AuthenticationFail\.NoPermission/);
     }
     expect(requiredRows(DEV).filter((r) => r.kind === 'credentials').length).toBeGreaterThan(0);
+    // the example's OCI side is checked too: every kind of OCI row, none skipped
+    const oci = requiredRows(DEV).filter((r) => r.pattern.source.startsWith('^OCI '));
+    expect(new Set(oci.map((r) => r.kind))).toEqual(new Set(['allowed', 'denied', 'unauthorized', 'no-token']));
+    expect(report.rows.filter((r) => r.what.startsWith('OCI ')).length).toBe(oci.length);
+    expect(res.err).not.toContain('note:');
+  });
+
+  test('fails with exit 1 naming the OCI row when the synthesized oci stack no longer enforces the config (local identity domain)', async () => {
+    // GIVEN a config whose /users-api/hello now asks for user:write:one, while the stack synthesized from DEV still admits user:read:one
+    const oci = DEV.oci as NonNullable<EnvironmentConfig['oci']>;
+    const drifted: EnvironmentConfig = {
+      ...DEV,
+      oci: {
+        ...oci,
+        deployments: oci.deployments.map((d) => (d.name === 'users'
+          ? { ...d, routes: d.routes.map((r) => (r.path === '/hello' ? { ...r, anyOfScopes: ['user:write:one'] } : r)) }
+          : d)),
+      },
+    };
+    validateEnvironments([drifted]);
+
+    // WHEN
+    const res = await verify(['--env', DEV.name, '--local', '--outdir', outdir, '--lock', LOCK, '--json'], [drifted]);
+
+    // THEN the reporting client (read only) still gets in: the row says so
+    expect(res.code).toBe(1);
+    const failed = (JSON.parse(res.out) as VerifyReport).rows.filter((r) => !r.ok);
+    expect(failed).toEqual([expect.objectContaining({ what: 'OCI GET /users-api/hello [users] as reporting', expected: '403 (holds none of user:write:one)', got: '200' })]);
+  });
+
+  test('skips OCI with a note when the identity domain is not the demo issuer (no local server can sign for it)', async () => {
+    // GIVEN
+    const oci = DEV.oci as NonNullable<EnvironmentConfig['oci']>;
+    const realDomain: EnvironmentConfig = { ...DEV, oci: { ...oci, identityDomain: { ...oci.identityDomain, issuer: 'https://idcs-0123456789abcdef0123456789abcdef.identity.oraclecloud.com' } } };
+
+    // WHEN
+    const res = await verify(['--env', DEV.name, '--local', '--outdir', outdir, '--lock', LOCK, '--json'], [realDomain]);
+
+    // THEN
+    expect(res.err).toContain(`note: --local checks oci-${DEV.name} only when its identity domain issuer is the demo issuer ${DEMO_FIXED_ISSUER}`);
+    expect(res.code).toBe(0);
+    expect((JSON.parse(res.out) as VerifyReport).rows.filter((r) => r.what.startsWith('OCI '))).toEqual([]);
   });
 
   test('prints a table, and never a token or a secret', async () => {

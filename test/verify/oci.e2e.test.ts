@@ -6,7 +6,7 @@
  * `prepareLookups`; the synthesized `oci-dev` stack served over HTTPS by the OCI emulator as the
  * gateway (`--oci-url`), the OCI secrets in the variables `oci.clients[].clientAuth.secretEnv` names.
  *
- * The local OCI world (`--local`) is not built yet: this is the deployed-mode stand-in.
+ * This is the deployed-mode stand-in; `--local` OCI rows are covered by local.e2e.test.ts.
  */
 import { writeFileSync } from 'node:fs';
 import * as https from 'node:https';
