@@ -19,30 +19,38 @@ import * as v8 from 'node:v8';
 const OFF = '--no-allocation-site-pretenuring';
 const ON = '--allocation-site-pretenuring';
 
-/** Nesting depth of {@link withoutPretenuring} (V8 has no getter for a flag's value). */
-let depth = 0;
 /** Whether the process started with pretenuring off (then it is never switched on). */
 const offAtStart = process.execArgv.includes(OFF) || (process.env.NODE_OPTIONS ?? '').split(/\s+/).includes(OFF);
+
+/**
+ * A `withoutPretenuring` that sets V8 flags with `setFlags` (exported for tests; the module's
+ * {@link withoutPretenuring} uses `v8.setFlagsFromString`).
+ * @internal
+ */
+export function pretenuringSwitch(setFlags: (flag: string) => void, startedOff = offAtStart): <T>(fn: () => T) => T {
+  let depth = 0;
+  const set = (flag: string): void => {
+    if (startedOff) return;
+    try {
+      setFlags(flag);
+    } catch {
+      // A runtime whose flags are frozen: a tuning, not a requirement.
+    }
+  };
+  return <T>(fn: () => T): T => {
+    if (depth === 0) set(OFF);
+    depth++;
+    try {
+      return fn();
+    } finally {
+      depth--;
+      if (depth === 0) set(ON);
+    }
+  };
+}
 
 /**
  * Runs `fn` with V8's allocation-site pretenuring off (see the module comment) and switches it
  * back on afterwards, unless the process was started with it off. Nested calls are fine.
  */
-export function withoutPretenuring<T>(fn: () => T): T {
-  if (depth === 0 && !offAtStart) setFlag(OFF);
-  depth++;
-  try {
-    return fn();
-  } finally {
-    depth--;
-    if (depth === 0 && !offAtStart) setFlag(ON);
-  }
-}
-
-function setFlag(flag: string): void {
-  try {
-    v8.setFlagsFromString(flag);
-  } catch {
-    // A runtime whose flags are frozen: a tuning, not a requirement.
-  }
-}
+export const withoutPretenuring: <T>(fn: () => T) => T = pretenuringSwitch((flag) => v8.setFlagsFromString(flag));
