@@ -3,7 +3,7 @@
  * Terraform string by the constructs, read back (unescaped, parsed) by the security rules, the
  * emulator and the access map.
  */
-import { parse } from 'yaml';
+import { CORE_SCHEMA, load } from 'js-yaml';
 import { isExpression } from './expressions';
 
 /**
@@ -28,8 +28,13 @@ export type ParsedScript =
   | { readonly kind: 'unparseable'; readonly reason: string };
 
 /**
- * Parses `plugin_data` as written to `cdk.tf.json` (YAML or JSON; JSON is YAML).
+ * Parses `plugin_data` as written to `cdk.tf.json` (YAML or JSON; JSON is YAML) with the YAML 1.2
+ * core schema: strings, numbers, booleans and null only (no dates, no `<<` merges), and a repeated
+ * key makes the script unparseable.
  * A value that is not a string or still references other resources is `unresolved`.
+ *
+ * js-yaml reads these scripts several times faster than the `yaml` package the constructs render
+ * them with, and every synth parses each one (test/core/plugin-data.test.ts keeps the two in step).
  */
 export function parsePluginData(value: unknown): ParsedScript {
   if (typeof value !== 'string') return { kind: 'unresolved' };
@@ -37,7 +42,7 @@ export function parsePluginData(value: unknown): ParsedScript {
   const text = unescapeTemplate(value);
   let script: unknown;
   try {
-    script = parse(text, { prettyErrors: false, uniqueKeys: true });
+    script = load(text, { schema: CORE_SCHEMA });
   } catch (error) {
     return { kind: 'unparseable', reason: (error as Error).message.split('\n')[0] };
   }
