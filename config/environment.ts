@@ -14,6 +14,7 @@
  * add one optional field here and one line `apig: apigConfigSchema.optional(),` to
  * `environmentConfigSchema`. `tsc` fails until the interface and the schema agree.
  */
+import type { SecurityOptOut } from '../core/opt-out';
 import type { StageName } from '../core/stages';
 import type { ApigConfig } from './apig';
 import type { ClientAuthConfig } from './client-auth';
@@ -114,10 +115,19 @@ export interface GatewayConfig {
   /** Where the token travels: the seed's `id_token` query parameter, or `Authorization: Bearer`. */
   readonly tokenLocation: 'query' | 'bearer';
   /**
-   * Reject tokens whose `jti` was already seen (replay protection). Must stay on in production.
+   * Reject tokens whose `jti` was already seen (replay protection): `true` is accepted, `false`
+   * is a config error.
+   * @deprecated Replay protection is the default; turn it off with `allowJtiReplay: { reason }`.
    * @default true
    */
   readonly preventJtiReplay?: boolean;
+  /**
+   * Opt-out, with a reason (at least 10 characters), of jti replay protection: tokens can then be
+   * reused until they expire. Reported as a suppressed `APIGW-JWT4` finding; refused in
+   * production.
+   * @default - every token is accepted once
+   */
+  readonly allowJtiReplay?: SecurityOptOut;
   /**
    * Throttling applied to every protected API.
    * @default - no throttling plugin

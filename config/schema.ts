@@ -72,6 +72,7 @@ export const gatewayConfigSchema = exactSchema<GatewayConfig>()(z.strictObject({
   instanceId: z.string().optional(),
   tokenLocation: z.enum(['query', 'bearer'], { error: (issue) => `must be "query" or "bearer", got ${show(issue.input)}.` }),
   preventJtiReplay: z.boolean().optional(),
+  allowJtiReplay: z.strictObject({ reason: z.string() }).optional(),
   throttle: throttleConfigSchema.optional(),
   apis: z.array(apiConfigSchema).readonly(),
 }));

@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import { parseFingerprint } from '../core/fingerprint';
 import { checkHttpsUrl } from '../core/https-url';
-import { isReplaySettingAllowed } from '../core/jwt-replay';
+import { isReplaySettingAllowed, replayOptOutFix } from '../core/jwt-replay';
+import { MIN_REASON_LENGTH, isExplainedReason } from '../core/opt-out';
 import { OIDC_ISSUANCE_LIMIT_HOURS, RAM_ROLE_SESSION_SECONDS, isWholeNumberIn } from '../core/ranges';
 import { STAGE_NAMES } from '../core/stages';
 import { closestMatch } from '../core/suggest';
@@ -216,6 +217,21 @@ function checkClients(env: EnvironmentConfig, scopes: Set<string>, problem: Repo
   return names;
 }
 
+/** `gateway.preventJtiReplay` / `gateway.allowJtiReplay`: replay protection is only turned off by a reasoned opt-out, never in production. */
+function checkReplayOptOut(env: EnvironmentConfig, problem: Report): void {
+  const { preventJtiReplay, allowJtiReplay } = env.gateway;
+  if (preventJtiReplay === false) {
+    problem('gateway.preventJtiReplay', `must not be false: turning jti replay protection off is the reasoned opt-out gateway.allowJtiReplay. ${replayOptOutFix('gateway.allowJtiReplay')}`);
+  }
+  if (allowJtiReplay === undefined) return;
+  if (!isReplaySettingAllowed(env.production === true, false)) {
+    problem('gateway.allowJtiReplay', 'must not be set in a production environment: without jti replay protection a captured token can be replayed until it expires. Remove it.');
+  } else if (!isExplainedReason(allowJtiReplay.reason)) {
+    problem('gateway.allowJtiReplay.reason', `must explain the opt-out in at least ${MIN_REASON_LENGTH} characters, got ${show(allowJtiReplay.reason)}. Say why tokens may be replayed here (e.g. a ticket), or remove gateway.allowJtiReplay to keep replay protection.`);
+  }
+  if (preventJtiReplay === true) problem('gateway.preventJtiReplay', 'contradicts gateway.allowJtiReplay. Remove one of the two.');
+}
+
 function checkGateway(env: EnvironmentConfig, scopes: Set<string>, clients: Set<string>, problem: Report): void {
   const gw = env.gateway;
   if (!gw) {
@@ -225,9 +241,7 @@ function checkGateway(env: EnvironmentConfig, scopes: Set<string>, clients: Set<
   if (!gw.groupName) problem('gateway.groupName', 'is missing.');
   if (!gw.backendName) problem('gateway.backendName', 'is missing.');
   if (!/^https?:\/\/[^\s]+$/.test(gw.backendAddress ?? '')) problem('gateway.backendAddress', `must be an http(s) URL, got ${show(gw.backendAddress)}.`);
-  if (!isReplaySettingAllowed(env.production === true, gw.preventJtiReplay)) {
-    problem('gateway.preventJtiReplay', 'must not be false in a production environment: without jti replay protection a captured token can be replayed until it expires. Remove the setting (default true).');
-  }
+  checkReplayOptOut(env, problem);
   if (gw.throttle && !(Number.isInteger(gw.throttle.requestsPerMinute) && gw.throttle.requestsPerMinute > 0)) {
     problem('gateway.throttle.requestsPerMinute', `must be a positive integer, got ${show(gw.throttle.requestsPerMinute)}.`);
   }

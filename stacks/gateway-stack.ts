@@ -54,6 +54,7 @@ export class GatewayStack extends TerraformStack {
       server,
       tokenLocation: gw.tokenLocation === 'query' ? TokenLocation.query('id_token') : TokenLocation.authorizationBearer(),
       preventJtiReplay: gw.preventJtiReplay,
+      allowJtiReplay: gw.allowJtiReplay,
       keyId: env.m2mServer.signingKeyId,
       throttling: gw.throttle ? { apiLimit: gw.throttle.requestsPerMinute, unit: ThrottlingUnit.MINUTE } : undefined,
       apis: gw.apis.map((config) => ({

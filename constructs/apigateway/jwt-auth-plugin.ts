@@ -2,7 +2,7 @@ import { Token } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { KeyFact } from '../../core/issuer-facts';
 import { PRIVATE_JWK_MEMBERS } from '../../core/jwk';
-import { PREVENT_JTI_REPLAY_DEFAULT } from '../../core/jwt-replay';
+import { PREVENT_JTI_REPLAY_DEFAULT, replayOptOutFix } from '../../core/jwt-replay';
 import type { IM2mAuthorizationServer } from '../m2m/authorization-server';
 import { invalidProp } from '../private/errors';
 import { recordOptOut } from '../security/opt-out';
@@ -84,12 +84,20 @@ export interface JwtAuthPluginProps extends GatewayPluginOptions {
    */
   readonly claimParameters?: readonly ClaimParameter[];
   /**
-   * Whether a token's `jti` may be used only once (anti-replay). Secure default: on. With it,
-   * M2M clients must fetch a fresh token for every call instead of reusing a cached one; turn it
-   * off only where that is not acceptable (`APIGW-JWT2` fails production stacks without it).
+   * Whether a token's `jti` may be used only once (anti-replay). Always on unless
+   * `allowJtiReplay` is given: `true` is accepted, `false` is an error.
+   * @deprecated Replay protection is the default; turn it off with `allowJtiReplay: { reason }`.
    * @default true
    */
   readonly preventJtiReplay?: boolean;
+  /**
+   * Opt-out, with a reason, of jti anti-replay (renders `preventJtiReplay: false`). Secure
+   * default: every token is accepted once, so M2M clients fetch a fresh token per call. The
+   * opt-out is recorded as the suppression of `APIGW-JWT4` on this plugin; `APIGW-JWT2` still
+   * fails production stacks.
+   * @default - a token's `jti` is accepted only once (`preventJtiReplay: true`)
+   */
+  readonly allowJtiReplay?: SecurityOptOut;
   /**
    * Let requests without a token through to the backend. Never by default.
    * @default - requests without a token are rejected (`bypassEmptyToken: false`)
@@ -126,8 +134,9 @@ const CLAIM = /^[A-Za-z0-9_:.-]+$/;
  * configured, but the exact multi-key field could not be confirmed, so with several keys
  * you pick one with `keyId` (re-run the lookup and redeploy on rotation).
  *
- * Security rules it can trigger: `APIGW-JWT1` (bypassEmptyToken), `APIGW-JWT2`
- * (preventJtiReplay off in production), `APIGW-JWT3` (ignoreExpirationCheck), `APIGW-LIM1`.
+ * Security rules it can trigger: `APIGW-JWT1` (bypassEmptyToken), `APIGW-JWT4` (replay
+ * protection off: allowJtiReplay), `APIGW-JWT2` (the same in production), `APIGW-JWT3`
+ * (ignoreExpirationCheck), `APIGW-LIM1`.
  *
  * @see https://www.alibabacloud.com/help/en/api-gateway/traditional-api-gateway/user-guide/jwt-authentication
  * @see https://www.alibabacloud.com/help/en/idaas/eiam/user-guide/configure-api-gateway
@@ -173,8 +182,15 @@ export class JwtAuthPlugin extends GatewayPlugin {
     });
 
     if (props.bypassEmptyToken !== undefined) recordOptOut(plugin, 'bypassEmptyToken', props.bypassEmptyToken, { target: plugin, ruleId: 'APIGW-JWT1' });
-    const preventJtiReplay = props.preventJtiReplay ?? PREVENT_JTI_REPLAY_DEFAULT;
-    if (typeof preventJtiReplay !== 'boolean') throw invalidProp(plugin, 'preventJtiReplay', 'must be a boolean', preventJtiReplay);
+    if (props.preventJtiReplay !== undefined && props.preventJtiReplay !== true) {
+      throw invalidProp(plugin, 'preventJtiReplay', 'must not turn replay protection off: that is the reasoned opt-out allowJtiReplay', props.preventJtiReplay,
+        replayOptOutFix('allowJtiReplay'));
+    }
+    if (props.allowJtiReplay !== undefined) {
+      if (props.preventJtiReplay === true) throw invalidProp(plugin, 'preventJtiReplay', 'contradicts allowJtiReplay', true, 'Remove one of the two.');
+      recordOptOut(plugin, 'allowJtiReplay', props.allowJtiReplay, { target: plugin, ruleId: 'APIGW-JWT4' });
+    }
+    const preventJtiReplay = props.allowJtiReplay === undefined ? PREVENT_JTI_REPLAY_DEFAULT : false;
 
     const key = JwtAuthPlugin.selectKey(plugin, props.server, props.keyId);
     const script: Record<string, unknown> = {

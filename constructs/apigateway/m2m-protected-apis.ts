@@ -46,10 +46,17 @@ export interface M2mProtectedApisProps {
    */
   readonly claimParameters?: readonly ClaimParameter[];
   /**
-   * JWT anti-replay (each token accepted once).
+   * JWT anti-replay (each token accepted once): `true` is accepted, `false` is an error.
+   * @deprecated Replay protection is the default; turn it off with `allowJtiReplay: { reason }`.
    * @default true
    */
   readonly preventJtiReplay?: boolean;
+  /**
+   * Opt-out, with a reason, of JWT anti-replay; reported as a suppressed `APIGW-JWT4` finding on
+   * the JWT plugin (production stacks still fail `APIGW-JWT2`).
+   * @default - each token is accepted once
+   */
+  readonly allowJtiReplay?: SecurityOptOut;
   /**
    * `kid` of the signing key to trust when the server has several.
    * @default - the server's only signing key
@@ -145,6 +152,7 @@ export class M2mProtectedApis extends Construct {
       tokenLocation: props.tokenLocation,
       claimParameters: props.claimParameters,
       preventJtiReplay: props.preventJtiReplay,
+      allowJtiReplay: props.allowJtiReplay,
       keyId: props.keyId,
       instanceType,
     });

@@ -1,20 +1,10 @@
 import type { IConstruct } from 'constructs';
 import { invalidProp } from '../private/errors';
-import { MIN_REASON_LENGTH, Suppressions } from './suppressions';
+import { MIN_REASON_LENGTH, isExplainedReason } from '../../core/opt-out';
+import type { SecurityOptOut } from '../../core/opt-out';
+import { Suppressions } from './suppressions';
 
-/**
- * An explicit, reasoned opt-out of a secure default. Every opt-out of the library has this one
- * shape (e.g. `bypassEmptyToken`, `skipAudienceCheck`, `allowPlainHttp`), and each one is
- * recorded as the suppression of its own security rule, so the synth reports it as a finding
- * (with the reason) under a stable rule id instead of silently accepting a weaker setting.
- *
- * @example
- * new Api(stack, 'Legacy', { ..., protocol: ApiProtocol.HTTP_AND_HTTPS, allowPlainHttp: { reason: 'Legacy devices without TLS until 2027-03 (#118)' } });
- */
-export interface SecurityOptOut {
-  /** Why the weaker setting is acceptable here: at least 10 characters, e.g. with a ticket reference. */
-  readonly reason: string;
-}
+export type { SecurityOptOut } from '../../core/opt-out';
 
 /** Where {@link recordOptOut} records an opt-out. */
 export interface OptOutRecord {
@@ -53,7 +43,7 @@ export function checkOptOut(scope: IConstruct, prop: string, optOut: SecurityOpt
     throw invalidProp(scope, prop, 'must be an opt-out object { reason }', optOut, `Write ${prop}: { reason: '<why this is acceptable, e.g. a ticket>' }, or omit it to keep the secure default.`);
   }
   const reason = optOut.reason;
-  if (typeof reason !== 'string' || reason.trim().length < MIN_REASON_LENGTH) {
+  if (!isExplainedReason(reason)) {
     throw invalidProp(scope, `${prop}.reason`, `must explain the opt-out in at least ${MIN_REASON_LENGTH} characters`, reason,
       'Say why the weaker setting is acceptable here (e.g. a ticket), or omit the opt-out to keep the secure default.');
   }

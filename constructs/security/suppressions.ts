@@ -1,8 +1,9 @@
 import type { IConstruct } from 'constructs';
+import { MIN_REASON_LENGTH, isExplainedReason } from '../../core/opt-out';
+
+export { MIN_REASON_LENGTH } from '../../core/opt-out';
 
 const METADATA_TYPE = 'm2m-guard:suppressions';
-/** Shortest accepted reason of a suppression or a security opt-out, in characters (after trimming). */
-export const MIN_REASON_LENGTH = 10;
 
 /**
  * The finding name a suppression lists in `appliesTo` to clear a rule's `UNRESOLVED` outcome
@@ -51,7 +52,7 @@ export class Suppressions {
       if (typeof s.id !== 'string' || !RULE_ID.test(s.id)) {
         throw new Error(`${where}.id' must be the id of one security rule (no wildcards), got ${JSON.stringify(s.id)}. Use the id printed with the finding, e.g. 'APIGW-AUTH1'.`);
       }
-      if (typeof s.reason !== 'string' || s.reason.trim().length < MIN_REASON_LENGTH) {
+      if (!isExplainedReason(s.reason)) {
         throw new Error(`${where}.reason' must explain the suppression in at least ${MIN_REASON_LENGTH} characters, got ${JSON.stringify(s.reason)}. Say why this is acceptable (e.g. a ticket).`);
       }
       if (s.appliesTo !== undefined && s.appliesTo.length === 0) {

@@ -69,7 +69,6 @@ export class OrdersStack extends TerraformStack {
     new M2mProtectedApis(this, 'Protection', {
       server,
       tokenLocation: TokenLocation.authorizationBearer(),
-      preventJtiReplay: true,
       apis: [{ api: listOrders, requiredScopes: ['orders:read'], allowedClients: [fulfilment] }],
     });
 

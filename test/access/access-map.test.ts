@@ -85,6 +85,22 @@ describe('access map', () => {
     expect(OTHER_CLIENT_ID).not.toBe(SEED_CLIENT_ID);
   });
 
+  test('shows replay blocked by default and replay allowed under the gateway.allowJtiReplay opt-out', () => {
+    // GIVEN the same fixture, once with the reasoned opt-out
+    const base = fixtureEnv();
+    const optedOut = fixtureEnv({ gateway: { ...base.gateway, allowJtiReplay: { reason: 'Clients cache tokens until #77 ships' } } });
+    // WHEN
+    const blocked = buildAccessMap(synthEnvironments([base]));
+    const allowed = buildAccessMap(synthEnvironments([optedOut]));
+    // THEN
+    expect(gateway(blocked, 'gateway-fx').routes.map((r) => r.jwt?.preventJtiReplay)).toEqual([true]);
+    expect(gateway(allowed, 'gateway-fx').routes.map((r) => r.jwt?.preventJtiReplay)).toEqual([false]);
+    expect(renderAccessMapMarkdown(blocked)).toMatch(/replay blocked/);
+    expect(renderAccessMapMarkdown(blocked)).not.toMatch(/replay allowed/);
+    expect(renderAccessMapMarkdown(allowed)).toMatch(/replay allowed/);
+    expect(renderAccessMapMarkdown(allowed)).not.toMatch(/replay blocked/);
+  });
+
   test('models the RAM chain: issuer, provider with fingerprints and client ids, role subjects and policies', () => {
     // GIVEN
     const app = synthEnvironments([fixtureEnv()]);

@@ -64,14 +64,41 @@ describe('validateEnvironments', () => {
     expect(problemsOf(env)).toMatch(/field 'gateway.apis\[1\].name': is used by two APIs/);
   });
 
-  test('fails when production turns jti replay protection off', () => {
-    const env = { ...PROD, gateway: { ...PROD.gateway, preventJtiReplay: false } };
-    expect(problemsOf(env)).toMatch(/environment 'prod', field 'gateway.preventJtiReplay': must not be false in a production environment/);
+  test('refuses a plain preventJtiReplay: false in any environment, naming the opt-out', () => {
+    for (const base of [DEV, PROD]) {
+      const env = { ...base, gateway: { ...base.gateway, preventJtiReplay: false } };
+      expect(problemsOf(env)).toMatch(new RegExp(`environment '${base.name}', field 'gateway\\.preventJtiReplay': must not be false: turning jti replay protection off is the reasoned opt-out gateway\\.allowJtiReplay\\. Remove it .*write gateway\\.allowJtiReplay: \\{ reason: `));
+    }
   });
 
-  test('allows jti replay protection off outside production', () => {
-    const env = { ...DEV, gateway: { ...DEV.gateway, preventJtiReplay: false } };
+  test('accepts preventJtiReplay: true (the default)', () => {
+    expect(problemsOf({ ...PROD, gateway: { ...PROD.gateway, preventJtiReplay: true } })).toBe('');
+  });
+
+  test('allows jti replay protection off outside production through gateway.allowJtiReplay with a reason', () => {
+    const env = { ...DEV, gateway: { ...DEV.gateway, allowJtiReplay: { reason: 'Clients cache tokens until #77 ships' } } };
     expect(problemsOf(env)).toBe('');
+  });
+
+  test('refuses gateway.allowJtiReplay in production', () => {
+    const env = { ...PROD, gateway: { ...PROD.gateway, allowJtiReplay: { reason: 'Clients cache tokens until #77 ships' } } };
+    expect(problemsOf(env)).toMatch(/environment 'prod', field 'gateway\.allowJtiReplay': must not be set in a production environment: .* Remove it\./);
+  });
+
+  test('refuses gateway.allowJtiReplay without a real reason, naming the path and the fix', () => {
+    const short = { ...DEV, gateway: { ...DEV.gateway, allowJtiReplay: { reason: ' tmp ' } } };
+    expect(problemsOf(short)).toMatch(/field 'gateway\.allowJtiReplay\.reason': must explain the opt-out in at least 10 characters, got " tmp "\. Say why tokens may be replayed here \(e\.g\. a ticket\), or remove gateway\.allowJtiReplay/);
+    const missing = { ...DEV, gateway: { ...DEV.gateway, allowJtiReplay: {} } } as unknown as EnvironmentConfig;
+    expect(problemsOf(missing)).toMatch(/field 'gateway\.allowJtiReplay\.reason': is missing \(expected string\)/);
+    const bare = { ...DEV, gateway: { ...DEV.gateway, allowJtiReplay: true } } as unknown as EnvironmentConfig;
+    expect(problemsOf(bare)).toMatch(/field 'gateway\.allowJtiReplay': must be a object, got true/);
+    const extra = { ...DEV, gateway: { ...DEV.gateway, allowJtiReplay: { reason: 'Clients cache tokens until #77 ships', ticket: 77 } } } as unknown as EnvironmentConfig;
+    expect(problemsOf(extra)).toMatch(/field 'gateway\.allowJtiReplay\.ticket': is not a known field, so it would be ignored\. Known fields: reason\./);
+  });
+
+  test('refuses preventJtiReplay: true together with gateway.allowJtiReplay', () => {
+    const env = { ...DEV, gateway: { ...DEV.gateway, preventJtiReplay: true, allowJtiReplay: { reason: 'Clients cache tokens until #77 ships' } } };
+    expect(problemsOf(env)).toMatch(/field 'gateway\.preventJtiReplay': contradicts gateway\.allowJtiReplay\. Remove one of the two\./);
   });
 
   test('fails when an API allows a client that is not configured', () => {

@@ -181,7 +181,7 @@ function buildStack(lock: LockFile, issuer: string): TerraformStack {
   const partners = new ApiGroup(stack, 'Partners', { groupName: 'm2m_partners' });
   new Api(stack, 'partner_ping', { group: partners, backend, apiName: 'partner_ping', path: '/partner/ping', stages: [Stage.TEST] });
   const partnerAdmin = new Api(stack, 'partner_admin', { group: partners, backend, apiName: 'partner_admin', path: '/partner/admin', stages: [Stage.TEST] });
-  new JwtAuthPlugin(stack, 'PartnerJwt', { server, preventJtiReplay: false }).bindToGroup(partners, [Stage.TEST]);
+  new JwtAuthPlugin(stack, 'PartnerJwt', { server, allowJtiReplay: { reason: 'Emulator fixture: shows tokens reused where replay is allowed' } }).bindToGroup(partners, [Stage.TEST]);
   const debug = AccessParameter.header('debug', 'X-Debug');
   const tenant = AccessParameter.query('tenant', 'tenant');
   new AccessControlPlugin(stack, 'PartnerAcl', {

@@ -38,7 +38,7 @@ function overrideScript(plugin: Plugin, mutate: (script: any) => void): void {
 
 describe('APIGATEWAY_RULES', () => {
   test('have stable, unique ids with info, explanation and level', () => {
-    expect(APIGATEWAY_RULES.map((r) => r.id)).toEqual(['APIGW-AUTH1', 'APIGW-JWT1', 'APIGW-JWT2', 'APIGW-JWT3', 'APIGW-ACL1', 'APIGW-LIM1']);
+    expect(APIGATEWAY_RULES.map((r) => r.id)).toEqual(['APIGW-AUTH1', 'APIGW-JWT1', 'APIGW-JWT2', 'APIGW-JWT3', 'APIGW-JWT4', 'APIGW-ACL1', 'APIGW-LIM1']);
     for (const rule of APIGATEWAY_RULES) {
       expect(rule.info.length).toBeGreaterThan(10);
       expect(rule.explanation.length).toBeGreaterThan(10);
@@ -170,16 +170,18 @@ describe('APIGW-JWT2', () => {
     expect(findingsOf(stack, 'APIGW-JWT2').errors).toEqual([]);
   });
 
-  test('is compliant outside production without replay protection', () => {
+  test('is compliant outside production with the replay opt-out', () => {
     const { stack, server } = seedFixture();
-    new JwtAuthPlugin(stack, 'Jwt', { server, preventJtiReplay: false });
+    new JwtAuthPlugin(stack, 'Jwt', { server, allowJtiReplay: { reason: REASON } });
     expect(findingsOf(stack, 'APIGW-JWT2').errors).toEqual([]);
   });
 
-  test('reports a production plugin without replay protection', () => {
+  test('reports a production plugin without replay protection, even with the reasoned opt-out', () => {
     const { stack, server } = seedFixture({ production: true });
-    new JwtAuthPlugin(stack, 'Jwt', { server, preventJtiReplay: false });
+    new JwtAuthPlugin(stack, 'Jwt', { server, allowJtiReplay: { reason: REASON } });
     expect(findingsOf(stack, 'APIGW-JWT2').errors).toEqual([expect.stringMatching(/^APIGW-JWT2: The JWT authentication plugin does not set preventJtiReplay: true in a production environment/)]);
+    // the opt-out clears APIGW-JWT4 only
+    expect(findingsOf(stack, 'APIGW-JWT4')).toEqual({ errors: [], warnings: [], infos: [`APIGW-JWT4: suppressed: allowJtiReplay: ${REASON}`] });
   });
 
   test('reports a production plugin whose script omits preventJtiReplay', () => {
@@ -190,11 +192,41 @@ describe('APIGW-JWT2', () => {
 
   test('is suppressed', () => {
     const { stack, server } = seedFixture({ production: true });
-    const jwt = new JwtAuthPlugin(stack, 'Jwt', { server, preventJtiReplay: false });
+    const jwt = new JwtAuthPlugin(stack, 'Jwt', { server, allowJtiReplay: { reason: REASON } });
     Suppressions.add(jwt, [{ id: 'APIGW-JWT2', reason: REASON }]);
     const found = findingsOf(stack, 'APIGW-JWT2');
     expect(found.errors).toEqual([]);
     expect(found.infos).toEqual([`APIGW-JWT2: suppressed: ${REASON}`]);
+  });
+});
+
+describe('APIGW-JWT4', () => {
+  test('is compliant with the default replay protection, in and outside production', () => {
+    for (const production of [false, true]) {
+      const { stack } = withPlugins({ production });
+      expect(findingsOf(stack, 'APIGW-JWT4')).toEqual({ errors: [], warnings: [], infos: [] });
+    }
+  });
+
+  test('reports replay protection turned off outside production (a script written around the construct)', () => {
+    const { stack, jwt } = withPlugins();
+    overrideScript(jwt, (s) => { s.preventJtiReplay = false; });
+    expect(findingsOf(stack, 'APIGW-JWT4').errors).toEqual([
+      expect.stringMatching(/^APIGW-JWT4: The JWT authentication plugin does not set preventJtiReplay: true, so a token is accepted more than once\. .*allowJtiReplay: \{ reason \}/),
+    ]);
+  });
+
+  test('reports a script that omits preventJtiReplay, and a raw plugin', () => {
+    const { stack, jwt } = withPlugins();
+    overrideScript(jwt, (s) => { delete s.preventJtiReplay; });
+    new ApiGatewayPlugin(stack, 'RawJwt', { pluginName: 'raw_jwt', pluginType: 'jwtAuth', pluginData: 'parameter: Authorization\nparameterLocation: header\npreventJtiReplay: false\n' });
+    expect(findingsOf(stack, 'APIGW-JWT4').errors).toHaveLength(2);
+  });
+
+  test('is reported as suppressed with the reason of the allowJtiReplay opt-out', () => {
+    const { stack, server } = seedFixture();
+    new JwtAuthPlugin(stack, 'Jwt', { server, allowJtiReplay: { reason: `  ${REASON} ` } });
+    expect(findingsOf(stack, 'APIGW-JWT4')).toEqual({ errors: [], warnings: [], infos: [`APIGW-JWT4: suppressed: allowJtiReplay: ${REASON}`] });
   });
 });
 
@@ -290,7 +322,7 @@ describe('APIGW-LIM1', () => {
     const { stack, jwt } = withPlugins();
     jwt.resource.addOverride('plugin_data', 'parameter: [unclosed');
     const all = checkStack(stack).errors.filter((e) => e.includes('[plugin_data:unparseable]'));
-    expect(all.map((e) => e.split(':')[0])).toEqual(['APIGW-JWT1[plugin_data', 'APIGW-JWT2[plugin_data', 'APIGW-JWT3[plugin_data', 'APIGW-LIM1[plugin_data']);
+    expect(all.map((e) => e.split(':')[0])).toEqual(['APIGW-JWT1[plugin_data', 'APIGW-JWT2[plugin_data', 'APIGW-JWT3[plugin_data', 'APIGW-JWT4[plugin_data', 'APIGW-LIM1[plugin_data']);
   });
 
   test('reports UNRESOLVED when the script references another resource', () => {

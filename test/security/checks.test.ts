@@ -155,7 +155,7 @@ describe('SecurityChecks', () => {
   test('parses each plugin script once however many rules read it', () => {
     // GIVEN a plugin that every APIGW rule reads
     const stack = new TerraformStack(testApp(), 'checks');
-    stack.addOverride('resource.alicloud_api_gateway_plugin.jwt', { plugin_name: 'jwt', plugin_type: 'jwtAuth', plugin_data: '---\nbypassEmptyToken: true\n' });
+    stack.addOverride('resource.alicloud_api_gateway_plugin.jwt', { plugin_name: 'jwt', plugin_type: 'jwtAuth', plugin_data: '---\nbypassEmptyToken: true\npreventJtiReplay: true\n' });
     const seen: ResourceView[] = [];
     const spy: SecurityRule = { ...NAMED_OPEN, id: 'TEST-SPY', check: (res) => (seen.push(res), RuleResult.COMPLIANT) };
     SecurityChecks.attach(stack, { rules: [...APIGATEWAY_RULES, spy] });

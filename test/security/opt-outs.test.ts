@@ -35,6 +35,15 @@ const CASES: readonly OptOutCase[] = [
     stack: gatewayStack,
   },
   {
+    prop: 'allowJtiReplay',
+    ruleId: 'APIGW-JWT4',
+    build: (stack, optOut) => {
+      const { server } = fixtureOn(stack);
+      new JwtAuthPlugin(stack, 'Jwt', { server, allowJtiReplay: optOut });
+    },
+    stack: gatewayStack,
+  },
+  {
     prop: 'm2m.skipAudienceCheck',
     ruleId: 'APIGW-ACL4',
     build: (stack, optOut) => {

@@ -143,13 +143,29 @@ describe('buildApp', () => {
   });
 
   test('production gets the production security rules', () => {
-    // GIVEN a prod environment whose jti replay protection would be off (bypassing config validation)
-    const risky: EnvironmentConfig = { ...PROD, gateway: { ...PROD.gateway, preventJtiReplay: false } };
+    // GIVEN a prod environment that opts out of jti replay protection (bypassing config validation)
+    const risky: EnvironmentConfig = { ...PROD, gateway: { ...PROD.gateway, allowJtiReplay: { reason: 'Clients cache tokens until #77 ships' } } };
     // WHEN
     const app = build([risky]);
     checkStack(app.node.findChild('gateway-prod') as TerraformStack);
-    // THEN
+    // THEN the opt-out clears APIGW-JWT4, but production still refuses it
     expect(annotations(app).errors).toEqual([expect.stringMatching(/^APIGW-JWT2/)]);
+  });
+
+  test('gateway.allowJtiReplay turns replay protection off with its reason reported (outside production)', () => {
+    // GIVEN
+    const env: EnvironmentConfig = { ...DEV, gateway: { ...DEV.gateway, allowJtiReplay: { reason: 'Clients cache tokens until #77 ships' } } };
+    // WHEN
+    const app = build([env]);
+    const stack = app.node.findChild('gateway-dev') as TerraformStack;
+    const found = checkStack(stack);
+    // THEN
+    const jwt = Object.values(synthOf(app, 'gateway-dev').resource.alicloud_api_gateway_plugin as Record<string, any>)
+      .filter((p) => p.plugin_type === 'jwtAuth');
+    expect(jwt.length).toBeGreaterThan(0);
+    for (const p of jwt) expect(p.plugin_data).toMatch(/^preventJtiReplay: false$/m);
+    expect(found.errors).toEqual([]);
+    expect(found.infos.filter((m) => m.startsWith('APIGW-JWT4'))).toEqual(['APIGW-JWT4: suppressed: allowJtiReplay: Clients cache tokens until #77 ships']);
   });
 
   test('federation outputs the provider and role ARNs for AssumeRoleWithOIDC', () => {

@@ -89,13 +89,31 @@ export const jwtReplayProtection: SecurityRule = {
   id: 'APIGW-JWT2',
   level: RuleLevel.ERROR,
   info: 'The JWT authentication plugin does not set preventJtiReplay: true in a production environment.',
-  explanation: 'Without the jti anti-replay check a captured token can be replayed until it expires; the IDaaS tutorial asks for it in production.',
+  explanation: 'Without the jti anti-replay check a captured token can be replayed until it expires; the IDaaS tutorial asks for it in production, so the allowJtiReplay opt-out (APIGW-JWT4) does not clear this rule.',
   check: (res, context) => {
     const read = scriptOf(res, 'jwtAuth');
     if ('outcome' in read) return read.outcome;
     const parsed = read.script;
     // the script states what the gateway does: an absent preventJtiReplay is off, not the construct default
     return isReplaySettingAllowed(context.production, isTrue(parsed.script.preventJtiReplay)) ? RuleResult.COMPLIANT : RuleResult.NON_COMPLIANT;
+  },
+};
+
+/**
+ * `APIGW-JWT4`: jti anti-replay is off, in any environment. The only accepted way to turn it off
+ * is the opt-out `allowJtiReplay: { reason }` of `JwtAuthPlugin` / `M2mProtectedApis`, which
+ * records its reason as the suppression of this rule; production also fails `APIGW-JWT2`.
+ */
+export const jwtReplayOptOut: SecurityRule = {
+  id: 'APIGW-JWT4',
+  level: RuleLevel.ERROR,
+  info: 'The JWT authentication plugin does not set preventJtiReplay: true, so a token is accepted more than once.',
+  explanation: 'A captured token can be replayed until it expires. Turning replay protection off is an opt-out: write allowJtiReplay: { reason } (config: gateway.allowJtiReplay), which reports this finding as suppressed with the reason; production environments refuse it (APIGW-JWT2).',
+  check: (res) => {
+    const read = scriptOf(res, 'jwtAuth');
+    if ('outcome' in read) return read.outcome;
+    // as in APIGW-JWT2: an absent preventJtiReplay is off
+    return isTrue(read.script.script.preventJtiReplay) ? RuleResult.COMPLIANT : RuleResult.NON_COMPLIANT;
   },
 };
 
@@ -201,6 +219,7 @@ export const APIGATEWAY_RULES: readonly SecurityRule[] = [
   jwtNoBypass,
   jwtReplayProtection,
   jwtExpiryChecked,
+  jwtReplayOptOut,
   aclWholeScope,
   pluginLimits,
 ];

@@ -48,10 +48,25 @@ describe('JwtAuthPlugin', () => {
     expect([script.parameter, script.parameterLocation]).toEqual(['X-Token', 'header']);
   });
 
-  test('turns jti replay protection off only when asked', () => {
+  test('turns jti replay protection off only through the reasoned opt-out allowJtiReplay', () => {
     const { stack, server } = seedFixture({ isolated: true });
-    new JwtAuthPlugin(stack, 'Jwt', { server, preventJtiReplay: false });
+    new JwtAuthPlugin(stack, 'Jwt', { server, allowJtiReplay: { reason: 'Clients cache tokens until #77 ships' } });
     expect(parseScript(pluginOfType(synthJson(stack), 'jwtAuth')).preventJtiReplay).toBe(false);
+  });
+
+  test('refuses a plain preventJtiReplay: false, naming the prop and the opt-out', () => {
+    const { stack, server } = seedFixture({ isolated: true });
+    expect(() => new JwtAuthPlugin(stack, 'Jwt', { server, preventJtiReplay: false }))
+      .toThrow(/'preventJtiReplay' must not turn replay protection off: that is the reasoned opt-out allowJtiReplay, got false\. .*write allowJtiReplay: \{ reason: /);
+    expect(() => new JwtAuthPlugin(stack, 'Jwt2', { server, preventJtiReplay: 'no' as never })).toThrow(/'preventJtiReplay' must not turn replay protection off/);
+  });
+
+  test('accepts preventJtiReplay: true (the default), but not together with the opt-out', () => {
+    const { stack, server } = seedFixture({ isolated: true });
+    new JwtAuthPlugin(stack, 'Jwt', { server, preventJtiReplay: true });
+    expect(parseScript(pluginOfType(synthJson(stack), 'jwtAuth')).preventJtiReplay).toBe(true);
+    expect(() => new JwtAuthPlugin(stack, 'Jwt2', { server, preventJtiReplay: true, allowJtiReplay: { reason: 'Clients cache tokens until #77 ships' } }))
+      .toThrow(/'preventJtiReplay' contradicts allowJtiReplay/);
   });
 
   test('declares a query token parameter on a MAPPING-mode API it is bound to, once', () => {

@@ -147,6 +147,22 @@ describe('M2mProtectedApis', () => {
     expect(api.requestParameters.map((p) => p.name)).toEqual(['id_token']);
   });
 
+  test('turns jti replay protection off only through allowJtiReplay, reported with its reason', () => {
+    // GIVEN
+    const { stack, server, client, api } = seedFixture();
+    const apis = [{ api, requiredScopes: ['user:read:one'], allowedClients: [client] }];
+    // WHEN
+    const protection = new M2mProtectedApis(stack, 'Protection', { server, apis, allowJtiReplay: { reason: 'Clients cache tokens until #77 ships' } });
+    // THEN
+    expect(parseScript({ plugin_data: protection.jwtPlugin.pluginData }).preventJtiReplay).toBe(false);
+    const found = checkStack(stack);
+    expect(found.errors).toEqual([]);
+    expect(found.infos.filter((m) => m.startsWith('APIGW-JWT4'))).toEqual(['APIGW-JWT4: suppressed: allowJtiReplay: Clients cache tokens until #77 ships']);
+    const other = seedFixture();
+    expect(() => new M2mProtectedApis(other.stack, 'Protection', { server: other.server, apis: [{ api: other.api, requiredScopes: ['user:read:one'], allowedClients: [other.client] }], preventJtiReplay: false }))
+      .toThrow(/\[.*Protection\/Jwt\] 'preventJtiReplay' must not turn replay protection off: that is the reasoned opt-out allowJtiReplay/);
+  });
+
   test('sizes the plugins for dedicated instances when every group runs on one', () => {
     const { stack, server, client, backend } = seedFixture();
     const group = new ApiGroup(stack, 'DedicatedGroup', { instanceType: InstanceType.DEDICATED });
