@@ -6,8 +6,8 @@
  *    (resolving each resource's `toTerraform()` vs each rule), construct validations, stack
  *    `toTerraform()` and the rest (JSON stringify + write), then schema validation, read-back and
  *    the directory swap. Measured by wrapping prototype methods around the real `synthAndValidate`.
- * 2. With `--cpu-prof`: the scale child under `node --cpu-prof`, self time summed by file and by
- *    function (top 25).
+ * 2. With `--cpu-prof`: the scale child, bundled as the bench runs it, under `node --cpu-prof`,
+ *    self time summed by file and by function (top 25).
  *
  * Not part of `npm run bench` (instrumentation distorts wall time a little); run it on demand.
  */
@@ -121,8 +121,8 @@ function phases(n: number): void {
   t.wrap(cdktf.Tokenization, 'resolve', aspectLabel('resolve'));
   t.wrap(cdktf.TerraformResource.prototype, 'toTerraform', aspectLabel('toTerraform'));
   // cdktf captures a full stack trace for every token it creates (Intrinsic, Lazy): the same cost
-  // compiled or under tsx (capturing and keeping every frame, not source maps). synthAndValidate
-  // switches them off unless asked (--stack-traces); count and time what remains per phase.
+  // compiled or under tsx (walking and keeping every frame, not source maps). synthAndValidate
+  // skips the capture unless asked (--stack-traces): what remains is the call itself.
   let phase = 'construction';
   const stackTrace = createRequire(require.resolve('cdktf'))('./tokens/private/stack-trace') as { captureStackTrace: () => string[] };
   t.wrap(stackTrace, 'captureStackTrace', () => `stack trace (${phase})`);
@@ -177,7 +177,7 @@ function phases(n: number): void {
     for (const [label, ms] of imports) rows.push([`import: ${label}`, ms, '']);
     rows.push(['construction (buildScaleApp)', constructMs, `${summary.stacks[0].resources} resources`]);
     rows.push(['  of which YAML rendering (plugin scripts)', yamlInConstruct, `${t.calls('yaml render')} scripts`]);
-    rows.push(['  of which cdktf token stack traces (off unless --stack-traces; not a tsx/source-map cost)', t.ms('stack trace (construction)'), `${t.calls('stack trace (construction)')} traces`]);
+    rows.push(['  of which cdktf token stack traces (capture skipped unless --stack-traces)', t.ms('stack trace (construction)'), `${t.calls('stack trace (construction)')} tokens`]);
     rows.push(['app.synth() total', synthMs, '']);
     rows.push(['  prepareStack (resolve every element, preparing)', t.ms('prepareStack'), '']);
     rows.push(['  SecurityChecks on the written cdk.tf.json (read + rules + annotations)', aspectMs, `${t.calls('aspect')} stacks`]);
@@ -188,7 +188,7 @@ function phases(n: number): void {
       if (ms >= 1) rows.push([`      ${rule.id}${rule.id === 'APIGW-AUTH1' ? ' (excl. building the StackIndex views)' : ''}`, ms, `${t.calls(`rule ${rule.id}`)} checks`]);
     }
     rows.push(['      of which YAML parse (plugin_data)', t.ms('yaml parse'), `${t.calls('yaml parse')} parses`]);
-    rows.push(['  cdktf token stack traces during synth', t.ms('stack trace (synth)'), `${t.calls('stack trace (synth)')} traces`]);
+    rows.push(['  cdktf token stack traces during synth (capture skipped)', t.ms('stack trace (synth)'), `${t.calls('stack trace (synth)')} tokens`]);
     rows.push(['  runAllValidations (construct validations)', t.ms('runAllValidations'), '']);
     rows.push(['  stack.toTerraform (resolve + merge)', t.ms('stack.toTerraform'), '']);
     rows.push(['  rest of synth (annotations, stable JSON stringify, write, manifest)', synthMs - accounted, '']);
@@ -253,17 +253,20 @@ function shortFile(url: string): string {
   return file.startsWith(ROOT) ? path.relative(ROOT, file) : file;
 }
 
-function cpuProfile(n: number): void {
+async function cpuProfile(n: number): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-cpuprof-'));
   try {
-    const result = spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, '--import', 'tsx', path.join(__dirname, 'scale-child.ts'), '--apis', String(n)],
-      { cwd: ROOT, encoding: 'utf8' });
+    // The scale child bundled as the bench runs it (scripts/app.cjs options), not under tsx.
+    const app = require('../scripts/app.cjs') as { bundleOptions(entry: string, outfile: string): object };
+    const esbuild = require('esbuild') as typeof import('esbuild');
+    // Under .build/bench/ as the bench's own bundles: the app finds provider-schemas/ relative to it.
+    const child = path.join(ROOT, '.build', 'bench', 'profile-scale-child.js');
+    await esbuild.build(app.bundleOptions('bench/scale-child.ts', child) as import('esbuild').BuildOptions);
+    const result = spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, child, '--apis', String(n)], { cwd: ROOT, encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`profiled child failed: ${result.stderr}`);
-    const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
-    // tsx may start a helper process; the scale child is the largest profile.
-    const largest = files.map((f) => path.join(dir, f)).sort((a, b) => readFileSync(b).length - readFileSync(a).length)[0];
-    process.stdout.write(`\nCPU profile of the scale child (${n} APIs), run: ${result.stdout.trim()}\n`);
-    process.stdout.write(`${summarizeCpuProfile(JSON.parse(readFileSync(largest, 'utf8')) as CpuProfile)}\n`);
+    const profile = readdirSync(dir).find((f) => f.endsWith('.cpuprofile')) as string;
+    process.stdout.write(`\nCPU profile of the bundled scale child (${n} APIs), run: ${result.stdout.trim()}\n`);
+    process.stdout.write(`${summarizeCpuProfile(JSON.parse(readFileSync(path.join(dir, profile), 'utf8')) as CpuProfile)}\n`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -273,7 +276,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { apis: { type: 'string', default: '1000' }, 'cpu-prof': { type: 'boolean' } } });
   const n = Number(values.apis);
   phases(n);
-  if (values['cpu-prof']) cpuProfile(n);
+  if (values['cpu-prof']) await cpuProfile(n);
 }
 
 main().catch((error: unknown) => {

@@ -4,9 +4,9 @@
  *
  * Everything runs the same way: compiled esbuild bundles started with `node`, each in a fresh
  * process that reports its own CPU time and peak memory (bench/probe.cjs).
- * 1. Example: `node scripts/app.cjs run main` (what `npm run synth` runs, lock-complete, CI=true)
- *    vs. the minimal cdktf app (bench/minimal-app.ts: one stack, one output) started through the
- *    same launcher (`node scripts/app.cjs run-file`, with its V8 code cache).
+ * 1. Example: what `npm run synth` runs (package.json, lock-complete, CI=true) vs. the minimal
+ *    cdktf app (bench/minimal-app.ts: one stack, one output) started through the same launcher
+ *    with the same node flags (`scripts/app.cjs run-file`, with its V8 code cache).
  * 2. Scale: n protected APIs × 3 stages (bench/scale-app.ts, `synthAndValidate` with the security
  *    checks) vs. the same synthesized resources replayed as bare `TerraformResource`s and through
  *    the generated L1 classes (bench/baseline-child.ts, bench/generated-l1-child.ts).
@@ -98,12 +98,29 @@ async function bundleBench(): Promise<void> {
   }
 }
 
+/**
+ * What `npm run synth` runs (package.json `scripts.synth`, also the cdktf.json `app`): node's flags
+ * and the launcher's arguments. The bench runs exactly that, and the minimal cdktf app with the
+ * same node flags through the same launcher.
+ */
+function synthCommand(): { readonly text: string; readonly nodeFlags: string[]; readonly args: string[] } {
+  const text = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { synth: string } }).scripts.synth;
+  const [node, ...words] = text.split(/\s+/);
+  const launcher = words.indexOf('scripts/app.cjs');
+  if (node !== 'node' || launcher < 0) throw new Error(`package.json scripts.synth is not "node [flags] scripts/app.cjs ...", got ${JSON.stringify(text)}`);
+  return { text, nodeFlags: words.slice(0, launcher), args: words.slice(launcher + 1) };
+}
+
+const MINIMAL_APP = '.build/bench/minimal-app.js';
+
 async function benchExample(runs: number): Promise<{ ours: SideStats; minimal: SideStats; vsMinimal: Ratio }> {
   const work = mkdtempSync(path.join(os.tmpdir(), 'bench-example-'));
   try {
     let i = 0;
-    const ours = (): Promise<NodeMeasurement> => measureNode([path.join(ROOT, 'scripts', 'app.cjs'), 'run', 'main'], { cwd: ROOT, env: { CI: 'true', CDKTF_OUTDIR: path.join(work, `ours-${i++}`) } });
-    const minimal = (): Promise<NodeMeasurement> => measureNode([path.join(ROOT, 'scripts', 'app.cjs'), 'run-file', path.join(BUNDLES, 'minimal-app.js')], { cwd: ROOT, env: { CDKTF_OUTDIR: path.join(work, `min-${i++}`) } });
+    const launcher = path.join(ROOT, 'scripts', 'app.cjs');
+    const { nodeFlags, args } = synthCommand();
+    const ours = (): Promise<NodeMeasurement> => measureNode([...nodeFlags, launcher, ...args], { cwd: ROOT, env: { CI: 'true', CDKTF_OUTDIR: path.join(work, `ours-${i++}`) } });
+    const minimal = (): Promise<NodeMeasurement> => measureNode([...nodeFlags, launcher, 'run-file', path.join(ROOT, MINIMAL_APP)], { cwd: ROOT, env: { CDKTF_OUTDIR: path.join(work, `min-${i++}`) } });
     // the warm-up also writes both sides' code caches, which the measured runs then use
     log(`example: warm-up + ${runs} runs each of the example synth and the minimal cdktf app (both through scripts/app.cjs), alternating`);
     await ours();
@@ -258,8 +275,8 @@ function scaleRows(scale: readonly ScaleResult[]): string[][] {
 function exampleRows(example: Awaited<ReturnType<typeof benchExample>>): string[][] {
   const row = (name: string, command: string, st: SideStats): string[] => [name, command, String(st.runs), ms(st.cpuMs), ms(st.wallMs), st.peakRssMb.toFixed(0)];
   return [
-    row('example synth', 'node scripts/app.cjs run main', example.ours),
-    row('minimal cdktf app', 'node scripts/app.cjs run-file .build/bench/minimal-app.js', example.minimal),
+    row('example synth', `npm run synth: ${synthCommand().text}`, example.ours),
+    row('minimal cdktf app', ['node', ...synthCommand().nodeFlags, 'scripts/app.cjs', 'run-file', MINIMAL_APP].join(' '), example.minimal),
   ];
 }
 
@@ -309,8 +326,8 @@ ${markdownTable(['target', 'measured', 'result'], targetRows(targets))}
 
 ## Example synth vs the minimal cdktf app (one stack, one output)
 
-Both are started through the same launcher (\`scripts/app.cjs\`), each with its own V8 code cache
-(written by the warm-up run).
+Both are started through the same launcher (\`scripts/app.cjs\`) with the same node flags, each with
+its own V8 code cache (written by the warm-up run).
 
 ${markdownTable(EXAMPLE_HEAD, exampleRows(example))}
 

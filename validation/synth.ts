@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { App } from 'cdktf';
 import { isPlainObject } from './cty-type';
 import { SchemaValidationError } from './schema-validation-error';
+import { withoutPretenuring } from './heap-tuning';
 import { withTokenStackTraces } from './stack-traces';
 import { listSynthesizedStacks, manifestErrors, readManifest, readStackFile, type StackFindings } from './synth-output';
 import { type NotValidated, type ValidationOptions, inspectStack } from './validate-stack';
@@ -88,11 +89,11 @@ export function synthAndValidate(createApp: AppFactory, options: SynthAndValidat
   const tmp = fs.mkdtempSync(path.join(parent, `.${path.basename(outdir)}.tmp-`));
   let stacks: StackSummary[];
   try {
-    const app = withTokenStackTraces(options.stackTraces ?? false, () => {
+    const app = withoutPretenuring(() => withTokenStackTraces(options.stackTraces ?? false, () => {
       const built = createApp(tmp);
       if (path.resolve(built.outdir) === tmp && !built.hclOutput) built.synth();
       return built;
-    });
+    }));
     if (path.resolve(app.outdir) !== tmp) {
       throw new Error(`synthAndValidate: the app factory must build the App with the outdir it is given ('${tmp}'), got '${app.outdir}'. Use (outdir) => new App({ outdir }).`);
     }

@@ -3,6 +3,9 @@ import { Construct } from 'constructs';
 import type { IConstruct } from 'constructs';
 import { ApigGateway as ApigGatewayResource } from '../../.gen/providers/alicloud/apig-gateway';
 import { invalidProp } from '../private/errors';
+import { lean } from '../private/lean-resource';
+
+const LeanApigGateway = /* @__PURE__ */ lean(ApigGatewayResource);
 
 /**
  * A cloud-native API Gateway (APIG) instance and the environment policies are attached in.
@@ -121,7 +124,7 @@ export class ApigGateway extends Construct implements IApigGateway {
     if (!Object.values(ApigNetworkAccess).includes(networkAccess)) {
       throw invalidProp(this, 'networkAccess', 'is not a network access type', networkAccess, 'Use ApigNetworkAccess.INTERNET, INTRANET or INTERNET_AND_INTRANET.');
     }
-    this.resource = new ApigGatewayResource(this, 'Resource', {
+    this.resource = new LeanApigGateway(this, 'Resource', {
       gatewayName: props.gatewayName,
       spec: props.spec,
       paymentType: props.paymentType,

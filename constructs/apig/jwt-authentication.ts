@@ -12,6 +12,9 @@ import {
 } from './jwt-auth-options';
 import { APIG_JWT_AUTH_CONFIG_KEYS, renderJwtAuthPolicyConfig } from './policy-config';
 import type { ApigJwtAuthConfigKeyNames, ApigJwtAuthSettings } from './policy-config';
+import { lean } from '../private/lean-resource';
+
+const LeanApigPolicy = /* @__PURE__ */ lean(ApigPolicy);
 
 /** Properties for {@link ApigJwtAuthentication}; each console field of "Create Authentication" has one. */
 export interface ApigJwtAuthenticationProps {
@@ -147,7 +150,7 @@ export class ApigJwtAuthentication extends Construct {
       resources: authorization.rules.map((r) => ({ domain: r.domain, path: r.path })),
     };
     this.policyConfig = renderJwtAuthPolicyConfig(settings, keyNames);
-    this.resource = new ApigPolicy(this, 'Resource', {
+    this.resource = new LeanApigPolicy(this, 'Resource', {
       policyName: props.policyName,
       policyClassName: 'JWTAuth',
       policyConfig: this.policyConfig,

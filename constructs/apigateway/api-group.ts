@@ -3,8 +3,11 @@ import { Construct } from 'constructs';
 import type { IConstruct } from 'constructs';
 import { ApiGatewayGroup } from '../../.gen/providers/alicloud/api-gateway-group';
 import { invalidProp } from '../private/errors';
+import { exposeReference, lean } from '../private/lean-resource';
 import { physicalName, validatePhysicalName } from './internal';
 import { InstanceType } from './plugin';
+
+const LeanApiGatewayGroup = /* @__PURE__ */ lean(ApiGatewayGroup);
 
 /** An API group, defined here or imported. */
 export interface IApiGroup extends IConstruct {
@@ -94,12 +97,12 @@ export class ApiGroup extends Construct implements IApiGroup {
     }
     this.groupName = props.groupName ?? physicalName(this);
     this.instanceType = props.instanceType ?? InstanceType.SHARED;
-    this.resource = new ApiGatewayGroup(this, 'Resource', {
+    this.resource = new LeanApiGatewayGroup(this, 'Resource', {
       name: this.groupName,
       description: props.description,
       instanceId: props.instanceId,
     });
-    this.groupId = this.resource.id;
+    this.groupId = exposeReference(this.resource, 'id', this.resource.id);
     this.subDomain = this.resource.subDomain;
   }
 }

@@ -4,6 +4,7 @@ import type { IConstruct } from 'constructs';
 import { ApiGatewayApi } from '../../.gen/providers/alicloud/api-gateway-api';
 import type { ApiGatewayApiRequestParameters } from '../../.gen/providers/alicloud/api-gateway-api';
 import { invalidProp } from '../private/errors';
+import { exposeReference, lean, localValue } from '../private/lean-resource';
 import { recordOptOut } from '../security/opt-out';
 import type { SecurityOptOut } from '../security/opt-out';
 import { Suppressions } from '../security/suppressions';
@@ -274,6 +275,8 @@ export interface ApiAttributes {
   readonly stages: readonly Stage[];
 }
 
+const LeanApiGatewayApi = /* @__PURE__ */ lean(ApiGatewayApi);
+
 const PATH = /^\/[A-Za-z0-9._~\-/[\]*]*$/;
 const PARAMETER_NAME = /^[A-Za-z0-9_.-]+$/;
 
@@ -378,8 +381,8 @@ export class Api extends Construct implements IApi, TokenParameterHost {
     }
 
     const contentType = props.backendContentType;
-    this.resource = new ApiGatewayApi(this, 'Resource', {
-      groupId: props.group.groupId,
+    this.resource = new LeanApiGatewayApi(this, 'Resource', {
+      groupId: localValue(this, props.group.groupId),
       name: props.apiName ?? physicalName(this, id),
       description: props.description ?? `${method} ${props.path}`,
       authType: authType.value,
@@ -400,7 +403,7 @@ export class Api extends Construct implements IApi, TokenParameterHost {
       },
       stageNames: stages.length > 0 ? [...stages] : undefined,
     });
-    this.apiId = this.resource.apiId;
+    this.apiId = exposeReference(this.resource, 'api_id', this.resource.apiId);
     (props.requestParameters ?? []).forEach((p, i) => this.addRequestParameter(p, `requestParameters[${i}]`));
     registerApi(props.group, this, method, props.path);
     // The contract holds without the SecurityChecks aspect: cdktf runs node validations on every synth.

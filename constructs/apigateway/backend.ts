@@ -3,7 +3,10 @@ import { Construct } from 'constructs';
 import type { IConstruct } from 'constructs';
 import { ApiGatewayBackend } from '../../.gen/providers/alicloud/api-gateway-backend';
 import { invalidProp } from '../private/errors';
+import { exposeReference, lean } from '../private/lean-resource';
 import { physicalName, validatePhysicalName } from './internal';
+
+const LeanApiGatewayBackend = /* @__PURE__ */ lean(ApiGatewayBackend);
 
 /** An HTTP backend service, defined here or imported. */
 export interface IBackend extends IConstruct {
@@ -78,12 +81,12 @@ export class Backend extends Construct implements IBackend {
     validateAddress(this, 'address', props.address);
     validatePhysicalName(this, 'backendName', props.backendName);
     this.address = Token.isUnresolved(props.address) ? props.address : props.address.replace(/\/$/, '');
-    this.resource = new ApiGatewayBackend(this, 'Resource', {
+    this.resource = new LeanApiGatewayBackend(this, 'Resource', {
       backendName: props.backendName ?? physicalName(this),
       backendType: 'HTTP',
       description: props.description,
     });
-    this.backendId = this.resource.id;
+    this.backendId = exposeReference(this.resource, 'id', this.resource.id);
   }
 }
 

@@ -1,7 +1,7 @@
-import { dependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { ApiGatewayGroupPluginAttachment } from '../../.gen/providers/alicloud/api-gateway-group-plugin-attachment';
 import { invalidProp } from '../private/errors';
+import { localDependency } from '../private/lean-resource';
 import { AccessControlPlugin } from './access-control-plugin';
 import { Api } from './api';
 import type { IApi } from './api';
@@ -120,6 +120,6 @@ export class DenyFirstBaseline extends Construct {
     this.ordered.set(api, done);
     const added = attachments.filter((a) => !done.has(a));
     added.forEach((a) => done.add(a));
-    if (added.length > 0) api.resource.dependsOn = [...(api.resource.dependsOn ?? []), ...added.map((a) => dependable(a))];
+    if (added.length > 0) api.resource.dependsOn = [...(api.resource.dependsOn ?? []), ...added.map((a) => localDependency(api, a))];
   }
 }

@@ -4,6 +4,7 @@ import { ApiGatewayGroupPluginAttachment } from '../../.gen/providers/alicloud/a
 import { ApiGatewayPlugin } from '../../.gen/providers/alicloud/api-gateway-plugin';
 import { ApiGatewayPluginAttachment } from '../../.gen/providers/alicloud/api-gateway-plugin-attachment';
 import { invalidProp } from '../private/errors';
+import { exposeReference, lean, localValue } from '../private/lean-resource';
 import type { IApi } from './api';
 import type { IApiGroup } from './api-group';
 import { physicalName, validateDescription, validatePhysicalName } from './internal';
@@ -12,6 +13,10 @@ import { INSTANCE_TYPE_TAG, LIMITS, renderYaml, scriptBytes } from './plugin-scr
 import { boundPlugin, recordBinding } from './registry';
 import { validateStages } from './stage';
 import type { Stage } from './stage';
+
+const LeanApiGatewayPlugin = /* @__PURE__ */ lean(ApiGatewayPlugin);
+const LeanApiGatewayPluginAttachment = /* @__PURE__ */ lean(ApiGatewayPluginAttachment);
+const LeanApiGatewayGroupPluginAttachment = /* @__PURE__ */ lean(ApiGatewayGroupPluginAttachment);
 
 /** Plugin types of API Gateway (classic), as `alicloud_api_gateway_plugin.plugin_type` accepts them. */
 export enum PluginType {
@@ -205,14 +210,14 @@ export abstract class GatewayPlugin extends Construct implements IGatewayPlugin 
         `${bytes} bytes`, 'Shorten the script (responses, keys, rules) or split it.');
     }
     this.pluginData = text;
-    this.resource = new ApiGatewayPlugin(this, 'Resource', {
+    this.resource = new LeanApiGatewayPlugin(this, 'Resource', {
       pluginName: this.pluginName,
       pluginType: this.pluginType,
       pluginData: escapeTemplate(text),
       description: options.description,
       tags: this.instanceType === InstanceType.DEDICATED ? { [INSTANCE_TYPE_TAG]: InstanceType.DEDICATED } : undefined,
     });
-    this.pluginId = this.resource.id;
+    this.pluginId = exposeReference(this.resource, 'id', this.resource.id);
   }
 
   /** @inheritdoc */
@@ -266,10 +271,10 @@ function bindToApi(plugin: IGatewayPlugin, api: IApi, stages?: Stage[]): ApiGate
     if (existing) {
       throw invalidProp(plugin, 'api', `has the same construct id as another API bound to this plugin ("${api.node.id}")`, api.node.path, 'Give the APIs distinct construct ids.');
     }
-    return new ApiGatewayPluginAttachment(plugin, id, {
-      apiId: api.apiId,
-      groupId: api.group.groupId,
-      pluginId: plugin.pluginId,
+    return new LeanApiGatewayPluginAttachment(plugin, id, {
+      apiId: localValue(plugin, api.apiId),
+      groupId: localValue(plugin, api.group.groupId),
+      pluginId: localValue(plugin, plugin.pluginId),
       stageName: stage,
     });
   });
@@ -292,9 +297,9 @@ function bindToGroup(plugin: IGatewayPlugin, group: IApiGroup, stages: Stage[]):
       throw invalidProp(plugin, 'group', `has the same construct id as another group bound to this plugin ("${group.node.id}")`, group.node.path, 'Give the groups distinct construct ids.');
     }
     if (existing instanceof ApiGatewayGroupPluginAttachment) return existing;
-    return new ApiGatewayGroupPluginAttachment(plugin, id, {
-      groupId: group.groupId,
-      pluginId: plugin.pluginId,
+    return new LeanApiGatewayGroupPluginAttachment(plugin, id, {
+      groupId: localValue(plugin, group.groupId),
+      pluginId: localValue(plugin, plugin.pluginId),
       stageName: stage,
     });
   });

@@ -4,6 +4,9 @@ import type { IConstruct } from 'constructs';
 import { ApigatewayGateway } from '../../.gen/providers/oci/apigateway-gateway';
 import { invalidProp } from '../private/errors';
 import { validateOcid } from './internal';
+import { lean } from '../private/lean-resource';
+
+const LeanApigatewayGateway = /* @__PURE__ */ lean(ApigatewayGateway);
 
 /** An OCI API Gateway (`oci_apigateway_gateway`), defined in this stack or imported. */
 export interface IOciApiGateway extends IConstruct {
@@ -95,7 +98,7 @@ export class OciApiGateway extends Construct implements IOciApiGateway {
     }
     if (props.certificateId !== undefined) validateOcid(this, 'certificateId', props.certificateId, ['certificate']);
     (props.networkSecurityGroupIds ?? []).forEach((nsg, i) => validateOcid(this, `networkSecurityGroupIds[${i}]`, nsg, ['networksecuritygroup']));
-    this.resource = new ApigatewayGateway(this, 'Resource', {
+    this.resource = new LeanApigatewayGateway(this, 'Resource', {
       compartmentId: props.compartmentId,
       subnetId: props.subnetId,
       endpointType,

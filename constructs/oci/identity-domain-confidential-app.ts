@@ -5,6 +5,9 @@ import { invalidProp } from '../private/errors';
 import { validateClientId } from '../private/validators';
 import type { OciIdentityDomainResourceServer } from './identity-domain-resource-server';
 import { CONFIDENTIAL_APP_TEMPLATE, IDENTITY_DOMAIN_APP_SCHEMA, validateDisplayName } from './internal';
+import { lean } from '../private/lean-resource';
+
+const LeanIdentityDomainsApp = /* @__PURE__ */ lean(IdentityDomainsApp);
 
 const CLIENT_CREDENTIALS = 'client_credentials';
 
@@ -120,7 +123,7 @@ export class OciIdentityDomainConfidentialApp extends Construct implements IOciC
     this.resourceServer = props.resourceServer;
     this.grantedScopes = [...props.grantedScopes];
     this.grantedFullyQualifiedScopes = this.grantedScopes.map((s) => props.resourceServer.fullyQualifiedScope(s));
-    this.resource = new IdentityDomainsApp(this, 'Resource', {
+    this.resource = new LeanIdentityDomainsApp(this, 'Resource', {
       idcsEndpoint: props.resourceServer.idcsEndpoint,
       schemas: [IDENTITY_DOMAIN_APP_SCHEMA],
       displayName,

@@ -3,6 +3,9 @@ import { IdentityDomainsApp } from '../../.gen/providers/oci/identity-domains-ap
 import type { M2mAuthorizationServer } from '../m2m/authorization-server';
 import { validateHttpsUrl } from '../private/validators';
 import { CONFIDENTIAL_APP_TEMPLATE, IDENTITY_DOMAIN_APP_SCHEMA, validateDisplayName } from './internal';
+import { lean } from '../private/lean-resource';
+
+const LeanIdentityDomainsApp = /* @__PURE__ */ lean(IdentityDomainsApp);
 
 /** Properties for {@link OciIdentityDomainResourceServer}. */
 export interface OciIdentityDomainResourceServerProps {
@@ -69,7 +72,7 @@ export class OciIdentityDomainResourceServer extends Construct {
     validateDisplayName(this, displayName, 'Name the resource server as it should appear in the identity domain console.');
     this.idcsEndpoint = props.idcsEndpoint;
     this.server = props.server;
-    this.resource = new IdentityDomainsApp(this, 'Resource', {
+    this.resource = new LeanIdentityDomainsApp(this, 'Resource', {
       idcsEndpoint: props.idcsEndpoint,
       schemas: [IDENTITY_DOMAIN_APP_SCHEMA],
       displayName,

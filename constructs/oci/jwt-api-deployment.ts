@@ -17,6 +17,9 @@ import type { SecurityOptOut } from '../security/opt-out';
 import type { IOciApiGateway } from './api-gateway';
 import type { IOciClient } from './identity-domain-confidential-app';
 import { validateOcid } from './internal';
+import { lean } from '../private/lean-resource';
+
+const LeanApigatewayDeployment = /* @__PURE__ */ lean(ApigatewayDeployment);
 
 /** HTTP methods an OCI API Gateway route can match. */
 export enum OciHttpMethod {
@@ -350,7 +353,7 @@ export class OciJwtApiDeployment extends Construct {
       throw invalidProp(this, 'authenticationType', 'must be TOKEN_AUTHENTICATION or JWT_AUTHENTICATION', type, 'Use OciAuthenticationType.TOKEN_AUTHENTICATION (the default).');
     }
 
-    this.resource = new ApigatewayDeployment(this, 'Resource', {
+    this.resource = new LeanApigatewayDeployment(this, 'Resource', {
       compartmentId: props.compartmentId,
       gatewayId: props.gateway.gatewayId,
       pathPrefix: props.pathPrefix,

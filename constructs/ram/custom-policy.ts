@@ -7,6 +7,10 @@ import type { IOidcRole } from './oidc-role';
 import { MAX_POLICY_DOCUMENT_LENGTH, PolicyDocument } from './policy-document';
 import type { PolicyStatementProps } from './policy-document';
 import { generatedName, POLICY_NAME, validateName } from './private/names';
+import { lean } from '../private/lean-resource';
+
+const LeanRamPolicy = /* @__PURE__ */ lean(RamPolicy);
+const LeanRamRolePolicyAttachment = /* @__PURE__ */ lean(RamRolePolicyAttachment);
 
 const MAX_DESCRIPTION_LENGTH = 1024;
 
@@ -63,7 +67,7 @@ export class CustomPolicy extends Construct {
       throw invalidProp(this, 'description', `must be 1 to ${MAX_DESCRIPTION_LENGTH} characters`, props.description, 'Shorten the description, or omit it.');
     }
     this.currentDocument = props.document;
-    this.resource = new RamPolicy(this, 'Resource', {
+    this.resource = new LeanRamPolicy(this, 'Resource', {
       policyName: name,
       // Lazy so statements added by grant helpers after construction are rendered too.
       policyDocument: Lazy.stringValue({ produce: () => this.currentDocument.toJson() }),
@@ -97,7 +101,7 @@ export class CustomPolicy extends Construct {
   public attachToRole(role: IOidcRole): RamRolePolicyAttachment {
     let attachment = this.attachments.get(role);
     if (!attachment) {
-      attachment = new RamRolePolicyAttachment(this, `Attachment${role.node.id}`, {
+      attachment = new LeanRamRolePolicyAttachment(this, `Attachment${role.node.id}`, {
         policyName: this.policyName,
         policyType: 'Custom',
         roleName: role.roleName,

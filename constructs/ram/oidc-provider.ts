@@ -11,6 +11,9 @@ import { invalidProp } from '../private/errors';
 import { validateHttpsUrl } from '../private/validators';
 import { generatedName, OIDC_PROVIDER_NAME, validateName } from './private/names';
 import { sortedUnique } from './private/values';
+import { lean } from '../private/lean-resource';
+
+const LeanImsOidcProvider = /* @__PURE__ */ lean(ImsOidcProvider);
 
 const MAX_ISSUER_URL_LENGTH = 255;
 const MAX_DESCRIPTION_LENGTH = 256;
@@ -163,7 +166,7 @@ export class OidcProvider extends Construct implements IOidcProvider {
     this.clientIds = clientIds;
     this.fingerprints = fingerprints;
     this.issuanceLimitHours = issuanceLimitHours;
-    this.resource = new ImsOidcProvider(this, 'Resource', {
+    this.resource = new LeanImsOidcProvider(this, 'Resource', {
       oidcProviderName: name,
       issuerUrl: props.issuerUrl,
       clientIds: [...clientIds],

@@ -16,6 +16,10 @@ import { renderConditions } from './private/conditions';
 import type { PolicyCondition, PolicyStatementProps } from './policy-document';
 import { generatedName, POLICY_NAME, ROLE_NAME, validateName } from './private/names';
 import { isOnlyWildcards, sortedUnique } from './private/values';
+import { lean } from '../private/lean-resource';
+
+const LeanRamRole = /* @__PURE__ */ lean(RamRole);
+const LeanRamRolePolicyAttachment = /* @__PURE__ */ lean(RamRolePolicyAttachment);
 
 const MAX_DESCRIPTION_LENGTH = 1024;
 const ROLE_ARN = /^acs:ram::(\d+):role\/([^/]+)$/;
@@ -142,7 +146,7 @@ export abstract class RoleBase extends Construct implements IOidcRole {
         'Prefer a narrower system policy (e.g. a ReadOnlyAccess one) or a custom policy; if the broad grant is reviewed, opt in with broadAccess: { reason } (reported as RAM-POL2).');
     }
     if (broad) checkOptOut(this, 'attachSystemPolicy.broadAccess', options.broadAccess as SecurityOptOut);
-    const attachment = new RamRolePolicyAttachment(this, `SystemPolicy${policyName}`, {
+    const attachment = new LeanRamRolePolicyAttachment(this, `SystemPolicy${policyName}`, {
       policyName,
       policyType: 'System',
       roleName: this.roleName,
@@ -281,7 +285,7 @@ export class OidcRole extends RoleBase {
     this.subjectsArePatterns = subjects.patterns;
     this.maxSessionDurationSeconds = maxSession;
     this.assumeRolePolicyDocument = JSON.stringify(trust);
-    this.resource = new RamRole(this, 'Resource', {
+    this.resource = new LeanRamRole(this, 'Resource', {
       roleName: name,
       assumeRolePolicyDocument: this.assumeRolePolicyDocument,
       maxSessionDuration: maxSession,

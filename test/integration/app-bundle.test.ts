@@ -1,6 +1,7 @@
 /**
- * How scripts/app.cjs bundles (the app and the bench programs alike): modules cdktf requires at
- * load but uses only for rare features are required on their first use, and still work then.
+ * How the app is launched and bundled by scripts/app.cjs (the app and the bench programs alike):
+ * `npm run synth` and `npx cdktf synth` run one command; modules cdktf requires at load but uses
+ * only for rare features are required on their first use, and still work then.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,6 +15,15 @@ const APP = join(ROOT, 'scripts', 'app.cjs');
 const app = require(APP) as { bundle(entry: string, outfile: string, extra?: object): Promise<unknown> };
 const work = mkdtempSync(join(tmpdir(), 'app-bundle-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('launching the app', () => {
+  test('npm run synth and the cdktf.json app are the same command (so they share one code cache)', () => {
+    const synth = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.synth;
+    const cdktfApp = (JSON.parse(readFileSync(join(ROOT, 'cdktf.json'), 'utf8')) as { app: string }).app;
+    expect(cdktfApp).toBe(synth);
+    expect(synth).toMatch(/^node (--[a-z-]+=\S+ )*scripts\/app\.cjs run main$/);
+  });
+});
 
 describe('bundles built by scripts/app.cjs', () => {
   test("cdktf's archiver and semver are required on first use, not when cdktf loads", () => {

@@ -1,0 +1,133 @@
+/**
+ * Cheaper synthesis of the generated resources the constructs define (the output is unchanged).
+ *
+ * cdktf resolves every resource three times per synth (prepare, per element, the merged stack),
+ * visiting every key and value. Two things make that cost more than it needs to:
+ *
+ * 1. The generated `synthesizeAttributes()` returns every attribute of the schema, mostly
+ *    `undefined`; each such key still costs a resolve context and a key resolution per walk, and
+ *    resolving then drops it (likewise the unset meta-arguments). {@link lean} returns a subclass
+ *    that drops them first.
+ * 2. A reference to another resource passed as a token (`group.id`) is a string that each walk
+ *    must recognise, split, look up and resolve. {@link localValue} gives the same
+ *    `${type.name.attribute}` text as a literal string when the token would resolve to exactly that
+ *    (and {@link localDependency} the same for `depends_on`).
+ */
+import { TerraformStack, dependable } from 'cdktf';
+import type { TerraformResource } from 'cdktf';
+import type { IConstruct } from 'constructs';
+
+/**
+ * `value` without `undefined` members of plain objects, at any depth (through arrays too), as
+ * cdktf's resolve would drop them. Anything that is not a plain object or an array (tokens and
+ * other class instances, strings, numbers) is returned as it is and never looked into.
+ */
+export function withoutUndefined<T>(value: T): T {
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const pruned = withoutUndefined(item);
+      if (pruned !== item) {
+        copy ??= value.slice();
+        copy[i] = pruned;
+      }
+    }
+    return (copy ?? value) as T;
+  }
+  if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return value;
+  const source = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  let changed = false;
+  for (const key of Object.keys(source)) {
+    const member = source[key];
+    if (member === undefined) {
+      changed = true;
+      continue;
+    }
+    const pruned = withoutUndefined(member);
+    if (pruned !== member) changed = true;
+    out[key] = pruned;
+  }
+  return (changed ? out : value) as T;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the mixin pattern needs an any[] constructor
+type ResourceClass = new (...args: any[]) => TerraformResource;
+
+/**
+ * A subclass of the generated resource class `Base` whose `synthesizeAttributes()` and
+ * `terraformMetaArguments` leave out `undefined` members (see {@link withoutUndefined}); everything
+ * else is `Base`'s (the
+ * instances are `Base`s, with the same properties, escape hatches and static members).
+ * The synthesized JSON is the same: cdktf drops `undefined` members when it resolves.
+ *
+ * Module-level uses are marked pure (`const LeanX = /* @__PURE__ *\/ lean(X)`), so that bundlers
+ * still leave out the bindings of constructs an app does not use.
+ */
+export function lean<C extends ResourceClass>(Base: C): C {
+  // The class expression keeps Base's name in stack traces and heap snapshots.
+  const Lean = {
+    [Base.name]: class extends Base {
+      protected synthesizeAttributes(): { [name: string]: unknown } {
+        return withoutUndefined(super.synthesizeAttributes());
+      }
+
+      // Meta-arguments (depends_on, count, provider, lifecycle, for_each, connection), mostly unset:
+      // cdktf snake-cases every key on each walk and then drops the undefined ones.
+      public get terraformMetaArguments(): { [name: string]: unknown } {
+        return withoutUndefined(super.terraformMetaArguments);
+      }
+    },
+  }[Base.name];
+  return Lean;
+}
+
+interface ExposedReference {
+  readonly resource: TerraformResource;
+  readonly attribute: string;
+}
+
+/** Reference tokens exposed by the constructs, per stack of the referenced resource. */
+const EXPOSED = new WeakMap<TerraformStack, Map<string, ExposedReference>>();
+
+/**
+ * Records that `token` is `resource`'s `attribute` (as `resource.<attribute>` returned it), so that
+ * {@link localValue} can write it as a literal into resources of the same stack; returns `token`.
+ * @example this.groupId = exposeReference(this.resource, 'id', this.resource.id);
+ */
+export function exposeReference(resource: TerraformResource, attribute: string, token: string): string {
+  const stack = TerraformStack.of(resource);
+  let exposed = EXPOSED.get(stack);
+  if (!exposed) {
+    exposed = new Map();
+    EXPOSED.set(stack, exposed);
+  }
+  exposed.set(token, { resource, attribute });
+  return token;
+}
+
+/**
+ * The value to write into a resource defined under `scope` for `value`: when `value` is a token
+ * recorded with {@link exposeReference} for a resource of the same stack, the literal
+ * `${<type>.<logical id>.<attribute>}` it resolves to; otherwise `value` itself.
+ *
+ * Within one stack such a token resolves to exactly that text, its logical id fixed when the token
+ * was created (cdktf computes a resource's logical id once, on first use, and keeps it: a later
+ * `overrideLogicalId` changes neither the address nor the references). Across stacks (cdktf then
+ * wires a remote-state output) and for a resource with `for_each`, the token is kept.
+ */
+export function localValue(scope: IConstruct, value: string): string {
+  const exposed = EXPOSED.get(TerraformStack.of(scope))?.get(value);
+  if (!exposed || exposed.resource.forEach !== undefined) return value;
+  return `\${${exposed.resource.terraformResourceType}.${exposed.resource.friendlyUniqueId}.${exposed.attribute}}`;
+}
+
+/**
+ * The `depends_on` entry for `target` from a resource defined under `scope`: its address
+ * `<type>.<logical id>` (what `dependable(target)` resolves to), or `dependable(target)` across stacks.
+ */
+export function localDependency(scope: IConstruct, target: TerraformResource): string {
+  if (TerraformStack.of(scope) !== TerraformStack.of(target)) return dependable(target);
+  return `${target.terraformResourceType}.${target.friendlyUniqueId}`;
+}
