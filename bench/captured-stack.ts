@@ -2,8 +2,8 @@
  * The stack our constructs synthesized for a scale case, as the baseline children replay it,
  * and the check that a baseline reproduced it.
  */
-import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
+import { readStackFile } from '../core/stack-file';
 
 /** Attributes of one resource block. */
 export type Attributes = Record<string, unknown>;
@@ -14,9 +14,12 @@ export interface StackJson {
   readonly resource?: Record<string, Record<string, Attributes>>;
 }
 
-/** Reads a synthesized stack file. */
+/**
+ * Reads a synthesized stack file through the project's one reader (`core/stack-file`).
+ * @throws StackFileError naming the file when it is missing, unreadable, not JSON or not an object
+ */
 export function readStackJson(file: string): StackJson {
-  return JSON.parse(readFileSync(file, 'utf8')) as StackJson;
+  return readStackFile(file, 'The bench writes it (`npm run bench`): if it is missing, an earlier step of the scale case failed.') as StackJson;
 }
 
 /** A resource block without cdktf's `//` metadata. */

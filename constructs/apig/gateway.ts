@@ -5,7 +5,7 @@ import { ApigGateway as ApigGatewayResource } from '../../.gen/providers/aliclou
 import { invalidProp } from '../private/errors';
 import { lean } from '../private/lean-resource';
 
-const LeanApigGateway = lean(ApigGatewayResource);
+const LeanApigGateway = /* @__PURE__ */ lean(ApigGatewayResource);
 
 /**
  * A cloud-native API Gateway (APIG) instance and the environment policies are attached in.

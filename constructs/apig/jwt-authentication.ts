@@ -14,7 +14,7 @@ import { APIG_JWT_AUTH_CONFIG_KEYS, renderJwtAuthPolicyConfig } from './policy-c
 import type { ApigJwtAuthConfigKeyNames, ApigJwtAuthSettings } from './policy-config';
 import { lean } from '../private/lean-resource';
 
-const LeanApigPolicy = lean(ApigPolicy);
+const LeanApigPolicy = /* @__PURE__ */ lean(ApigPolicy);
 
 /** Properties for {@link ApigJwtAuthentication}; each console field of "Create Authentication" has one. */
 export interface ApigJwtAuthenticationProps {

@@ -7,7 +7,7 @@ import { exposeReference, lean } from '../private/lean-resource';
 import { physicalName, validatePhysicalName } from './internal';
 import { InstanceType } from './plugin';
 
-const LeanApiGatewayGroup = lean(ApiGatewayGroup);
+const LeanApiGatewayGroup = /* @__PURE__ */ lean(ApiGatewayGroup);
 
 /** An API group, defined here or imported. */
 export interface IApiGroup extends IConstruct {

@@ -275,7 +275,7 @@ export interface ApiAttributes {
   readonly stages: readonly Stage[];
 }
 
-const LeanApiGatewayApi = lean(ApiGatewayApi);
+const LeanApiGatewayApi = /* @__PURE__ */ lean(ApiGatewayApi);
 
 const PATH = /^\/[A-Za-z0-9._~\-/[\]*]*$/;
 const PARAMETER_NAME = /^[A-Za-z0-9_.-]+$/;

@@ -6,7 +6,7 @@ import { invalidProp } from '../private/errors';
 import { exposeReference, lean } from '../private/lean-resource';
 import { physicalName, validatePhysicalName } from './internal';
 
-const LeanApiGatewayBackend = lean(ApiGatewayBackend);
+const LeanApiGatewayBackend = /* @__PURE__ */ lean(ApiGatewayBackend);
 
 /** An HTTP backend service, defined here or imported. */
 export interface IBackend extends IConstruct {

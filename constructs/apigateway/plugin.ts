@@ -14,9 +14,9 @@ import { boundPlugin, recordBinding } from './registry';
 import { validateStages } from './stage';
 import type { Stage } from './stage';
 
-const LeanApiGatewayPlugin = lean(ApiGatewayPlugin);
-const LeanApiGatewayPluginAttachment = lean(ApiGatewayPluginAttachment);
-const LeanApiGatewayGroupPluginAttachment = lean(ApiGatewayGroupPluginAttachment);
+const LeanApiGatewayPlugin = /* @__PURE__ */ lean(ApiGatewayPlugin);
+const LeanApiGatewayPluginAttachment = /* @__PURE__ */ lean(ApiGatewayPluginAttachment);
+const LeanApiGatewayGroupPluginAttachment = /* @__PURE__ */ lean(ApiGatewayGroupPluginAttachment);
 
 /** Plugin types of API Gateway (classic), as `alicloud_api_gateway_plugin.plugin_type` accepts them. */
 export enum PluginType {

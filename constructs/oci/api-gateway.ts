@@ -6,7 +6,7 @@ import { invalidProp } from '../private/errors';
 import { validateOcid } from './internal';
 import { lean } from '../private/lean-resource';
 
-const LeanApigatewayGateway = lean(ApigatewayGateway);
+const LeanApigatewayGateway = /* @__PURE__ */ lean(ApigatewayGateway);
 
 /** An OCI API Gateway (`oci_apigateway_gateway`), defined in this stack or imported. */
 export interface IOciApiGateway extends IConstruct {

@@ -7,7 +7,7 @@ import type { OciIdentityDomainResourceServer } from './identity-domain-resource
 import { CONFIDENTIAL_APP_TEMPLATE, IDENTITY_DOMAIN_APP_SCHEMA, validateDisplayName } from './internal';
 import { lean } from '../private/lean-resource';
 
-const LeanIdentityDomainsApp = lean(IdentityDomainsApp);
+const LeanIdentityDomainsApp = /* @__PURE__ */ lean(IdentityDomainsApp);
 
 const CLIENT_CREDENTIALS = 'client_credentials';
 

@@ -5,7 +5,7 @@ import { validateHttpsUrl } from '../private/validators';
 import { CONFIDENTIAL_APP_TEMPLATE, IDENTITY_DOMAIN_APP_SCHEMA, validateDisplayName } from './internal';
 import { lean } from '../private/lean-resource';
 
-const LeanIdentityDomainsApp = lean(IdentityDomainsApp);
+const LeanIdentityDomainsApp = /* @__PURE__ */ lean(IdentityDomainsApp);
 
 /** Properties for {@link OciIdentityDomainResourceServer}. */
 export interface OciIdentityDomainResourceServerProps {

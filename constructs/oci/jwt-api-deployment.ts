@@ -19,7 +19,7 @@ import type { IOciClient } from './identity-domain-confidential-app';
 import { validateOcid } from './internal';
 import { lean } from '../private/lean-resource';
 
-const LeanApigatewayDeployment = lean(ApigatewayDeployment);
+const LeanApigatewayDeployment = /* @__PURE__ */ lean(ApigatewayDeployment);
 
 /** HTTP methods an OCI API Gateway route can match. */
 export enum OciHttpMethod {

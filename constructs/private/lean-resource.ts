@@ -6,7 +6,8 @@
  *
  * 1. The generated `synthesizeAttributes()` returns every attribute of the schema, mostly
  *    `undefined`; each such key still costs a resolve context and a key resolution per walk, and
- *    resolving then drops it. {@link lean} returns a subclass that drops them first.
+ *    resolving then drops it (likewise the unset meta-arguments). {@link lean} returns a subclass
+ *    that drops them first.
  * 2. A reference to another resource passed as a token (`group.id`) is a string that each walk
  *    must recognise, split, look up and resolve. {@link localValue} gives the same
  *    `${type.name.attribute}` text as a literal string when the token would resolve to exactly that
@@ -55,10 +56,14 @@ export function withoutUndefined<T>(value: T): T {
 type ResourceClass = new (...args: any[]) => TerraformResource;
 
 /**
- * A subclass of the generated resource class `Base` whose `synthesizeAttributes()` leaves out
- * `undefined` attributes (see {@link withoutUndefined}); everything else is `Base`'s (the
+ * A subclass of the generated resource class `Base` whose `synthesizeAttributes()` and
+ * `terraformMetaArguments` leave out `undefined` members (see {@link withoutUndefined}); everything
+ * else is `Base`'s (the
  * instances are `Base`s, with the same properties, escape hatches and static members).
  * The synthesized JSON is the same: cdktf drops `undefined` members when it resolves.
+ *
+ * Module-level uses are marked pure (`const LeanX = /* @__PURE__ *\/ lean(X)`), so that bundlers
+ * still leave out the bindings of constructs an app does not use.
  */
 export function lean<C extends ResourceClass>(Base: C): C {
   // The class expression keeps Base's name in stack traces and heap snapshots.
@@ -66,6 +71,12 @@ export function lean<C extends ResourceClass>(Base: C): C {
     [Base.name]: class extends Base {
       protected synthesizeAttributes(): { [name: string]: unknown } {
         return withoutUndefined(super.synthesizeAttributes());
+      }
+
+      // Meta-arguments (depends_on, count, provider, lifecycle, for_each, connection), mostly unset:
+      // cdktf snake-cases every key on each walk and then drops the undefined ones.
+      public get terraformMetaArguments(): { [name: string]: unknown } {
+        return withoutUndefined(super.terraformMetaArguments);
       }
     },
   }[Base.name];

@@ -9,8 +9,8 @@ import type { PolicyStatementProps } from './policy-document';
 import { generatedName, POLICY_NAME, validateName } from './private/names';
 import { lean } from '../private/lean-resource';
 
-const LeanRamPolicy = lean(RamPolicy);
-const LeanRamRolePolicyAttachment = lean(RamRolePolicyAttachment);
+const LeanRamPolicy = /* @__PURE__ */ lean(RamPolicy);
+const LeanRamRolePolicyAttachment = /* @__PURE__ */ lean(RamRolePolicyAttachment);
 
 const MAX_DESCRIPTION_LENGTH = 1024;
 

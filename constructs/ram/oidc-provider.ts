@@ -13,7 +13,7 @@ import { generatedName, OIDC_PROVIDER_NAME, validateName } from './private/names
 import { sortedUnique } from './private/values';
 import { lean } from '../private/lean-resource';
 
-const LeanImsOidcProvider = lean(ImsOidcProvider);
+const LeanImsOidcProvider = /* @__PURE__ */ lean(ImsOidcProvider);
 
 const MAX_ISSUER_URL_LENGTH = 255;
 const MAX_DESCRIPTION_LENGTH = 256;

@@ -18,8 +18,8 @@ import { generatedName, POLICY_NAME, ROLE_NAME, validateName } from './private/n
 import { isOnlyWildcards, sortedUnique } from './private/values';
 import { lean } from '../private/lean-resource';
 
-const LeanRamRole = lean(RamRole);
-const LeanRamRolePolicyAttachment = lean(RamRolePolicyAttachment);
+const LeanRamRole = /* @__PURE__ */ lean(RamRole);
+const LeanRamRolePolicyAttachment = /* @__PURE__ */ lean(RamRolePolicyAttachment);
 
 const MAX_DESCRIPTION_LENGTH = 1024;
 const ROLE_ARN = /^acs:ram::(\d+):role\/([^/]+)$/;

@@ -72,6 +72,8 @@ describe('lean', () => {
     api.addOverride('http_service_config.content_type_category', 'CLIENT');
     api.addOverride('request_config.mode', undefined);
     api.forceNonceCheck = Lazy.anyValue({ produce: () => true }) as unknown as boolean;
+    api.dependsOn = ['alicloud_api_gateway_group.other'];
+    api.lifecycle = { createBeforeDestroy: true, ignoreChanges: ['description'], preventDestroy: undefined };
     return api;
   }
 
