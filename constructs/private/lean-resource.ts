@@ -66,7 +66,7 @@ type ResourceClass = new (...args: any[]) => TerraformResource;
  * still leave out the bindings of constructs an app does not use.
  */
 export function lean<C extends ResourceClass>(Base: C): C {
-  // The class expression keeps Base's name in stack traces and heap snapshots.
+  // Named after Base (its `name`), for messages that print a resource's class.
   const Lean = {
     [Base.name]: class extends Base {
       protected synthesizeAttributes(): { [name: string]: unknown } {
@@ -86,6 +86,8 @@ export function lean<C extends ResourceClass>(Base: C): C {
 interface ExposedReference {
   readonly resource: TerraformResource;
   readonly attribute: string;
+  /** The literal, once computed: one string shared by every resource that references it. */
+  literal?: string;
 }
 
 /** Reference tokens exposed by the constructs, per stack of the referenced resource. */
@@ -120,8 +122,13 @@ export function exposeReference(resource: TerraformResource, attribute: string, 
 export function localValue(scope: IConstruct, value: string): string {
   const exposed = EXPOSED.get(TerraformStack.of(scope))?.get(value);
   if (!exposed || exposed.resource.forEach !== undefined) return value;
-  return `\${${exposed.resource.terraformResourceType}.${exposed.resource.friendlyUniqueId}.${exposed.attribute}}`;
+  // The logical id is fixed once read (see above), so the literal can be computed once.
+  exposed.literal ??= `\${${exposed.resource.terraformResourceType}.${exposed.resource.friendlyUniqueId}.${exposed.attribute}}`;
+  return exposed.literal;
 }
+
+/** `<type>.<logical id>` of resources used in depends_on, computed once per resource. */
+const ADDRESSES = new WeakMap<TerraformResource, string>();
 
 /**
  * The `depends_on` entry for `target` from a resource defined under `scope`: its address
@@ -129,5 +136,10 @@ export function localValue(scope: IConstruct, value: string): string {
  */
 export function localDependency(scope: IConstruct, target: TerraformResource): string {
   if (TerraformStack.of(scope) !== TerraformStack.of(target)) return dependable(target);
-  return `${target.terraformResourceType}.${target.friendlyUniqueId}`;
+  let address = ADDRESSES.get(target);
+  if (address === undefined) {
+    address = `${target.terraformResourceType}.${target.friendlyUniqueId}`;
+    ADDRESSES.set(target, address);
+  }
+  return address;
 }
