@@ -95,8 +95,30 @@ async function bundle(entry, outfile, extra = {}) {
   const options = bundleOptions(entry, outfile);
   const result = await esbuild.build({ ...options, ...extra, plugins: [...options.plugins, ...(extra.plugins ?? [])], write: false });
   const text = result.outputFiles[0].text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  fs.writeFileSync(outfile, text);
+  fs.writeFileSync(outfile, onceToEsm(text));
   return result;
+}
+
+const TO_ESM = 'var __toESM = (mod, isNodeMode, target) => (target =';
+/**
+ * esbuild wraps a CommonJS module for every ES module that imports it (`__toESM`: a new object
+ * with one getter per export). The app's 80-odd modules importing cdktf (120-odd exports) made
+ * 80-odd such copies at start. This keeps one wrapper per module and mode, made again only when
+ * the module's export count changed since (an export added later, as a circular import can do).
+ */
+function onceToEsm(text) {
+  if (!text.includes(TO_ESM)) {
+    if (text.includes('__toESM(')) throw new Error(`esbuild's __toESM helper is no longer "${TO_ESM}": update onceToEsm in scripts/app.cjs`);
+    return text;
+  }
+  return text.replace(TO_ESM, `var __toESMWrappers = [/* @__PURE__ */ new WeakMap(), /* @__PURE__ */ new WeakMap()];
+var __toESM = (mod, isNodeMode) => {
+  if (mod === null || typeof mod !== "object" && typeof mod !== "function") return __toESMNew(mod, isNodeMode);
+  var wrappers = __toESMWrappers[isNodeMode ? 1 : 0], count = __getOwnPropNames(mod).length, known = wrappers.get(mod);
+  if (known === void 0 || known.count !== count) wrappers.set(mod, known = { count, wrapper: __toESMNew(mod, isNodeMode) });
+  return known.wrapper;
+};
+var __toESMNew = (mod, isNodeMode, target) => (target =`);
 }
 
 /**

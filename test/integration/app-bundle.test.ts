@@ -40,6 +40,30 @@ describe('bundles built by scripts/app.cjs', () => {
     }
   }, 120_000);
 
+  test('ES modules importing one CommonJS module share its wrapper, and see exports added later', async () => {
+    // GIVEN a CommonJS module imported by three ES modules, the third loaded after an export was added
+    const dir = mkdtempSync(join(work, 'to-esm-'));
+    writeFileSync(join(dir, 'dep.cjs'), 'exports.a = 1;\nexports.addLater = () => { exports.b = 2; };\n');
+    writeFileSync(join(dir, 'one.ts'), "import * as dep from './dep.cjs';\nexport const ns = dep;\n");
+    writeFileSync(join(dir, 'three.ts'), "import * as dep from './dep.cjs';\nexport const ns = dep;\n");
+    writeFileSync(join(dir, 'entry.ts'), [
+      "import * as one from './one';",
+      "import * as dep from './dep.cjs';",
+      'dep.addLater();',
+      "// eslint-disable-next-line @typescript-eslint/no-require-imports",
+      "const three = require('./three') as typeof import('./three');",
+      'process.stdout.write(JSON.stringify({ shared: one.ns === dep, a: dep.a, bBefore: (one.ns as Record<string, unknown>).b ?? null, bAfter: (three.ns as Record<string, unknown>).b }));',
+    ].join('\n'));
+    const outfile = join(dir, 'entry.js');
+    await app.bundle(join(dir, 'entry.ts'), outfile);
+    // WHEN
+    const result = spawnSync(process.execPath, [APP, 'run-file', outfile], { encoding: 'utf8', timeout: 60_000 });
+    // THEN
+    expect(result.status, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ shared: true, a: 1, bBefore: null, bAfter: 2 });
+    expect(readFileSync(outfile, 'latin1')).toContain('var __toESMWrappers');
+  });
+
   test('the lazily required semver still checks a binary version', async () => {
     // GIVEN a program using cdktf's binary version check, bundled like the app
     const entry = join(work, 'version-check.ts');
