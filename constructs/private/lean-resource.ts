@@ -56,8 +56,8 @@ export function withoutUndefined<T>(value: T): T {
 type ResourceClass = new (...args: any[]) => TerraformResource;
 
 /**
- * A subclass of the generated resource class `Base` whose `synthesizeAttributes()` and
- * `terraformMetaArguments` leave out `undefined` members (see {@link withoutUndefined}); everything
+ * A subclass of the generated resource class `Base` whose `synthesizeAttributes()`,
+ * `terraformMetaArguments` and `//` metadata leave out `undefined` members (see {@link withoutUndefined}); everything
  * else is `Base`'s (the
  * instances are `Base`s, with the same properties, escape hatches and static members).
  * The synthesized JSON is the same: cdktf drops `undefined` members when it resolves.
@@ -77,6 +77,11 @@ export function lean<C extends ResourceClass>(Base: C): C {
       // cdktf snake-cases every key on each walk and then drops the undefined ones.
       public get terraformMetaArguments(): { [name: string]: unknown } {
         return withoutUndefined(super.terraformMetaArguments);
+      }
+
+      // The `//` metadata of the block: its `stackTrace` member is unset unless traces were asked for.
+      protected get constructNodeMetadata(): { [key: string]: unknown } {
+        return withoutUndefined(super.constructNodeMetadata);
       }
     },
   }[Base.name];
