@@ -1,12 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { App } from 'cdktf';
+import { type App, TerraformStack } from 'cdktf';
+import { takeSynthesizedJson } from '../core/synthesized-json';
 import { isPlainObject } from './cty-type';
 import { SchemaValidationError } from './schema-validation-error';
 import { withoutPretenuring } from './heap-tuning';
 import { withTokenStackTraces } from './stack-traces';
 import { listSynthesizedStacks, manifestErrors, readManifest, readStackFile, type StackFindings } from './synth-output';
-import { type NotValidated, type ValidationOptions, inspectStack } from './validate-stack';
+import { type NotValidated, type StackInspection, type ValidationOptions, inspectStack } from './validate-stack';
 
 /**
  * Builds the whole app with the given output directory: `(outdir) => { const app = new App({ outdir }); ...; return app; }`.
@@ -107,9 +108,9 @@ export function synthAndValidate(createApp: AppFactory, options: SynthAndValidat
     }
     const results: StackFindings[] = [];
     stacks = [];
+    const synthesizers = stackSynthesizers(app);
     for (const { stack, file } of listSynthesizedStacks(tmp, manifest)) {
-      const config = readStackFile(file);
-      const inspection = inspectStack(stack, config, options);
+      const { config, inspection } = inspectSynthesized(stack, file, synthesizers.get(stack), options);
       results.push({ stack, findings: inspection.findings });
       stacks.push(summarize(stack, config, inspection.notValidated));
     }
@@ -192,6 +193,29 @@ function carryOverWorkingFiles(previous: string, next: string): Move[] {
 
 function undoMoves(moves: readonly Move[]): void {
   for (const [from, to] of [...moves].reverse()) fs.renameSync(to, from);
+}
+
+/** The synthesizer of each stack of `app`, by stack name (the key cdktf's manifest uses). */
+function stackSynthesizers(app: App): Map<string, unknown> {
+  const synthesizers = new Map<string, unknown>();
+  for (const child of app.node.children) if (TerraformStack.isStack(child)) synthesizers.set(child.node.id, child.synthesizer);
+  return synthesizers;
+}
+
+/**
+ * Inspects one synthesized stack: the object its synthesizer hands over (the one cdktf wrote to
+ * `file`, see `core/synthesized-json`) when it offers one, else the parsed file. Findings and
+ * not-validated blocks are always reported from the parsed file, so they come in the file's
+ * (key-sorted) order whichever object was inspected first.
+ */
+function inspectSynthesized(stack: string, file: string, synthesizer: unknown, options: ValidationOptions): { config: object; inspection: StackInspection } {
+  const handed = takeSynthesizedJson(synthesizer);
+  if (handed) {
+    const inspection = inspectStack(stack, handed, options);
+    if (inspection.findings.length === 0 && inspection.notValidated.length === 0) return { config: handed, inspection };
+  }
+  const config = readStackFile(file);
+  return { config, inspection: inspectStack(stack, config, options) };
 }
 
 function summarize(stack: string, config: object, notValidated: readonly NotValidated[]): StackSummary {

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { AnnotationMetadataEntryType, Annotations, Aspects, TerraformStack } from 'cdktf';
 import type { IAspect, IStackSynthesizer, ISynthesisSession, StackAnnotation } from 'cdktf';
 import type { IConstruct } from 'constructs';
+import { TAKE_SYNTHESIZED_JSON, type SynthesizedJsonSource } from '../../core/synthesized-json';
 import { evaluateSynthesizedStack } from './evaluate';
 import type { FindingLevel, SecurityFinding, SuppressionSite } from './evaluate';
 import { ALL_RULES } from './rules';
@@ -141,29 +142,73 @@ function annotate(node: IConstruct, level: FindingLevel, message: string): void 
 
 /**
  * Wraps a stack's synthesizer: cdktf synthesizes the stack as usual (aspects, validations,
- * annotations, `cdk.tf.json`), then the checks read that file and fail the synth on errors.
+ * annotations, `cdk.tf.json`), then the checks evaluate the object cdktf has just serialized into
+ * that file (captured from the stack's `toTerraform()` during the synth, not read back) and fail
+ * the synth on errors. The object is then held for synth validation to take over
+ * ({@link SynthesizedJsonSource}), so it is not parsed from the file again either.
  */
-class CheckingSynthesizer implements IStackSynthesizer {
+class CheckingSynthesizer implements IStackSynthesizer, SynthesizedJsonSource {
+  private lastSynthesized: SynthesizedStackJson | undefined;
+
   public constructor(private readonly stack: TerraformStack, public readonly inner: IStackSynthesizer, public readonly checks: SecurityChecks) {}
 
   public synthesize(session: ISynthesisSession): void {
-    this.inner.synthesize(session);
+    this.lastSynthesized = undefined;
+    const rendered = this.renderedDuring(() => this.inner.synthesize(session));
     const manifest = session.manifest.forStack(this.stack);
     const file = path.join(session.outdir, manifest.synthesizedStackPath);
-    const synthesized = file.endsWith('.json')
-      ? (JSON.parse(fs.readFileSync(file, 'utf8')) as SynthesizedStackJson)
+    const json = file.endsWith('.json');
+    const synthesized = json
+      ? (rendered ?? (JSON.parse(fs.readFileSync(file, 'utf8')) as SynthesizedStackJson)) // a synthesizer that did not render through toTerraform
       : (this.stack.toTerraform() as SynthesizedStackJson); // HCL output: render once more for the checks
     const report = this.checks.check(this.stack, synthesized);
     const recorded = manifest.annotations as StackAnnotation[];
+    const seen = new Set(recorded.map((a) => annotationKey(a.constructPath, a.level, a.message)));
     for (const f of report.findings) {
       const level = ANNOTATION_TYPE[f.level] as StackAnnotation['level'];
-      if (!recorded.some((a) => a.constructPath === f.path && a.message === f.message && a.level === level)) {
-        recorded.push({ constructPath: f.path, level, message: f.message });
-      }
+      const key = annotationKey(f.path, level, f.message);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      recorded.push({ constructPath: f.path, level, message: f.message });
     }
     if (report.errors.length > 0) {
       fs.rmSync(file, { force: true });
       throw new SecurityCheckError(report);
     }
+    if (json && rendered) this.lastSynthesized = rendered;
   }
+
+  public [TAKE_SYNTHESIZED_JSON](): SynthesizedStackJson | undefined {
+    const taken = this.lastSynthesized;
+    this.lastSynthesized = undefined;
+    return taken;
+  }
+
+  /**
+   * Runs `synth` with the stack's `toTerraform` wrapped (on this instance, for this call only) to
+   * capture what it returns: the object cdktf writes to `cdk.tf.json`.
+   */
+  private renderedDuring(synth: () => void): SynthesizedStackJson | undefined {
+    const stack = this.stack as TerraformStack & { toTerraform: () => unknown };
+    const own = Object.prototype.hasOwnProperty.call(stack, 'toTerraform');
+    const original = stack.toTerraform;
+    let rendered: SynthesizedStackJson | undefined;
+    stack.toTerraform = function (this: TerraformStack): unknown {
+      const result: unknown = original.call(this);
+      rendered = result as SynthesizedStackJson;
+      return result;
+    };
+    try {
+      synth();
+    } finally {
+      if (own) stack.toTerraform = original;
+      else delete (stack as Partial<typeof stack>).toTerraform;
+    }
+    return rendered;
+  }
+}
+
+/** Identity of a manifest annotation, for de-duplication. */
+function annotationKey(constructPath: string, level: string, message: string): string {
+  return `${level}\u0000${constructPath}\u0000${message}`;
 }

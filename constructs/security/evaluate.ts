@@ -165,10 +165,14 @@ class SynthesizedStackIndex implements RuleContext {
 
   public constructor(public readonly synthesized: SynthesizedStackJson, public readonly stackName: string, public readonly production: boolean) {
     const section = isObject(synthesized.resource) ? (synthesized.resource as Section) : {};
-    for (const [type, instances] of Object.entries(section)) {
+    // File order (cdktf writes keys sorted), whether `synthesized` was parsed from the file or is
+    // the object cdktf serialized into it (insertion order): findings come out in the same order.
+    for (const type of Object.keys(section).sort()) {
+      const instances = section[type];
       if (!isObject(instances)) continue;
       const views: ResourceView[] = [];
-      for (const [name, raw] of Object.entries(instances)) {
+      for (const name of Object.keys(instances).sort()) {
+        const raw = instances[name];
         if (!isObject(raw)) continue;
         const { '//': meta, ...config } = raw;
         const metadata = isObject(meta) && isObject(meta.metadata) ? meta.metadata : undefined;
