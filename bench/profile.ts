@@ -96,7 +96,7 @@ function phases(n: number): void {
   const imports: [string, number][] = [];
   timedImport('cdktf + constructs (npm)', ['cdktf', 'constructs'], imports);
   timedImport('generated bindings (.gen, as imported under constructs/)', generatedBindingImports(), imports);
-  timedImport('yaml', ['yaml'], imports);
+  timedImport('yaml (renders plugin scripts) + js-yaml (reads them back)', ['yaml', 'js-yaml'], imports);
   timedImport('project constructs (barrel)', ['../constructs'], imports);
   timedImport('validation', ['../validation'], imports);
   timedImport('bench scale app + lock reader', ['./scale-app', '../lookups/lock-file'], imports);
@@ -104,6 +104,7 @@ function phases(n: number): void {
   const cdktf = require('cdktf') as typeof import('cdktf');
   // The CommonJS exports object (what the compiled project modules call into), not the ESM namespace.
   const yaml = createRequire(__filename)('yaml') as typeof import('yaml');
+  const jsYaml = createRequire(__filename)('js-yaml') as typeof import('js-yaml');
   const { SecurityChecks, ALL_RULES } = require('../constructs') as typeof import('../constructs');
   const validation = require('../validation') as typeof import('../validation');
   const { buildScaleApp, scaleStackName } = require('./scale-app') as typeof import('./scale-app');
@@ -127,7 +128,8 @@ function phases(n: number): void {
   const stackTrace = createRequire(require.resolve('cdktf'))('./tokens/private/stack-trace') as { captureStackTrace: () => string[] };
   t.wrap(stackTrace, 'captureStackTrace', () => `stack trace (${phase})`);
   t.wrap(yaml.Document.prototype, 'toString', 'yaml render');
-  t.wrap(yaml, 'parse', 'yaml parse');
+  // core/plugin-data.ts reads plugin scripts back with js-yaml.
+  t.wrap(jsYaml, 'load', 'yaml parse');
   for (const rule of ALL_RULES) t.wrap(rule as { check: unknown }, 'check', `rule ${rule.id}`);
 
   const lock = readLockFile(path.join(ROOT, 'lookups.lock.json'));
