@@ -188,10 +188,11 @@ export class BindingIndex {
  */
 export function buildBindingIndex(resources: TerraformResources): BindingIndex {
   const T = GATEWAY_RESOURCE_TYPES;
-  const of = (type: string): [string, Readonly<Record<string, unknown>>][] =>
-    Object.entries(resources[type] ?? {})
-      .map(([name, config]): [string, Readonly<Record<string, unknown>>] => [`${type}.${name}`, config])
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  // In address order: the names sorted (code-unit order, as the addresses share the `<type>.` prefix).
+  const of = (type: string): [string, Readonly<Record<string, unknown>>][] => {
+    const instances = resources[type] ?? {};
+    return Object.keys(instances).sort().map((name): [string, Readonly<Record<string, unknown>>] => [`${type}.${name}`, instances[name]]);
+  };
 
   const apis = of(T.api).map(([address, config]) => readApi(address, config));
   const plugins = new Map<string, IndexedPlugin>();

@@ -102,15 +102,17 @@ export class SecurityChecks implements IAspect {
    * Does not throw on errors: the caller decides (the attached synthesizer does).
    */
   public check(stack: TerraformStack, synthesized: SynthesizedStackJson): SecurityReport {
-    const nodes = new Map<string, IConstruct>();
     const suppressions: SuppressionSite[] = [];
     for (const node of stack.node.findAll()) {
+      const added = Suppressions.of(node);
+      if (added.length === 0) continue;
       const nodePath = node.node.path;
-      nodes.set(nodePath, node);
-      for (const suppression of Suppressions.of(node)) suppressions.push({ path: nodePath, suppression });
+      for (const suppression of added) suppressions.push({ path: nodePath, suppression });
     }
     const findings = evaluateSynthesizedStack(synthesized, { stackName: stack.node.path, production: this.production, rules: this.rules, suppressions });
-    for (const f of findings) annotate(nodes.get(f.path) ?? stack, f.level, f.message);
+    const nodeAt = constructsByPath(stack);
+    const annotations = new AnnotationSet();
+    for (const f of findings) annotations.add(nodeAt(f.path) ?? stack, f.level, f.message);
     return { stack: stack.node.id, findings, errors: findings.filter((f) => f.level === 'error') };
   }
 
@@ -130,14 +132,52 @@ const ANNOTATION_TYPE: Record<FindingLevel, string> = {
   info: AnnotationMetadataEntryType.INFO,
 };
 
-/** Adds an annotation once, so checking again (every synth) does not repeat it. */
-function annotate(node: IConstruct, level: FindingLevel, message: string): void {
-  const type = ANNOTATION_TYPE[level];
-  if (node.node.metadata.some((m) => m.type === type && m.data === message)) return;
-  const annotations = Annotations.of(node);
-  if (level === 'error') annotations.addError(message);
-  else if (level === 'warning') annotations.addWarning(message);
-  else annotations.addInfo(message);
+/**
+ * Adds annotations once, so checking again (every synth) does not repeat one: the messages a
+ * construct already carries are read once per construct, not once per finding.
+ */
+class AnnotationSet {
+  private readonly present = new Map<IConstruct, Set<string>>();
+
+  public add(node: IConstruct, level: FindingLevel, message: string): void {
+    const type = ANNOTATION_TYPE[level];
+    let present = this.present.get(node);
+    if (!present) {
+      present = new Set();
+      for (const m of node.node.metadata) if (typeof m.data === 'string') present.add(annotationKey('', m.type, m.data));
+      this.present.set(node, present);
+    }
+    const key = annotationKey('', type, message);
+    if (present.has(key)) return;
+    present.add(key);
+    const annotations = Annotations.of(node);
+    if (level === 'error') annotations.addError(message);
+    else if (level === 'warning') annotations.addWarning(message);
+    else annotations.addInfo(message);
+  }
+}
+
+/**
+ * Finds constructs of `stack` by path (`<stack path>/<id>/<id>...`), walking down from the stack
+ * once per distinct path asked for, instead of indexing every construct up front.
+ */
+function constructsByPath(stack: TerraformStack): (path: string) => IConstruct | undefined {
+  const root = stack.node.path;
+  const found = new Map<string, IConstruct | undefined>();
+  return (path) => {
+    if (found.has(path)) return found.get(path);
+    let node: IConstruct | undefined;
+    if (path === root) node = stack;
+    else if (path.startsWith(root === '' ? '' : `${root}/`)) {
+      node = stack;
+      for (const id of path.slice(root === '' ? 0 : root.length + 1).split('/')) {
+        node = node.node.tryFindChild(id);
+        if (!node) break;
+      }
+    }
+    found.set(path, node);
+    return node;
+  };
 }
 
 /**

@@ -91,13 +91,20 @@ export function evaluateSynthesizedStack(synthesized: SynthesizedStackJson, opti
   };
 
   const index = new SynthesizedStackIndex(synthesized, options.stackName, options.production);
-  for (const view of index.allResources()) {
-    for (const rule of options.rules) {
-      for (const f of outcomeFindings(rule, rule.check(view, index))) {
-        const site = suppressionFor(view.path, rule.id, f.finding);
-        const level: FindingLevel = site ? 'info' : f.finding === UNRESOLVED_FINDING ? 'warning' : LEVELS[rule.level];
-        const message = site ? `${f.label}: suppressed: ${site.suppression.reason}` : f.message;
-        findings.push({ ruleId: rule.id, finding: f.finding, level, path: view.path, address: view.address, message });
+  const rulesFor = rulesByResourceType(options.rules);
+  for (const type of index.types) {
+    const rules = rulesFor(type);
+    if (rules.length === 0) continue; // no rule looks at this type: its views are never built
+    for (const view of index.resourcesOfType(type)) {
+      for (const rule of rules) {
+        const outcome = rule.check(view, index);
+        if (outcome === RuleResult.COMPLIANT || outcome === RuleResult.NOT_APPLICABLE) continue;
+        for (const f of outcomeFindings(rule, outcome)) {
+          const site = suppressionFor(view.path, rule.id, f.finding);
+          const level: FindingLevel = site ? 'info' : f.finding === UNRESOLVED_FINDING ? 'warning' : LEVELS[rule.level];
+          const message = site ? `${f.label}: suppressed: ${site.suppression.reason}` : f.message;
+          findings.push({ ruleId: rule.id, finding: f.finding, level, path: view.path, address: view.address, message });
+        }
       }
     }
   }
@@ -113,6 +120,23 @@ export function evaluateSynthesizedStack(synthesized: SynthesizedStackJson, opti
     }
   }
   return findings;
+}
+
+/**
+ * The rules to run on a resource type, in the order given: those that declare the type in
+ * `resourceTypes` and those that declare none (a rule is `NOT_APPLICABLE` to every type it does
+ * not declare, so skipping it changes no outcome).
+ */
+function rulesByResourceType(rules: readonly SecurityRule[]): (type: string) => readonly SecurityRule[] {
+  const byType = new Map<string, readonly SecurityRule[]>();
+  return (type) => {
+    let list = byType.get(type);
+    if (!list) {
+      list = rules.filter((r) => r.resourceTypes === undefined || r.resourceTypes.includes(type));
+      byType.set(type, list);
+    }
+    return list;
+  };
 }
 
 function unknownRule(site: SuppressionSite, runIds: ReadonlySet<string>): SecurityFinding {
@@ -156,46 +180,76 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * One resource as rules see it. Its `config` (the body without cdktf's `//` metadata) is copied
+ * on first read: most resources of a large stack are only looked at by type.
+ */
+class SynthesizedResource implements ResourceView {
+  public readonly address: string;
+  public readonly path: string;
+  private body: Readonly<Record<string, unknown>> | undefined;
+
+  public constructor(public readonly type: string, public readonly name: string, private readonly raw: Record<string, unknown>, stackName: string) {
+    this.address = `${type}.${name}`;
+    const meta = raw['//'];
+    const metadata = isObject(meta) && isObject(meta.metadata) ? meta.metadata : undefined;
+    this.path = typeof metadata?.path === 'string' ? metadata.path : stackName;
+  }
+
+  public get config(): Readonly<Record<string, unknown>> {
+    if (this.body === undefined) {
+      const { '//': _meta, ...config } = this.raw;
+      this.body = config;
+    }
+    return this.body;
+  }
+}
+
 /** The rule context of one synthesized stack: resource views and lookups, each built once. */
 class SynthesizedStackIndex implements RuleContext {
+  /**
+   * Resource types in file order (cdktf writes keys sorted), whether `synthesized` was parsed
+   * from the file or is the object cdktf serialized into it (insertion order), so findings come
+   * out in the same order either way.
+   */
+  public readonly types: readonly string[];
+  private readonly section: Section;
   private readonly byType = new Map<string, ResourceView[]>();
   private readonly byAddress = new Map<string, ResourceView>();
   private readonly groupedIndex = new Map<string, Map<string, ResourceView[]>>();
   private readonly memos = new Map<object, unknown>();
 
   public constructor(public readonly synthesized: SynthesizedStackJson, public readonly stackName: string, public readonly production: boolean) {
-    const section = isObject(synthesized.resource) ? (synthesized.resource as Section) : {};
-    // File order (cdktf writes keys sorted), whether `synthesized` was parsed from the file or is
-    // the object cdktf serialized into it (insertion order): findings come out in the same order.
-    for (const type of Object.keys(section).sort()) {
-      const instances = section[type];
-      if (!isObject(instances)) continue;
-      const views: ResourceView[] = [];
-      for (const name of Object.keys(instances).sort()) {
-        const raw = instances[name];
-        if (!isObject(raw)) continue;
-        const { '//': meta, ...config } = raw;
-        const metadata = isObject(meta) && isObject(meta.metadata) ? meta.metadata : undefined;
-        const path = typeof metadata?.path === 'string' ? metadata.path : stackName;
-        const view: ResourceView = { type, name, address: `${type}.${name}`, path, config };
-        views.push(view);
-        this.byAddress.set(view.address, view);
+    this.section = isObject(synthesized.resource) ? (synthesized.resource as Section) : {};
+    this.types = Object.keys(this.section).sort();
+  }
+
+  /** Every resource of `type`, in file order; the views of a type are built when first asked for. */
+  public resourcesOfType(type: string): readonly ResourceView[] {
+    let views = this.byType.get(type);
+    if (!views) {
+      views = [];
+      const instances = Object.prototype.hasOwnProperty.call(this.section, type) ? this.section[type] : undefined;
+      if (isObject(instances)) {
+        for (const name of Object.keys(instances).sort()) {
+          const raw = instances[name];
+          if (!isObject(raw)) continue;
+          const view = new SynthesizedResource(type, name, raw, this.stackName);
+          views.push(view);
+          this.byAddress.set(view.address, view);
+        }
       }
       this.byType.set(type, views);
     }
-  }
-
-  public allResources(): ResourceView[] {
-    return [...this.byType.values()].flat();
-  }
-
-  public resourcesOfType(type: string): readonly ResourceView[] {
-    return this.byType.get(type) ?? [];
+    return views;
   }
 
   public referencedResource(reference: unknown): ResourceView | undefined {
     const parsed = parseReference(reference);
-    return parsed ? this.byAddress.get(parsed.address) : undefined;
+    if (!parsed) return undefined;
+    const dot = parsed.address.indexOf('.');
+    if (dot > 0) this.resourcesOfType(parsed.address.slice(0, dot)); // resource types contain no '.'
+    return this.byAddress.get(parsed.address);
   }
 
   public resourcesReferencing(type: string, attribute: string, target: ResourceView): readonly ResourceView[] {

@@ -87,6 +87,13 @@ export interface SecurityRule {
   readonly explanation: string;
   /** ERROR fails the synth; WARNING is reported only. */
   readonly level: RuleLevel;
+  /**
+   * The Terraform resource types the rule looks at. The engine runs the rule only on resources of
+   * these types (for any other it is `NOT_APPLICABLE`), which keeps large stacks cheap to check.
+   * Give it only when `check` returns `NOT_APPLICABLE` for every other type.
+   * @default - every resource of the stack
+   */
+  readonly resourceTypes?: readonly string[];
   /** Evaluates the rule on one resource. */
   check(resource: ResourceView, context: RuleContext): RuleOutcome;
 }

@@ -166,6 +166,39 @@ describe('SecurityChecks', () => {
     expect(parsedScriptOf(plugin)).toBe(parsedScriptOf(plugin));
     expect(report.errors.map((f) => f.ruleId)).toEqual(['APIGW-JWT1']);
   });
+
+  test('runs a rule that declares resourceTypes only on those types, and a rule that declares none on every resource', () => {
+    // GIVEN a group, a plugin and a RAM role
+    const stack = new TerraformStack(testApp(), 'checks');
+    new ApiGatewayGroup(stack, 'Group', { name: 'closed' });
+    stack.addOverride('resource.alicloud_api_gateway_plugin.p', { plugin_name: 'p', plugin_type: 'cors', plugin_data: '{}' });
+    stack.addOverride('resource.alicloud_ram_role.r', { role_name: 'r' });
+    const typed: string[] = [];
+    const untyped: string[] = [];
+    const typedSpy: SecurityRule = { ...NAMED_OPEN, id: 'TEST-TYPED', resourceTypes: ['alicloud_ram_role', 'alicloud_api_gateway_group'], check: (res) => (typed.push(res.address), RuleResult.COMPLIANT) };
+    const untypedSpy: SecurityRule = { ...NAMED_OPEN, id: 'TEST-ANY', check: (res) => (untyped.push(res.address), RuleResult.COMPLIANT) };
+    SecurityChecks.attach(stack, { rules: [typedSpy, untypedSpy] });
+    // WHEN
+    SecurityChecks.of(stack)!.check(stack, stack.toTerraform());
+    // THEN (in file order: types, then names, sorted)
+    expect(typed).toEqual(['alicloud_api_gateway_group.Group', 'alicloud_ram_role.r']);
+    expect(untyped).toEqual(['alicloud_api_gateway_group.Group', 'alicloud_api_gateway_plugin.p', 'alicloud_ram_role.r']);
+  });
+
+  test('reports findings in the order of the written file, whatever the key order of the object checked', () => {
+    // GIVEN the same stack JSON with keys in insertion (reverse) order and sorted, as cdktf writes it
+    const stack = emptyStack();
+    const group = (name: string) => ({ name, '//': { metadata: { path: `checks/${name}` } } });
+    const unsorted = { resource: { alicloud_api_gateway_group: { 'z-open': group('open'), 'a-open': group('open'), 'm-open': group('open') } } };
+    const sorted = JSON.parse(JSON.stringify(unsorted, ['resource', 'alicloud_api_gateway_group', 'a-open', 'm-open', 'z-open', 'name', '//', 'metadata', 'path']));
+    expect(Object.keys(sorted.resource.alicloud_api_gateway_group)).toEqual(['a-open', 'm-open', 'z-open']);
+    // WHEN
+    const fromObject = SecurityChecks.of(stack)!.check(stack, unsorted).findings;
+    const fromFile = SecurityChecks.of(stack)!.check(stack, sorted).findings;
+    // THEN
+    expect(fromObject.map((f) => f.address)).toEqual(['alicloud_api_gateway_group.a-open', 'alicloud_api_gateway_group.m-open', 'alicloud_api_gateway_group.z-open']);
+    expect(fromObject).toEqual(fromFile);
+  });
 });
 
 describe('Suppressions', () => {

@@ -35,6 +35,7 @@ function httpsUrl(value: string | undefined): boolean {
 /** `APIG-JWT1`: a JWTAuth policy must pin an https issuer and public keys from an https source. */
 export const apigJwtIssuerAndKeys: SecurityRule = {
   id: 'APIG-JWT1',
+  resourceTypes: [POLICY],
   level: RuleLevel.ERROR,
   info: 'A cloud-native API Gateway JWTAuth policy has no https issuer, or its JWKS is missing, empty, holds private key material or comes from a non-https URL.',
   explanation: 'Without an issuer the gateway accepts tokens of any issuer that shares a key; a JWKS fetched over plain http can be swapped in transit, and a key set without public keys (or with private members) either rejects everything or leaks a signing key. Take the issuer and keys from the M2M server reference and lookups.lock.json.',
@@ -61,6 +62,7 @@ export const apigJwtIssuerAndKeys: SecurityRule = {
 /** `APIG-JWT2`: blacklist mode lets every request that is not listed through unauthenticated. */
 export const apigJwtBlacklistMode: SecurityRule = {
   id: 'APIG-JWT2',
+  resourceTypes: [POLICY],
   level: RuleLevel.WARNING,
   info: 'A cloud-native API Gateway JWTAuth policy is in blacklist mode: only the listed domain and path pairs need a token.',
   explanation: 'In blacklist mode everything not listed passes without authentication, so every new route or domain starts out open. Whitelist mode (everything needs a token except listed exemptions) fails closed.',
@@ -74,6 +76,7 @@ export const apigJwtBlacklistMode: SecurityRule = {
 /** `APIG-JWT3`: a blacklist without entries protects nothing. */
 export const apigJwtEmptyBlacklist: SecurityRule = {
   id: 'APIG-JWT3',
+  resourceTypes: [POLICY],
   level: RuleLevel.ERROR,
   info: 'A cloud-native API Gateway JWTAuth policy is in blacklist mode with no rule conditions, so it authenticates nothing.',
   explanation: 'Blacklist mode authenticates only the listed domain and path pairs; with none listed every request passes without a token while the console still shows JWT authentication as configured.',
@@ -89,6 +92,7 @@ export const apigJwtEmptyBlacklist: SecurityRule = {
 /** `APIG-JWT4`: a whitelist entry whose path covers everything exempts the whole gateway. */
 export const apigJwtWhitelistCatchAll: SecurityRule = {
   id: 'APIG-JWT4',
+  resourceTypes: [POLICY],
   level: RuleLevel.ERROR,
   info: 'A cloud-native API Gateway JWTAuth whitelist exempts every path (/, /* or /**).',
   explanation: 'Whitelisted requests skip authentication. How the gateway matches a path is not documented; if "/" is matched as a prefix, or "/*" and "/**" as wildcards, the entry exempts every request on its domains (every domain when the domain is "*"), which turns the authentication off.',
@@ -108,6 +112,7 @@ export const apigJwtWhitelistCatchAll: SecurityRule = {
 /** `APIG-JWT5`: a disabled authentication rule authenticates nothing. */
 export const apigJwtDisabled: SecurityRule = {
   id: 'APIG-JWT5',
+  resourceTypes: [POLICY],
   level: RuleLevel.WARNING,
   info: 'A cloud-native API Gateway JWTAuth policy is disabled (enable is not true).',
   explanation: 'A disabled authentication rule is kept in the console but checks no token, so every route it covers is open. Delete it, or enable it.',
@@ -122,6 +127,7 @@ export const apigJwtDisabled: SecurityRule = {
 /** `APIG-JWT6` (informational): the token is passed through to the backend. */
 export const apigJwtTokenPassthrough: SecurityRule = {
   id: 'APIG-JWT6',
+  resourceTypes: [POLICY],
   level: RuleLevel.INFO,
   info: 'A cloud-native API Gateway JWTAuth policy passes the token through to the backend.',
   explanation: 'With passthrough the backend receives the bearer token and, while it is valid, could replay it against every API of the same audience; keep it only when the backend needs the token itself.',

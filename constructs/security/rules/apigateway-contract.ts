@@ -10,6 +10,7 @@ import type { ResourceView, RuleOutcome, SecurityRule } from '../rule';
 import { scriptOf } from './apigateway';
 
 const API = 'alicloud_api_gateway_api';
+const PLUGIN = 'alicloud_api_gateway_plugin';
 
 interface AclView {
   readonly parameters: Readonly<Record<string, unknown>>;
@@ -46,6 +47,7 @@ const isDeny = (action: unknown): boolean => typeof action === 'string' && actio
 /** `APIGW-ACL2`: an access-control rule set can run out of rules without a decision. */
 export const aclEndsInDeny: SecurityRule = {
   id: 'APIGW-ACL2',
+  resourceTypes: [PLUGIN],
   level: RuleLevel.ERROR,
   info: 'The access-control rule set does not end with an unconditional DENY (a last rule whose ifTrue and ifFalse are both DENY).',
   explanation: 'The gateway lets a request through when no rule decides, and may skip a rule it cannot evaluate (an absent claim, a value of an unexpected type); a rule set that can fall off its end then allows the request. Ending with an explicit ALLOW of the combined checks followed by an unconditional DENY fails closed.',
@@ -61,6 +63,7 @@ export const aclEndsInDeny: SecurityRule = {
 function claimChecked(id: string, claim: string, explanation: string): SecurityRule {
   return {
     id,
+    resourceTypes: [PLUGIN],
     level: RuleLevel.ERROR,
     info: `The access-control rule set reads JWT claims but never checks ${claim} (a Token:${claim} parameter in a condition).`,
     explanation,
@@ -84,6 +87,7 @@ export const aclChecksAudience: SecurityRule = claimChecked('APIGW-ACL4', 'aud',
 /** `APIGW-TLS1`: an API accepts plain HTTP. */
 export const apiHttpsOnly: SecurityRule = {
   id: 'APIGW-TLS1',
+  resourceTypes: [API],
   level: RuleLevel.ERROR,
   info: 'The API accepts plain HTTP (request_config.protocol includes HTTP).',
   explanation: 'Bearer tokens sent over plain HTTP can be read and replayed by anyone on the path. Opting out needs a reason (allowPlainHttp: { reason }).',

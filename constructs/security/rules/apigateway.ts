@@ -40,6 +40,7 @@ export function scriptOf(res: ResourceView, pluginType?: string): { readonly scr
 /** `APIGW-AUTH1`: an ANONYMOUS API must have jwtAuth + accessControl bound on every published stage. */
 export const anonymousApiProtected: SecurityRule = {
   id: 'APIGW-AUTH1',
+  resourceTypes: [API],
   level: RuleLevel.ERROR,
   info: 'An ANONYMOUS API is published on a stage without both a jwtAuth and an accessControl plugin bound on that stage.',
   explanation: 'With auth type ANONYMOUS the gateway authenticates nobody itself: only a JWT plugin (token signature and expiry) plus an access-control plugin (client and scope) keep the API closed, and plugins are bound per stage. A stage without both is an open API.',
@@ -73,6 +74,7 @@ export const anonymousApiProtected: SecurityRule = {
 /** `APIGW-JWT1`: the JWT plugin lets requests without a token through. */
 export const jwtNoBypass: SecurityRule = {
   id: 'APIGW-JWT1',
+  resourceTypes: [PLUGIN],
   level: RuleLevel.ERROR,
   info: 'The JWT authentication plugin sets bypassEmptyToken: true.',
   explanation: 'Requests that carry no token at all are forwarded to the backend unauthenticated; only requests with a bad token are rejected.',
@@ -87,6 +89,7 @@ export const jwtNoBypass: SecurityRule = {
 /** `APIGW-JWT2`: jti anti-replay is off in a production stack. */
 export const jwtReplayProtection: SecurityRule = {
   id: 'APIGW-JWT2',
+  resourceTypes: [PLUGIN],
   level: RuleLevel.ERROR,
   info: 'The JWT authentication plugin does not set preventJtiReplay: true in a production environment.',
   explanation: 'Without the jti anti-replay check a captured token can be replayed until it expires; the IDaaS tutorial asks for it in production, so the allowJtiReplay opt-out (APIGW-JWT4) does not clear this rule.',
@@ -106,6 +109,7 @@ export const jwtReplayProtection: SecurityRule = {
  */
 export const jwtReplayOptOut: SecurityRule = {
   id: 'APIGW-JWT4',
+  resourceTypes: [PLUGIN],
   level: RuleLevel.ERROR,
   info: 'The JWT authentication plugin does not set preventJtiReplay: true, so a token is accepted more than once.',
   explanation: 'A captured token can be replayed until it expires. Turning replay protection off is an opt-out: write allowJtiReplay: { reason } (config: gateway.allowJtiReplay), which reports this finding as suppressed with the reason; production environments refuse it (APIGW-JWT2).',
@@ -120,6 +124,7 @@ export const jwtReplayOptOut: SecurityRule = {
 /** `APIGW-JWT3`: the JWT plugin ignores token expiry. */
 export const jwtExpiryChecked: SecurityRule = {
   id: 'APIGW-JWT3',
+  resourceTypes: [PLUGIN],
   level: RuleLevel.ERROR,
   info: 'The JWT authentication plugin sets ignoreExpirationCheck: true.',
   explanation: 'Expired tokens stay valid forever, so a leaked token can never be revoked by letting it expire.',
@@ -154,6 +159,7 @@ export function isSubstringScopePattern(pattern: string): boolean {
 /** `APIGW-ACL1`: a condition matches the scope claim by substring. */
 export const aclWholeScope: SecurityRule = {
   id: 'APIGW-ACL1',
+  resourceTypes: [PLUGIN],
   level: RuleLevel.ERROR,
   info: 'An access-control condition matches the scope claim by substring (like \'%…%\').',
   explanation: 'A substring check such as $scope like \'%user:read:one%\' also admits user:read:one-admin or xuser:read:one; scopes must be matched as whole space-delimited tokens.',
@@ -186,6 +192,7 @@ export const aclWholeScope: SecurityRule = {
 /** `APIGW-LIM1`: the final script exceeds the documented plugin limits. */
 export const pluginLimits: SecurityRule = {
   id: 'APIGW-LIM1',
+  resourceTypes: [PLUGIN],
   level: RuleLevel.ERROR,
   info: 'The plugin script exceeds the documented limits (parameters/rules per instance type, expression length or script size).',
   explanation: `Only ${LIMITS.sharedEntries} parameters and rules take effect on shared instances (${LIMITS.dedicatedEntries} on dedicated), expressions are limited to ${LIMITS.expressionChars} characters and scripts to 50 KB; entries past the limit are silently ignored or the plugin is rejected.`,

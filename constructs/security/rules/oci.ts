@@ -110,6 +110,7 @@ function nonEmptyList(value: unknown): boolean | undefined {
 /** `OCI-JWT1`: no anonymous access, an authentication policy, and an authorization on every route. */
 export const ociDeploymentNotAnonymous: SecurityRule = {
   id: 'OCI-JWT1',
+  resourceTypes: [DEPLOYMENT],
   level: RuleLevel.ERROR,
   info: 'The API deployment allows anonymous access, has no authentication policy, or has a route without authorization (or with authorization type ANONYMOUS).',
   explanation: 'The gateway is the only thing between the internet and the backends: with isAnonymousAccessAllowed, without an authentication policy, or with a route that is anonymous or has no authorization policy, callers reach the backend without a valid token or without the scope the route needs.',
@@ -167,6 +168,7 @@ export const ociDeploymentNotAnonymous: SecurityRule = {
 /** `OCI-JWT2`: JWT / token authentication pins issuers and audiences. */
 export const ociJwtPinsIssuerAndAudience: SecurityRule = {
   id: 'OCI-JWT2',
+  resourceTypes: [DEPLOYMENT],
   level: RuleLevel.ERROR,
   info: 'A JWT authentication policy of the API deployment has no audiences or no issuers.',
   explanation: 'Without issuers the gateway accepts tokens of any issuer whose keys it trusts; without audiences it accepts tokens minted for any other API of the same identity domain. Pin both to the authorization server that protects this API.',
@@ -202,6 +204,7 @@ export const ociJwtPinsIssuerAndAudience: SecurityRule = {
 /** `OCI-JWT3`: keys (or the introspection endpoint) fetched over verified https; bounded clock skew. */
 export const ociJwtRemoteKeysAndSkew: SecurityRule = {
   id: 'OCI-JWT3',
+  resourceTypes: [DEPLOYMENT],
   level: RuleLevel.WARNING,
   info: `A JWT or token authentication policy of the API deployment does not validate tokens with an https REMOTE_JWKS (or, for token authentication, REMOTE_DISCOVERY) URL with TLS verification, or allows more than ${MAX_CLOCK_SKEW_SECONDS} s of clock skew.`,
   explanation: 'Keys fetched over plain http or without certificate verification can be replaced by anyone on the path, who can then sign tokens the gateway accepts; static keys are not rotated with the issuer. A large clock skew keeps expired tokens usable.',
@@ -293,6 +296,7 @@ function mostGrantedScopes(context: RuleContext): number | undefined {
 /** `OCI-SCOPE1`: a global exact-match `scope` claim check while a client is granted several scopes. */
 export const ociGlobalScopeExactMatch: SecurityRule = {
   id: 'OCI-SCOPE1',
+  resourceTypes: [DEPLOYMENT],
   level: RuleLevel.WARNING,
   info: 'The API deployment checks the scope claim globally (verify_claims) against single values, while a client of the stack is granted several scopes.',
   explanation: 'A claim check compares the whole claim value: a token of a client granted several scopes carries them all, space-separated ("A B"), and never equals "A" (seed 002: "in the case of scopes, this must be all scopes"). Check scopes per route with authorization type ANY_OF instead.',
@@ -338,6 +342,7 @@ export const ociGlobalScopeExactMatch: SecurityRule = {
 /** `OCI-BACKEND1`: every HTTP backend is reached over https with certificate verification. */
 export const ociBackendTls: SecurityRule = {
   id: 'OCI-BACKEND1',
+  resourceTypes: [DEPLOYMENT],
   level: RuleLevel.ERROR,
   info: 'A route of the API deployment reaches its HTTP backend over plain http or without TLS certificate verification.',
   explanation: 'The gateway forwards the caller\'s token and the response: over plain http (or unverified TLS) anyone on the path can read or alter them. Opt out only for a backend reachable solely inside the gateway\'s VCN (plaintextBackend: { reason }).',

@@ -13,6 +13,7 @@ export const BROAD_SYSTEM_POLICY = /^AdministratorAccess$|FullAccess$/;
 /** `RAM-POL2`: a broad system policy is attached to a role. */
 export const broadSystemPolicy: SecurityRule = {
   id: 'RAM-POL2',
+  resourceTypes: ['alicloud_ram_role_policy_attachment'],
   level: RuleLevel.ERROR,
   info: 'A broad system policy (AdministratorAccess or *FullAccess) is attached to a role.',
   explanation: 'Every workload that can assume the role (here: every token the trust policy admits) gets every action of the service or of the account. Prefer a narrower system or custom policy; opting in needs a reason (broadAccess: { reason }).',

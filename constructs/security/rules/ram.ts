@@ -180,6 +180,7 @@ function perOidcStatement(res: ResourceView, context: RuleContext, compliant: (s
 /** RAM-OIDC1: `oidc:iss` pinned with StringEquals to the trusted provider's issuer. */
 const trustPinsIssuer: SecurityRule = {
   id: 'RAM-OIDC1',
+  resourceTypes: [ROLE],
   info: 'The OIDC role trust policy does not pin oidc:iss with StringEquals to the issuer of the trusted OIDC provider.',
   explanation: 'RAM requires oidc:iss to use StringEquals; a missing or different issuer condition lets the trust drift from the provider it names and accept tokens it was not written for. A trust policy that is not valid JSON cannot be verified at all.',
   level: RuleLevel.ERROR,
@@ -225,6 +226,7 @@ const trustPinsIssuer: SecurityRule = {
 /** RAM-OIDC2: the trust restricts `oidc:sub`. */
 const trustPinsSubject: SecurityRule = {
   id: 'RAM-OIDC2',
+  resourceTypes: [ROLE],
   info: 'The OIDC role trust policy does not restrict oidc:sub.',
   explanation: 'Without a subject condition any workload the issuer signs a token for (any client of the IdP) can assume the role.',
   level: RuleLevel.ERROR,
@@ -234,6 +236,7 @@ const trustPinsSubject: SecurityRule = {
 /** RAM-OIDC3: the trust restricts `oidc:aud`. */
 const trustPinsAudience: SecurityRule = {
   id: 'RAM-OIDC3',
+  resourceTypes: [ROLE],
   info: 'The OIDC role trust policy does not restrict oidc:aud.',
   explanation: 'Without an audience condition, tokens issued for any client id registered on the provider (meant for other applications) can assume the role.',
   level: RuleLevel.ERROR,
@@ -243,6 +246,7 @@ const trustPinsAudience: SecurityRule = {
 /** RAM-OIDC4: subjects matched with StringLike (warning). */
 const trustMatchesSubjectExactly: SecurityRule = {
   id: 'RAM-OIDC4',
+  resourceTypes: [ROLE],
   info: 'The OIDC role trust policy matches oidc:sub with StringLike (wildcards).',
   explanation: 'A wildcard subject also admits future identities that happen to match the pattern; list exact subjects with StringEquals unless the pattern is reviewed.',
   level: RuleLevel.WARNING,
@@ -257,6 +261,7 @@ function isWildcardAction(action: string): boolean {
 /** RAM-POL1: no wildcard action or resource in an Allow statement of a custom policy. */
 const policyHasNoWildcards: SecurityRule = {
   id: 'RAM-POL1',
+  resourceTypes: [POLICY],
   info: 'The custom policy allows a wildcard action ("*" or "service:*") or resource ("*"), or uses NotAction/NotResource in an Allow statement.',
   explanation: 'Wildcard grants give the role every current and future action or resource in scope, far beyond what a machine-to-machine workload needs; list actions and resource ARNs explicitly.',
   level: RuleLevel.ERROR,
@@ -304,6 +309,7 @@ const policyHasNoWildcards: SecurityRule = {
 /** RAM-IDP1: 1–5 fingerprints on an OIDC provider. */
 const providerFingerprintCount: SecurityRule = {
   id: 'RAM-IDP1',
+  resourceTypes: [OIDC_PROVIDER],
   info: 'The OIDC provider does not have between 1 and 5 TLS fingerprints.',
   explanation: 'RAM accepts 1 to 5 fingerprints; without one the provider cannot verify the issuer\'s certificate, and more than five fails at apply. Keep old and new only during a certificate rotation.',
   level: RuleLevel.ERROR,
