@@ -103,7 +103,7 @@ export class SecurityChecks implements IAspect {
    */
   public check(stack: TerraformStack, synthesized: SynthesizedStackJson): SecurityReport {
     const suppressions: SuppressionSite[] = [];
-    for (const node of stack.node.findAll()) {
+    for (const node of Suppressions.anyUnder(stack) ? stack.node.findAll() : []) {
       const added = Suppressions.of(node);
       if (added.length === 0) continue;
       const nodePath = node.node.path;

@@ -5,6 +5,9 @@ export { MIN_REASON_LENGTH } from '../../core/opt-out';
 
 const METADATA_TYPE = 'm2m-guard:suppressions';
 
+/** Set on a construct when a suppression is added on it or below it (see {@link Suppressions.anyUnder}). */
+const HAS_SUPPRESSIONS_BELOW = Symbol('m2m-guard.has-suppressions-below');
+
 /**
  * The finding name a suppression lists in `appliesTo` to clear a rule's `UNRESOLVED` outcome
  * (the rule could not decide because its input is unknown until apply).
@@ -61,6 +64,18 @@ export class Suppressions {
       const entry: Suppression = { id: s.id, reason: s.reason.trim(), ...(s.appliesTo ? { appliesTo: [...s.appliesTo] } : {}) };
       scope.node.addMetadata(METADATA_TYPE, entry);
     });
+    if (suppressions.length > 0) {
+      for (const ancestor of scope.node.scopes) (ancestor as unknown as Record<symbol, boolean>)[HAS_SUPPRESSIONS_BELOW] = true;
+    }
+  }
+
+  /**
+   * Whether a suppression was added (through {@link Suppressions.add}) on `scope` or a construct
+   * below it. `false` means {@link Suppressions.of} is empty for `scope` and all its children, so
+   * the checks need not visit them.
+   */
+  public static anyUnder(scope: IConstruct): boolean {
+    return (scope as unknown as Record<symbol, boolean | undefined>)[HAS_SUPPRESSIONS_BELOW] === true;
   }
 
   /** The suppressions added directly on `scope` (not its ancestors), in the order they were added. */

@@ -276,6 +276,20 @@ describe('Suppressions', () => {
     expect(checkStack(stack)).toEqual({ errors: [], warnings: [], infos: [] });
   });
 
+  test('anyUnder tells the checks which subtrees carry suppressions (the scope and its ancestors)', () => {
+    // GIVEN
+    const stack = stackWith('open');
+    const parent = new Construct(stack, 'Parent');
+    const child = new Construct(parent, 'Child');
+    const sibling = new Construct(stack, 'Sibling');
+    expect(Suppressions.anyUnder(stack)).toBe(false);
+    // WHEN
+    Suppressions.add(parent, [{ id: 'TEST-1', reason: 'Legacy group, renamed in #77' }]);
+    // THEN
+    expect([stack, parent, child, sibling].map((c) => Suppressions.anyUnder(c))).toEqual([true, true, false, false]);
+    expect(stack.node.findAll().filter((c) => Suppressions.of(c).length > 0)).toEqual([parent]);
+  });
+
   test('fails when the id is a wildcard', () => {
     const stack = new TerraformStack(testApp(), 's');
     expect(() => Suppressions.add(stack, [{ id: '*', reason: 'a long enough reason' }])).toThrow(/'suppressions\[0\].id' must be the id of one security rule \(no wildcards\), got "\*"/);
