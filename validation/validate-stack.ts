@@ -104,8 +104,11 @@ class StackValidator implements ConversionSink {
   private readonly ignored: ReadonlySet<string>;
   private readonly requirements = new Map<string, ProviderRequirement>();
   private readonly providers = new Map<string, ResolvedProvider>();
-  private address = '';
-  private constructPath?: string;
+  /**
+   * Where findings are reported: a fixed address, or the parts of a resource's address, joined
+   * (and its construct path read from `body`) only when there is something to report.
+   */
+  private readonly at: { address: string | undefined; prefix: string; type: string; name: string; body: unknown } = { address: '', prefix: '', type: '', name: '', body: undefined };
 
   public constructor(
     private readonly stack: string,
@@ -133,7 +136,12 @@ class StackValidator implements ConversionSink {
   }
 
   private reportRendered(code: FindingCode, path: string, value: string, expected: string, problem: string): void {
-    this.findings.push(new Finding({ stack: this.stack, address: this.address, path, value, expected, code, problem, constructPath: this.constructPath }));
+    this.findings.push(new Finding({ stack: this.stack, address: this.address(), path, value, expected, code, problem, constructPath: constructPathOf(this.at.body) }));
+  }
+
+  /** The address of the block being validated. */
+  private address(): string {
+    return this.at.address ?? `${this.at.prefix}${this.at.type}.${this.at.name}`;
   }
 
   private readRequiredProviders(): void {
@@ -175,9 +183,9 @@ class StackValidator implements ConversionSink {
           'uses a provider without a pinned schema',
         );
       } else if (exact && exact !== schema.version) {
-        const saved = [this.address, this.constructPath] as const;
-        this.address = 'terraform';
-        this.constructPath = undefined;
+        const saved = { ...this.at };
+        this.at.address = 'terraform';
+        this.at.body = undefined;
         this.report(
           FindingCode.PROVIDER_VERSION_MISMATCH,
           `required_providers.${localName}.version`,
@@ -185,7 +193,7 @@ class StackValidator implements ConversionSink {
           `${schema.version} (the version of the pinned schema; re-export the schema after changing the provider version)`,
           'pins a provider version that differs from the pinned schema',
         );
-        [this.address, this.constructPath] = saved;
+        Object.assign(this.at, saved);
       }
     }
     this.providers.set(localName, resolved);
@@ -198,9 +206,9 @@ class StackValidator implements ConversionSink {
     for (const [localName, configs] of Object.entries(providers)) {
       const list = Array.isArray(configs) ? configs : [configs];
       for (let i = 0; i < list.length; i++) {
-        this.address = Array.isArray(configs) ? `provider.${localName}[${i}]` : `provider.${localName}`;
         const body = list[i];
-        this.constructPath = constructPathOf(body);
+        this.at.address = Array.isArray(configs) ? `provider.${localName}[${i}]` : `provider.${localName}`;
+        this.at.body = body;
         const resolved = this.provider(localName);
         if (resolved.schema) this.validateBody(body, resolved.schema.provider(), '', PROVIDER_META);
       }
@@ -212,16 +220,32 @@ class StackValidator implements ConversionSink {
     if (!isPlainObject(section)) return;
     const prefix = kind === 'data' ? 'data.' : '';
     const meta = kind === 'data' ? DATA_META : RESOURCE_META;
+    this.at.address = undefined;
+    this.at.prefix = prefix;
     for (const [type, instances] of Object.entries(section)) {
       if (!isPlainObject(instances)) continue;
+      this.at.type = type;
+      // the provider and schema of the type's resources without a `provider` meta-argument, resolved once
+      let byDefault: { readonly resolved: ResolvedProvider; readonly block: CompiledBlock | undefined } | undefined;
       for (const [name, bodies] of Object.entries(instances)) {
+        this.at.name = name;
         // Terraform JSON allows an array of bodies; cdktf writes one object.
         for (const body of asList(bodies)) {
-          this.address = `${prefix}${type}.${name}`;
-          this.constructPath = constructPathOf(body);
-          const resolved = this.provider(providerLocalName(type, isPlainObject(body) ? body.provider : undefined));
+          this.at.body = body;
+          const explicit = isPlainObject(body) ? body.provider : undefined;
+          let resolved: ResolvedProvider;
+          let block: CompiledBlock | undefined;
+          if (typeof explicit === 'string' && explicit.length > 0) {
+            resolved = this.provider(providerLocalName(type, explicit));
+            block = this.schemaOf(kind, resolved, type);
+          } else {
+            if (!byDefault) {
+              const provider = this.provider(providerLocalName(type, undefined));
+              byDefault = { resolved: provider, block: this.schemaOf(kind, provider, type) };
+            }
+            ({ resolved, block } = byDefault);
+          }
           if (!resolved.schema) continue;
-          const block = kind === 'data' ? resolved.schema.dataSource(type) : resolved.schema.resource(type);
           if (block) {
             this.validateBody(body, block, '', meta);
             continue;
@@ -230,16 +254,23 @@ class StackValidator implements ConversionSink {
           const known = kind === 'data' ? resolved.schema.dataSourceTypes() : resolved.schema.resourceTypes();
           const suggestion = closestMatch(type, known);
           const provider = `${resolved.schema.source.replace(/^registry\.terraform\.io\//, '')} ${resolved.schema.version}`;
+          const address = this.address();
           this.notValidated.push({
             stack: this.stack,
-            address: this.address,
+            address,
             provider,
             closestKnownType: suggestion,
-            message: `[${this.stack}] ${this.address} not validated: ${kind === 'data' ? 'data source' : 'resource'} type outside the pinned ${provider} schema snapshot${suggestion ? ` (if you meant "${suggestion}", fix the type)` : ''}; Terraform checks it at plan time`,
+            message: `[${this.stack}] ${address} not validated: ${kind === 'data' ? 'data source' : 'resource'} type outside the pinned ${provider} schema snapshot${suggestion ? ` (if you meant "${suggestion}", fix the type)` : ''}; Terraform checks it at plan time`,
           });
         }
       }
     }
+  }
+
+  /** The schema of a resource or data source type under a resolved provider. */
+  private schemaOf(kind: 'resource' | 'data', resolved: ResolvedProvider, type: string): CompiledBlock | undefined {
+    if (!resolved.schema) return undefined;
+    return kind === 'data' ? resolved.schema.dataSource(type) : resolved.schema.resource(type);
   }
 
   /**
