@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { AnnotationMetadataEntryType, Annotations, Aspects, TerraformStack } from 'cdktf';
 import type { IAspect, IStackSynthesizer, ISynthesisSession, StackAnnotation } from 'cdktf';
 import type { IConstruct } from 'constructs';
+import { StackSynthesizer } from 'cdktf/lib/synthesize/synthesizer';
 import { TAKE_SYNTHESIZED_JSON, type SynthesizedJsonSource } from '../../core/synthesized-json';
 import { evaluateSynthesizedStack } from './evaluate';
 import type { FindingLevel, SecurityFinding, SuppressionSite } from './evaluate';
@@ -186,6 +187,9 @@ function constructsByPath(stack: TerraformStack): (path: string) => IConstruct |
  * that file (captured from the stack's `toTerraform()` during the synth, not read back) and fail
  * the synth on errors. The object is then held for synth validation to take over
  * ({@link SynthesizedJsonSource}), so it is not parsed from the file again either.
+ *
+ * Only cdktf's own synthesizer is known to write exactly what `toTerraform()` returns: under any
+ * other synthesizer (which may change the file after rendering) the checks read the written file.
  */
 class CheckingSynthesizer implements IStackSynthesizer, SynthesizedJsonSource {
   private lastSynthesized: SynthesizedStackJson | undefined;
@@ -194,12 +198,14 @@ class CheckingSynthesizer implements IStackSynthesizer, SynthesizedJsonSource {
 
   public synthesize(session: ISynthesisSession): void {
     this.lastSynthesized = undefined;
-    const rendered = this.renderedDuring(() => this.inner.synthesize(session));
+    const rendered = this.inner instanceof StackSynthesizer
+      ? this.renderedDuring(() => this.inner.synthesize(session))
+      : (this.inner.synthesize(session), undefined);
     const manifest = session.manifest.forStack(this.stack);
     const file = path.join(session.outdir, manifest.synthesizedStackPath);
     const json = file.endsWith('.json');
     const synthesized = json
-      ? (rendered ?? (JSON.parse(fs.readFileSync(file, 'utf8')) as SynthesizedStackJson)) // a synthesizer that did not render through toTerraform
+      ? (rendered ?? (JSON.parse(fs.readFileSync(file, 'utf8')) as SynthesizedStackJson)) // another synthesizer: what it wrote
       : (this.stack.toTerraform() as SynthesizedStackJson); // HCL output: render once more for the checks
     const report = this.checks.check(this.stack, synthesized);
     const recorded = manifest.annotations as StackAnnotation[];

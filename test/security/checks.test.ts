@@ -1,4 +1,6 @@
-import { Aspects, TerraformStack, Testing } from 'cdktf';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Aspects, type IStackSynthesizer, type ISynthesisSession, TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { afterEach, describe, expect, test } from 'vitest';
 import { APIGATEWAY_RULES, RuleLevel, RuleResult, SecurityCheckError, SecurityChecks, Suppressions } from '../../constructs';
@@ -165,6 +167,22 @@ describe('SecurityChecks', () => {
     const plugin = seen.find((v) => v.type === 'alicloud_api_gateway_plugin')!;
     expect(parsedScriptOf(plugin)).toBe(parsedScriptOf(plugin));
     expect(report.errors.map((f) => f.ruleId)).toEqual(['APIGW-JWT1']);
+  });
+
+  test('under a synthesizer other than cdktf\'s own, evaluates the file it wrote', () => {
+    // GIVEN a compliant stack whose synthesizer renames the group to "open" in the written file only
+    const stack = stackWith('closed');
+    const cdktfOwn = (stack.synthesizer as unknown as { inner: IStackSynthesizer }).inner;
+    stack.synthesizer = {
+      synthesize: (session: ISynthesisSession) => {
+        cdktfOwn.synthesize(session);
+        const file = join(session.outdir, session.manifest.forStack(stack).synthesizedStackPath);
+        writeFileSync(file, readFileSync(file, 'utf8').replace('"closed"', '"open"'));
+      },
+    };
+    SecurityChecks.attach(stack, { rules: [NAMED_OPEN] });
+    // WHEN / THEN the checks see what was written
+    expect(() => Testing.fullSynth(stack)).toThrow(/TEST-1\[name:open\]/);
   });
 
   test('runs a rule that declares resourceTypes only on those types, and a rule that declares none on every resource', () => {

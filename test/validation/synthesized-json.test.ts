@@ -5,7 +5,7 @@ import { App, type IStackSynthesizer, type ISynthesisSession, TerraformStack } f
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { ENVIRONMENTS } from '../../config';
 import { SecurityChecks } from '../../constructs';
-import { takeSynthesizedJson } from '../../core/synthesized-json';
+import { TAKE_SYNTHESIZED_JSON, type SynthesizedJsonSource, takeSynthesizedJson } from '../../core/synthesized-json';
 import type { LockFile } from '../../core/issuer-facts';
 import { defaultLockPath, readLockFile } from '../../lookups/lock-file';
 import { buildApp } from '../../stacks/app';
@@ -22,9 +22,16 @@ afterEach(() => {
   fs.rmSync(sandbox, { recursive: true, force: true });
 });
 
-/** Lets cdktf write the stack, then adds an attribute no schema knows to its RAM role in the written file only. */
-class FileTamperingSynthesizer implements IStackSynthesizer {
+/**
+ * Lets the stack's synthesizer write the stack, then adds an attribute no schema knows to its RAM
+ * role in the written file only; hands over what the wrapped synthesizer hands over.
+ */
+class FileTamperingSynthesizer implements IStackSynthesizer, SynthesizedJsonSource {
   public constructor(private readonly stack: TerraformStack, private readonly inner: IStackSynthesizer) {}
+
+  public [TAKE_SYNTHESIZED_JSON](): Readonly<Record<string, unknown>> | undefined {
+    return takeSynthesizedJson(this.inner);
+  }
 
   public synthesize(session: ISynthesisSession): void {
     this.inner.synthesize(session);
@@ -58,16 +65,16 @@ describe('handing the synthesized JSON from the security checks to synth validat
   });
 
   test('synthAndValidate validates the handed-over object of a checked stack and reads a stack without the checks from disk', () => {
-    // GIVEN two stacks whose written files gain an unknown attribute after cdktf wrote them;
-    // only 'checked' has the security checks (wrapping the tampering synthesizer)
+    // GIVEN two stacks whose written files gain an unknown attribute after they were written;
+    // only 'checked' has the security checks (wrapped by the tampering synthesizer)
     const stacks: TerraformStack[] = [];
     const factory = (dir: string): App => {
       const app = new App({ outdir: dir });
       for (const name of ['checked', 'unchecked']) {
         const { stack } = providerStack(name, app);
         ramRole(stack);
-        stack.synthesizer = new FileTamperingSynthesizer(stack, stack.synthesizer);
         if (name === 'checked') SecurityChecks.attach(stack, { rules: [] });
+        stack.synthesizer = new FileTamperingSynthesizer(stack, stack.synthesizer);
         stacks.push(stack);
       }
       return app;
