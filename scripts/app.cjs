@@ -72,6 +72,47 @@ const lazyCdktfRequires = {
 };
 
 /**
+ * cdktf writes each stack, its metadata and the manifest with json-stable-stringify, whose
+ * level-by-level string joins were the peak of a large synth's memory. In our bundles cdktf's
+ * `require("json-stable-stringify")` gets scripts/stable-stringify.cjs instead: the same bytes
+ * through V8's native JSON.stringify, falling back to the library for anything else. The build
+ * fails if cdktf no longer requires the module the expected way, or requires another version than
+ * the one the replacement was checked against (test/integration/stable-stringify.test.ts).
+ */
+const STABLE_STRINGIFY = {
+  replacement: path.join(__dirname, 'stable-stringify.cjs'),
+  version: '1.3.0',
+  callers: ['lib/synthesize/synthesizer.js', 'lib/manifest.js'],
+};
+const nativeStableStringify = {
+  name: 'native-stable-stringify',
+  setup(b) {
+    const redirected = new Set();
+    b.onResolve({ filter: /^json-stable-stringify$/ }, async (args) => {
+      const importer = args.importer.replace(/\\/g, '/');
+      const at = importer.lastIndexOf('/node_modules/cdktf/');
+      if (at === -1 || importer.slice(at).includes('/node_modules/', 1)) return undefined;
+      const resolved = await b.resolve('cdktf/node_modules/json-stable-stringify', { kind: args.kind, resolveDir: ROOT });
+      const own = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir });
+      const version = JSON.parse(fs.readFileSync(path.join(path.dirname(own.path), 'package.json'), 'utf8')).version;
+      if (resolved.path !== own.path || version !== STABLE_STRINGIFY.version) {
+        throw new Error(`cdktf now requires json-stable-stringify ${version} at ${own.path}; scripts/stable-stringify.cjs reproduces ${STABLE_STRINGIFY.version} (cdktf/node_modules/json-stable-stringify): check its format and update STABLE_STRINGIFY in scripts/app.cjs`);
+      }
+      redirected.add(importer.slice(at + '/node_modules/cdktf/'.length));
+      return { path: STABLE_STRINGIFY.replacement };
+    });
+    b.onEnd((result) => {
+      const inputs = Object.keys(result.metafile?.inputs ?? {});
+      if (!inputs.some((f) => f.endsWith('node_modules/cdktf/lib/synthesize/synthesizer.js'))) return;
+      const missing = STABLE_STRINGIFY.callers.filter((c) => !redirected.has(c));
+      if (missing.length > 0) {
+        throw new Error(`cdktf's ${missing.join(', ')} no longer require("json-stable-stringify"): update STABLE_STRINGIFY in scripts/app.cjs`);
+      }
+    });
+  },
+};
+
+/**
  * The esbuild options of every bundle the project runs (the app, and the bench's children and
  * minimal cdktf app, so that they run the same way).
  */
@@ -80,7 +121,7 @@ function bundleOptions(entry, outfile) {
     // import() of an external bundle (./lookups-network.js) becomes require(): every bundle is CommonJS,
     // and a bundle run from a vm.Script (scripts/run-bundle.cjs) has no ES module loader.
     supported: { 'dynamic-import': false },
-    plugins: [lazyCdktfRequires] };
+    plugins: [lazyCdktfRequires, nativeStableStringify] };
 }
 
 /**

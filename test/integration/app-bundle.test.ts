@@ -40,6 +40,24 @@ describe('bundles built by scripts/app.cjs', () => {
     }
   }, 120_000);
 
+  test("cdktf writes stacks and the manifest with scripts/stable-stringify.cjs, not json-stable-stringify", () => {
+    // GIVEN the current app bundle
+    expect(spawnSync(process.execPath, [APP, 'run', 'main', '--help'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 }).status).toBe(0);
+    const bundle = readFileSync(join(ROOT, '.build', 'app', 'main.js'), 'latin1');
+    // THEN the replacement is in the bundle, and each cdktf module that stringifies gets it
+    const loader = /var (require_stable_stringify\d*) = __commonJS\(\{\n {2}"scripts\/stable-stringify\.cjs"/.exec(bundle);
+    expect(loader).not.toBeNull();
+    for (const file of ['lib/synthesize/synthesizer.js', 'lib/manifest.js']) {
+      const start = bundle.indexOf(`"node_modules/cdktf/${file}"(`);
+      expect(start, file).toBeGreaterThan(-1);
+      const body = bundle.slice(start, bundle.indexOf('\n  }\n});', start));
+      expect(body, file).toContain(`var stringify = ${(loader as RegExpExecArray)[1]}();`);
+    }
+    // AND the real library is called only by the replacement (its fallback)
+    const real = /var (require_json_stable_stringify\d*) = __commonJS/.exec(bundle);
+    expect(bundle.split(`${(real as RegExpExecArray)[1]}()`).length - 1).toBe(1);
+  }, 120_000);
+
   test('ES modules importing one CommonJS module share its wrapper, and see exports added later', async () => {
     // GIVEN a CommonJS module imported by three ES modules, the third loaded after an export was added
     const dir = mkdtempSync(join(work, 'to-esm-'));
