@@ -20,7 +20,7 @@
  */
 'use strict';
 
-// The real library, cdktf's own copy (scripts/app.cjs fails the build if cdktf resolves another).
+// The real library, cdktf's own copy (scripts/app.cjs redirects cdktf here only when cdktf resolves that copy).
 const real = require('cdktf/node_modules/json-stable-stringify');
 
 /** Thrown by the replacer when a value is outside what the fast path reproduces exactly. */

@@ -188,8 +188,9 @@ function constructsByPath(stack: TerraformStack): (path: string) => IConstruct |
  * the synth on errors. The object is then held for synth validation to take over
  * ({@link SynthesizedJsonSource}), so it is not parsed from the file again either.
  *
- * Only cdktf's own synthesizer is known to write exactly what `toTerraform()` returns: under any
- * other synthesizer (which may change the file after rendering) the checks read the written file.
+ * Only cdktf's own synthesizer (that class, not a subclass) is known to write exactly what
+ * `toTerraform()` returns: under any other synthesizer (which may change the file after rendering)
+ * the checks read the written file.
  */
 class CheckingSynthesizer implements IStackSynthesizer, SynthesizedJsonSource {
   private lastSynthesized: SynthesizedStackJson | undefined;
@@ -198,7 +199,8 @@ class CheckingSynthesizer implements IStackSynthesizer, SynthesizedJsonSource {
 
   public synthesize(session: ISynthesisSession): void {
     this.lastSynthesized = undefined;
-    const rendered = this.inner instanceof StackSynthesizer
+    // cdktf's own class exactly: a subclass may change the file after rendering
+    const rendered = Object.getPrototypeOf(this.inner) === StackSynthesizer.prototype
       ? this.renderedDuring(() => this.inner.synthesize(session))
       : (this.inner.synthesize(session), undefined);
     const manifest = session.manifest.forStack(this.stack);

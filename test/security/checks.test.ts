@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Aspects, type IStackSynthesizer, type ISynthesisSession, TerraformStack, Testing } from 'cdktf';
+import { StackSynthesizer } from 'cdktf/lib/synthesize/synthesizer';
 import { Construct } from 'constructs';
 import { afterEach, describe, expect, test } from 'vitest';
 import { APIGATEWAY_RULES, RuleLevel, RuleResult, SecurityCheckError, SecurityChecks, Suppressions } from '../../constructs';
@@ -180,6 +181,22 @@ describe('SecurityChecks', () => {
         writeFileSync(file, readFileSync(file, 'utf8').replace('"closed"', '"open"'));
       },
     };
+    SecurityChecks.attach(stack, { rules: [NAMED_OPEN] });
+    // WHEN / THEN the checks see what was written
+    expect(() => Testing.fullSynth(stack)).toThrow(/TEST-1\[name:open\]/);
+  });
+
+  test('under a subclass of cdktf\'s synthesizer, evaluates the file it wrote', () => {
+    // GIVEN a compliant stack whose synthesizer extends cdktf's and renames the group in the written file only
+    const stack = stackWith('closed');
+    class RenamingSynthesizer extends StackSynthesizer {
+      public synthesize(session: ISynthesisSession): void {
+        super.synthesize(session);
+        const file = join(session.outdir, session.manifest.forStack(stack).synthesizedStackPath);
+        writeFileSync(file, readFileSync(file, 'utf8').replace('"closed"', '"open"'));
+      }
+    }
+    stack.synthesizer = new RenamingSynthesizer(stack);
     SecurityChecks.attach(stack, { rules: [NAMED_OPEN] });
     // WHEN / THEN the checks see what was written
     expect(() => Testing.fullSynth(stack)).toThrow(/TEST-1\[name:open\]/);
