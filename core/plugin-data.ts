@@ -29,8 +29,10 @@ export type ParsedScript =
 
 /**
  * Parses `plugin_data` as written to `cdk.tf.json` (YAML or JSON; JSON is YAML) with the YAML 1.2
- * core schema: strings, numbers, booleans and null only (no dates, no `<<` merges), and a repeated
- * key makes the script unparseable.
+ * core schema: strings, numbers, booleans and null only (no dates), and a repeated key makes the
+ * script unparseable. So does a `<<` key at any depth: a YAML 1.1 parser (the gateway's may be one)
+ * merges the mapping it points to, e.g. a `bypassEmptyToken: true` the core schema would keep out
+ * of sight, so the checks refuse to judge such a script instead of reading it differently.
  * A value that is not a string or still references other resources is `unresolved`.
  *
  * js-yaml reads these scripts several times faster than the `yaml` package the constructs render
@@ -49,7 +51,17 @@ export function parsePluginData(value: unknown): ParsedScript {
   if (script === null || typeof script !== 'object' || Array.isArray(script)) {
     return { kind: 'unparseable', reason: 'the script is not a mapping' };
   }
+  if (hasMergeKey(script)) {
+    return { kind: 'unparseable', reason: 'the script uses a "<<" merge key, which YAML 1.1 parsers expand and the checks do not: write the merged keys out' };
+  }
   return { kind: 'parsed', script: script as Record<string, unknown>, text };
+}
+
+/** Whether `value` (parsed YAML) has a mapping with a `<<` key at any depth. */
+function hasMergeKey(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasMergeKey);
+  if (value === null || typeof value !== 'object') return false;
+  return Object.prototype.hasOwnProperty.call(value, '<<') || Object.values(value).some(hasMergeKey);
 }
 
 /** Whether a YAML scalar reads as boolean true (`true`, or the string "true" in any case). */

@@ -69,7 +69,7 @@ function runBundle(bundle, args) {
   const bytes = fs.readFileSync(file);
   // esbuild writes ASCII (non-ASCII escaped): decoding that as Latin-1 is the same text, several
   // times faster than UTF-8, and gives V8 a one-byte string.
-  const source = isAscii(bytes) ? bytes.latin1Slice() : bytes.toString('utf8');
+  const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
   const cacheFile = cacheFileOf(file);
   let key;
   let cached = { reason: 'off (M2M_GUARD_CODE_CACHE=off)' };

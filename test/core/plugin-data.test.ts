@@ -58,7 +58,6 @@ describe('parsePluginData', () => {
     ['block scalars', 'a: |\n  one\n  two\nb: >\n  folded\n  text\nc: |-\n  kept\nd: >+\n  more\n\n'],
     ['flow collections and nesting', 'a: {b: 1, c: [x, "y", 3]}\nrules:\n  - name: n\n    condition: "$a = \'b\'"\n    ifTrue: ALLOW'],
     ['anchors and aliases', 'base: &b {x: 1}\nuse: *b'],
-    ['a merge key is a plain key', 'base: &b {x: 1}\nm:\n  <<: *b\n  y: 2'],
     ['explicit core tags', 'a: !!str 123\nb: !!int "5"\nc: !!bool "true"'],
     ['non-string keys', '1: a\ntrue: b'],
     ['comments and document markers', '%YAML 1.2\n---\n# c\na: 1 # tail\n...\n'],
@@ -74,6 +73,19 @@ describe('parsePluginData', () => {
     ['a tab as indentation', 'a:\n\tb: 1'],
   ])('%s: same as the yaml package', (_name, text) => {
     expectSameAsOracle(text);
+  });
+
+  test.each([
+    ['at the top', 'base: &b {bypassEmptyToken: true}\n<<: *b\nparameter: Authorization'],
+    ['nested', 'base: &b {x: 1}\nm:\n  <<: *b\n  y: 2'],
+    ['inside a list', 'rules:\n  - <<: {ifTrue: ALLOW}\n    name: r'],
+    ['quoted', '"<<": {bypassEmptyToken: true}'],
+  ])('a "<<" merge key (%s) makes the script unparseable: a YAML 1.1 parser would merge what the checks do not see', (_name, text) => {
+    const parsed = parsePluginData(escapeTemplate(text));
+    expect(parsed.kind).toBe('unparseable');
+    expect((parsed as { reason: string }).reason).toMatch(/"<<" merge key.*write the merged keys out/);
+    // the yaml package in the core schema would read it as an ordinary key: this is a deliberate difference
+    expect(oracle(text)).toBeTypeOf('object');
   });
 
   test('where the two differ, in corners no gateway script uses, the checks fail closed or read the same text', () => {

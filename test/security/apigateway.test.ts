@@ -325,6 +325,14 @@ describe('APIGW-LIM1', () => {
     expect(all.map((e) => e.split(':')[0])).toEqual(['APIGW-JWT1[plugin_data', 'APIGW-JWT2[plugin_data', 'APIGW-JWT3[plugin_data', 'APIGW-JWT4[plugin_data', 'APIGW-LIM1[plugin_data']);
   });
 
+  test('reports a jwtAuth script that hides bypassEmptyToken behind a "<<" merge key instead of passing it', () => {
+    const { stack, jwt } = withPlugins();
+    const text = parse(jwt.pluginData) as Record<string, unknown>;
+    const { bypassEmptyToken: _dropped, ...rest } = text;
+    jwt.resource.addOverride('plugin_data', `base: &b {bypassEmptyToken: true}\n<<: *b\n${stringify(rest)}`);
+    expect(findingsOf(stack, 'APIGW-JWT1').errors).toEqual([expect.stringMatching(/^APIGW-JWT1\[plugin_data:unparseable\]/)]);
+  });
+
   test('reports UNRESOLVED when the script references another resource', () => {
     const { stack, jwt } = withPlugins();
     const other = new ApiGatewayPlugin(stack, 'Other', { pluginName: 'other_plugin', pluginType: 'cors', pluginData: '{}' });
