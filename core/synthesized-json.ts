@@ -21,6 +21,23 @@ export interface SynthesizedJsonSource {
   [TAKE_SYNTHESIZED_JSON](): Readonly<Record<string, unknown>> | undefined;
 }
 
+/** Marks an app whose stacks' synthesizers should hold their output for {@link takeSynthesizedJson}. */
+const REQUESTED: unique symbol = Symbol.for('m2m-guard.synthesized-json-requested');
+
+/**
+ * Asks the synthesizers of `app`'s stacks to hold the JSON they write until it is taken (call it
+ * before `app.synth()`). Without the request they hold nothing, so a plain `app.synth()` keeps no
+ * copy of its output alive for as long as the app lives.
+ */
+export function requestSynthesizedJson(app: object): void {
+  Object.defineProperty(app, REQUESTED, { value: true, configurable: true });
+}
+
+/** Whether {@link requestSynthesizedJson} was called for `app` (a stack's `node.root`). */
+export function isSynthesizedJsonRequested(app: object): boolean {
+  return (app as { [REQUESTED]?: boolean })[REQUESTED] === true;
+}
+
 /**
  * The synthesized JSON a stack's synthesizer holds, taken from it (see {@link SynthesizedJsonSource}).
  *

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type App, TerraformStack } from 'cdktf';
-import { takeSynthesizedJson } from '../core/synthesized-json';
+import { requestSynthesizedJson, takeSynthesizedJson } from '../core/synthesized-json';
 import { isPlainObject } from './cty-type';
 import { SchemaValidationError } from './schema-validation-error';
 import { withoutPretenuring } from './heap-tuning';
@@ -92,6 +92,7 @@ export function synthAndValidate(createApp: AppFactory, options: SynthAndValidat
   try {
     const app = withoutPretenuring(() => withTokenStackTraces(options.stackTraces ?? false, () => {
       const built = createApp(tmp);
+      requestSynthesizedJson(built); // the checks hand their rendered JSON over instead of it being parsed again
       if (path.resolve(built.outdir) === tmp && !built.hclOutput) built.synth();
       return built;
     }));

@@ -4,7 +4,7 @@ import { AnnotationMetadataEntryType, Annotations, Aspects, TerraformStack } fro
 import type { IAspect, IStackSynthesizer, ISynthesisSession, StackAnnotation } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { StackSynthesizer } from 'cdktf/lib/synthesize/synthesizer';
-import { TAKE_SYNTHESIZED_JSON, type SynthesizedJsonSource } from '../../core/synthesized-json';
+import { TAKE_SYNTHESIZED_JSON, type SynthesizedJsonSource, isSynthesizedJsonRequested } from '../../core/synthesized-json';
 import { evaluateSynthesizedStack } from './evaluate';
 import type { FindingLevel, SecurityFinding, SuppressionSite } from './evaluate';
 import { ALL_RULES } from './rules';
@@ -185,8 +185,9 @@ function constructsByPath(stack: TerraformStack): (path: string) => IConstruct |
  * Wraps a stack's synthesizer: cdktf synthesizes the stack as usual (aspects, validations,
  * annotations, `cdk.tf.json`), then the checks evaluate the object cdktf has just serialized into
  * that file (captured from the stack's `toTerraform()` during the synth, not read back) and fail
- * the synth on errors. The object is then held for synth validation to take over
- * ({@link SynthesizedJsonSource}), so it is not parsed from the file again either.
+ * the synth on errors. When the synth asked for it (`requestSynthesizedJson`, as `synthAndValidate`
+ * does), the object is then held for synth validation to take over ({@link SynthesizedJsonSource}),
+ * so it is not parsed from the file again either.
  *
  * Only cdktf's own synthesizer (that class, not a subclass) is known to write exactly what
  * `toTerraform()` returns: under any other synthesizer (which may change the file after rendering)
@@ -223,7 +224,8 @@ class CheckingSynthesizer implements IStackSynthesizer, SynthesizedJsonSource {
       fs.rmSync(file, { force: true });
       throw new SecurityCheckError(report);
     }
-    if (json && rendered) this.lastSynthesized = rendered;
+    // held only for a synth that asked for it (synthAndValidate), until taken
+    if (json && rendered && isSynthesizedJsonRequested(this.stack.node.root)) this.lastSynthesized = rendered;
   }
 
   public [TAKE_SYNTHESIZED_JSON](): SynthesizedStackJson | undefined {

@@ -5,7 +5,7 @@ import { App, type IStackSynthesizer, type ISynthesisSession, TerraformStack } f
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { ENVIRONMENTS } from '../../config';
 import { SecurityChecks } from '../../constructs';
-import { TAKE_SYNTHESIZED_JSON, type SynthesizedJsonSource, takeSynthesizedJson } from '../../core/synthesized-json';
+import { TAKE_SYNTHESIZED_JSON, type SynthesizedJsonSource, requestSynthesizedJson, takeSynthesizedJson } from '../../core/synthesized-json';
 import type { LockFile } from '../../core/issuer-facts';
 import { defaultLockPath, readLockFile } from '../../lookups/lock-file';
 import { buildApp } from '../../stacks/app';
@@ -51,7 +51,8 @@ describe('handing the synthesized JSON from the security checks to synth validat
     const app = buildApp({ outdir, environments: ENVIRONMENTS, lock, localStateDir: path.join(sandbox, 'state') });
     const stacks = app.node.children.filter((c): c is TerraformStack => TerraformStack.isStack(c));
     expect(stacks.length).toBeGreaterThanOrEqual(ENVIRONMENTS.length * 2);
-    // WHEN
+    // WHEN the synth asks for the hand-over (as synthAndValidate does)
+    requestSynthesizedJson(app);
     app.synth();
     // THEN
     for (const stack of stacks) {
@@ -62,6 +63,19 @@ describe('handing the synthesized JSON from the security checks to synth validat
       // taken once: the synthesizer no longer holds it
       expect(takeSynthesizedJson(stack.synthesizer), stack.node.id).toBeUndefined();
     }
+  });
+
+  test('a plain app.synth() (no request) leaves no copy of the output held by the synthesizers', () => {
+    // GIVEN a checked stack in an app that did not ask for the hand-over
+    const app = new App({ outdir: path.join(sandbox, 'plain.out') });
+    const { stack } = providerStack('plain', app);
+    ramRole(stack);
+    SecurityChecks.attach(stack, { rules: [] });
+    // WHEN
+    app.synth();
+    // THEN the file is written and the synthesizer holds nothing
+    expect(fs.existsSync(path.join(sandbox, 'plain.out', 'stacks', 'plain', 'cdk.tf.json'))).toBe(true);
+    expect(takeSynthesizedJson(stack.synthesizer)).toBeUndefined();
   });
 
   test('synthAndValidate validates the handed-over object of a checked stack and reads a stack without the checks from disk', () => {
