@@ -2,8 +2,9 @@
  * `npm run bench`: synth speed and memory of the project as ratios to plain cdktf, measured in one
  * run, alternating the sides so that machine load hits them alike.
  *
- * Everything runs the same way: compiled esbuild bundles started with `node`, each in a fresh
- * process that reports its own CPU time and peak memory (bench/probe.cjs).
+ * Every side is a compiled esbuild bundle started with `node` in a fresh process that reports its
+ * own CPU time and peak memory (bench/probe.cjs); the two sides of a comparison are started alike
+ * (the example's through the launcher, the scale children as plain `node <bundle>`, no code cache).
  * 1. Example: what `npm run synth` runs (package.json, lock-complete, CI=true) vs. the minimal
  *    cdktf app (bench/minimal-app.ts: one stack, one output) started through the same launcher
  *    with the same node flags (`scripts/app.cjs run-file`, with its V8 code cache).

@@ -198,22 +198,26 @@ async function preflight() {
   vm.runInThisContext(Module.wrap(code), { filename: file })(mod.exports, require, mod, file, path.dirname(file));
 }
 
+/**
+ * lookups/prepare.ts imports './network.js' only when it must look an issuer up: the app's build
+ * keeps that a separate bundle, loaded at run time, so the synth bundle holds no network code (the
+ * bench's bundles do not split it out).
+ */
+const lazyNetwork = {
+  name: 'lazy-lookups-network',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/network(\.js)?$/ }, (args) =>
+      path.resolve(args.resolveDir) === path.join(ROOT, 'lookups')
+        ? { path: './lookups-network.js', external: true }
+        : undefined);
+  },
+};
+
 /** Bundles every entry; returns the build's metadata (also written to .build/app/meta.json). */
 async function build() {
   await preflight();
   const startedAt = Date.now();
   fs.mkdirSync(OUT, { recursive: true });
-  const lazyNetwork = {
-    name: 'lazy-lookups-network',
-    setup(b) {
-      // lookups/prepare.ts imports './network.js' only when it must look an issuer up: keep that a
-      // separate bundle, loaded at run time, so the synth bundle holds no network code.
-      b.onResolve({ filter: /^\.\/network(\.js)?$/ }, (args) =>
-        path.resolve(args.resolveDir) === path.join(ROOT, 'lookups')
-          ? { path: './lookups-network.js', external: true }
-          : undefined);
-    },
-  };
   const outputs = {};
   const suffix = `.tmp-${process.pid}`;
   const written = [];
