@@ -1,13 +1,11 @@
 import { Construct } from 'constructs';
 import type { IConstruct } from 'constructs';
-import { IdentityDomainsApp } from '../../.gen/providers/oci/identity-domains-app';
+import type { IdentityDomainsApp } from '../../.gen/providers/oci/identity-domains-app';
 import { invalidProp } from '../private/errors';
 import { validateClientId } from '../private/validators';
 import type { OciIdentityDomainResourceServer } from './identity-domain-resource-server';
-import { CONFIDENTIAL_APP_TEMPLATE, IDENTITY_DOMAIN_APP_SCHEMA, validateDisplayName } from './internal';
-import { lean } from '../private/lean-resource';
+import { CONFIDENTIAL_APP_TEMPLATE, IDENTITY_DOMAIN_APP_SCHEMA, LeanIdentityDomainsApp, validateDisplayName } from './internal';
 
-const LeanIdentityDomainsApp = /* @__PURE__ */ lean(IdentityDomainsApp);
 
 const CLIENT_CREDENTIALS = 'client_credentials';
 

@@ -1,11 +1,9 @@
 import { Construct } from 'constructs';
-import { IdentityDomainsApp } from '../../.gen/providers/oci/identity-domains-app';
+import type { IdentityDomainsApp } from '../../.gen/providers/oci/identity-domains-app';
 import type { M2mAuthorizationServer } from '../m2m/authorization-server';
 import { validateHttpsUrl } from '../private/validators';
-import { CONFIDENTIAL_APP_TEMPLATE, IDENTITY_DOMAIN_APP_SCHEMA, validateDisplayName } from './internal';
-import { lean } from '../private/lean-resource';
+import { CONFIDENTIAL_APP_TEMPLATE, IDENTITY_DOMAIN_APP_SCHEMA, LeanIdentityDomainsApp, validateDisplayName } from './internal';
 
-const LeanIdentityDomainsApp = /* @__PURE__ */ lean(IdentityDomainsApp);
 
 /** Properties for {@link OciIdentityDomainResourceServer}. */
 export interface OciIdentityDomainResourceServerProps {

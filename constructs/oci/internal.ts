@@ -1,7 +1,12 @@
 import { Token } from 'cdktf';
 import type { IConstruct } from 'constructs';
+import { IdentityDomainsApp } from '../../.gen/providers/oci/identity-domains-app';
 import { ocidResourceType } from '../../core/ocid';
 import { invalidProp } from '../private/errors';
+import { lean } from '../private/lean-resource';
+
+/** `oci_identity_domains_app` as the identity-domain constructs create it (one lean class for both). */
+export const LeanIdentityDomainsApp = /* @__PURE__ */ lean(IdentityDomainsApp);
 
 
 /**

@@ -1,16 +1,16 @@
 import { Lazy, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { RamPolicy } from '../../.gen/providers/alicloud/ram-policy';
-import { RamRolePolicyAttachment } from '../../.gen/providers/alicloud/ram-role-policy-attachment';
 import { invalidProp } from '../private/errors';
 import type { IOidcRole } from './oidc-role';
 import { MAX_POLICY_DOCUMENT_LENGTH, PolicyDocument } from './policy-document';
 import type { PolicyStatementProps } from './policy-document';
 import { generatedName, POLICY_NAME, validateName } from './private/names';
 import { lean } from '../private/lean-resource';
+import type { RamRolePolicyAttachment } from '../../.gen/providers/alicloud/ram-role-policy-attachment';
+import { LeanRamRolePolicyAttachment } from './private/resources';
 
 const LeanRamPolicy = /* @__PURE__ */ lean(RamPolicy);
-const LeanRamRolePolicyAttachment = /* @__PURE__ */ lean(RamRolePolicyAttachment);
 
 const MAX_DESCRIPTION_LENGTH = 1024;
 

@@ -2,7 +2,6 @@ import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { IConstruct } from 'constructs';
 import { RamRole } from '../../.gen/providers/alicloud/ram-role';
-import { RamRolePolicyAttachment } from '../../.gen/providers/alicloud/ram-role-policy-attachment';
 import { RAM_ROLE_SESSION_SECONDS, isWholeNumberIn } from '../../core/ranges';
 import { invalidProp } from '../private/errors';
 import { checkOptOut, recordOptOut } from '../security/opt-out';
@@ -17,9 +16,10 @@ import type { PolicyCondition, PolicyStatementProps } from './policy-document';
 import { generatedName, POLICY_NAME, ROLE_NAME, validateName } from './private/names';
 import { isOnlyWildcards, sortedUnique } from './private/values';
 import { lean } from '../private/lean-resource';
+import type { RamRolePolicyAttachment } from '../../.gen/providers/alicloud/ram-role-policy-attachment';
+import { LeanRamRolePolicyAttachment } from './private/resources';
 
 const LeanRamRole = /* @__PURE__ */ lean(RamRole);
-const LeanRamRolePolicyAttachment = /* @__PURE__ */ lean(RamRolePolicyAttachment);
 
 const MAX_DESCRIPTION_LENGTH = 1024;
 const ROLE_ARN = /^acs:ram::(\d+):role\/([^/]+)$/;

@@ -169,9 +169,9 @@ function constructsByPath(stack: TerraformStack): (path: string) => IConstruct |
     if (found.has(path)) return found.get(path);
     let node: IConstruct | undefined;
     if (path === root) node = stack;
-    else if (path.startsWith(root === '' ? '' : `${root}/`)) {
+    else if (path.startsWith(`${root}/`)) {
       node = stack;
-      for (const id of path.slice(root === '' ? 0 : root.length + 1).split('/')) {
+      for (const id of path.slice(root.length + 1).split('/')) {
         node = node.node.tryFindChild(id);
         if (!node) break;
       }

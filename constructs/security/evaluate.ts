@@ -161,8 +161,10 @@ interface RawFinding {
   readonly message: string;
 }
 
-function outcomeFindings(rule: SecurityRule, outcome: RuleOutcome): RawFinding[] {
-  if (outcome === RuleResult.COMPLIANT || outcome === RuleResult.NOT_APPLICABLE) return [];
+/** An outcome that reports something (the caller skips compliant and not-applicable ones). */
+type ReportingOutcome = Exclude<RuleOutcome, RuleResult.COMPLIANT | RuleResult.NOT_APPLICABLE>;
+
+function outcomeFindings(rule: SecurityRule, outcome: ReportingOutcome): RawFinding[] {
   if (outcome === RuleResult.UNRESOLVED) {
     const label = `${rule.id}: ${UNRESOLVED_FINDING}`;
     return [{ finding: UNRESOLVED_FINDING, label, message: `${label}: the input is unknown until apply, so this rule could not be evaluated. ${rule.info}` }];
