@@ -13,7 +13,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -117,7 +117,7 @@ function phases(n: number): void {
   t.wrap(cdktf.TerraformStack.prototype, 'toTerraform', 'stack.toTerraform');
   t.wrap(SecurityChecks.prototype, 'check', 'aspect');
   const inRule = (): boolean => ALL_RULES.some((r) => t.active(`rule ${r.id}`));
-  // The checks read the written cdk.tf.json: any resolving inside them would be a second render.
+  // The checks evaluate the JSON cdktf rendered for the file: any resolving inside them would be a second render.
   const aspectLabel = (what: string) => (): string => (!t.active('aspect') ? `${what} elsewhere` : inRule() ? `${what} in aspect (in rule)` : `${what} in aspect`);
   t.wrap(cdktf.Tokenization, 'resolve', aspectLabel('resolve'));
   t.wrap(cdktf.TerraformResource.prototype, 'toTerraform', aspectLabel('toTerraform'));
@@ -153,7 +153,8 @@ function phases(n: number): void {
     const totalMs = performance.now() - start;
     const heapAfter = process.memoryUsage().heapUsed;
 
-    // Validation and read-back, measured standalone on the final output (same work synthAndValidate did).
+    // Read-back and validation, measured standalone on the final output (synthAndValidate validates
+    // the JSON the synthesizer hands over; it reads the file back only to report findings).
     const file = path.join(outdir, 'stacks', scaleStackName(n), 'cdk.tf.json');
     const r0 = performance.now();
     const config = validation.readStackFile(file);
@@ -182,7 +183,7 @@ function phases(n: number): void {
     rows.push(['  of which cdktf token stack traces (capture skipped unless --stack-traces)', t.ms('stack trace (construction)'), `${t.calls('stack trace (construction)')} tokens`]);
     rows.push(['app.synth() total', synthMs, '']);
     rows.push(['  prepareStack (resolve every element, preparing)', t.ms('prepareStack'), '']);
-    rows.push(['  SecurityChecks on the written cdk.tf.json (read + rules + annotations)', aspectMs, `${t.calls('aspect')} stacks`]);
+    rows.push(['  SecurityChecks on the rendered cdk.tf.json (rules + annotations)', aspectMs, `${t.calls('aspect')} stacks`]);
     rows.push(['    resolving inside the checks (should be 0: no second render)', resolveInAspect + toTerraformInAspect, `${resolveCalls} calls`]);
     rows.push(['    rules (sum)', rulesMs - renderInRules, '']);
     for (const rule of ALL_RULES) {
@@ -194,8 +195,8 @@ function phases(n: number): void {
     rows.push(['  runAllValidations (construct validations)', t.ms('runAllValidations'), '']);
     rows.push(['  stack.toTerraform (resolve + merge)', t.ms('stack.toTerraform'), '']);
     rows.push(['  rest of synth (annotations, stable JSON stringify, write, manifest)', synthMs - accounted, '']);
-    rows.push(['after synth: read back + schema validation + swap', afterSynth, '']);
-    rows.push(['  read back (readFileSync + JSON.parse), standalone', readMs, '']);
+    rows.push(['after synth: schema validation + swap', afterSynth, '']);
+    rows.push(['  read back (readFileSync + JSON.parse), standalone (not done on a clean synth)', readMs, '']);
     rows.push(['  validateStack cold (schema load + compile), standalone', validateColdMs, '']);
     rows.push(['  validateStack warm, standalone', validateWarmMs, '']);
     rows.push(['synthAndValidate total (construct + synth + validate)', totalMs, `heap +${((heapAfter - heapBefore) / 2 ** 20).toFixed(0)} MiB`]);
@@ -219,7 +220,7 @@ interface CpuProfile {
 }
 
 /** Self time by file and by function of a `.cpuprofile`. */
-export function summarizeCpuProfile(profile: CpuProfile, top = 25): string {
+function summarizeCpuProfile(profile: CpuProfile, top = 25): string {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const selfUs = new Map<number, number>();
   profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
@@ -259,11 +260,11 @@ async function cpuProfile(n: number): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-cpuprof-'));
   try {
     // The scale child bundled as the bench runs it (scripts/app.cjs options), not under tsx.
-    const app = require('../scripts/app.cjs') as { bundleOptions(entry: string, outfile: string): object };
-    const esbuild = require('esbuild') as typeof import('esbuild');
+    const app = require('../scripts/app.cjs') as { bundle(entry: string, outfile: string): Promise<unknown> };
     // Under .build/bench/ as the bench's own bundles: the app finds provider-schemas/ relative to it.
     const child = path.join(ROOT, '.build', 'bench', 'profile-scale-child.js');
-    await esbuild.build(app.bundleOptions('bench/scale-child.ts', child) as import('esbuild').BuildOptions);
+    mkdirSync(path.dirname(child), { recursive: true });
+    await app.bundle('bench/scale-child.ts', child);
     const result = spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, child, '--apis', String(n)], { cwd: ROOT, encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`profiled child failed: ${result.stderr}`);
     const profile = readdirSync(dir).find((f) => f.endsWith('.cpuprofile')) as string;

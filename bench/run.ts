@@ -2,8 +2,9 @@
  * `npm run bench`: synth speed and memory of the project as ratios to plain cdktf, measured in one
  * run, alternating the sides so that machine load hits them alike.
  *
- * Everything runs the same way: compiled esbuild bundles started with `node`, each in a fresh
- * process that reports its own CPU time and peak memory (bench/probe.cjs).
+ * Every side is a compiled esbuild bundle started with `node` in a fresh process that reports its
+ * own CPU time and peak memory (bench/probe.cjs); the two sides of a comparison are started alike
+ * (the example's through the launcher, the scale children as plain `node <bundle>`, no code cache).
  * 1. Example: what `npm run synth` runs (package.json, lock-complete, CI=true) vs. the minimal
  *    cdktf app (bench/minimal-app.ts: one stack, one output) started through the same launcher
  *    with the same node flags (`scripts/app.cjs run-file`, with its V8 code cache).
@@ -197,7 +198,6 @@ function marginal(scale: readonly ScaleResult[], i: number): { cpuMsPerApi: numb
 }
 
 function evaluateTargets(example: Awaited<ReturnType<typeof benchExample>>, scale: readonly ScaleResult[]): TargetResult[] {
-  const x = (v: number): string => `${v.toFixed(2)}×`;
   const targets: TargetResult[] = [
     {
       target: `example synth CPU ≤ ${TARGET.exampleVsMinimal}× the minimal cdktf app`,
@@ -210,17 +210,17 @@ function evaluateTargets(example: Awaited<ReturnType<typeof benchExample>>, scal
       pass: example.vsMinimal.wall <= TARGET.exampleVsMinimal,
     },
   ];
-  const at = scale.findIndex((s) => s.apis === 1000);
-  if (at >= 0) {
-    const s = scale[at];
-    for (const [what, key] of [['CPU', 'cpu'], ['wall', 'wall']] as const) {
+  const i1000 = scale.findIndex((s) => s.apis === 1000);
+  if (i1000 >= 0) {
+    const s = scale[i1000];
+    for (const [what, key, stat] of [['CPU', 'cpu', 'cpuMs'], ['wall', 'wall', 'wallMs']] as const) {
       targets.push({
         target: `1,000 APIs ${what} ≤ ${TARGET.scale1000VsL1}× the generated-L1 baseline`,
-        measured: `${x(s.vsL1[key])} (${ms(key === 'cpu' ? s.ours.cpuMs : s.ours.wallMs)} / ${ms(key === 'cpu' ? s.l1.cpuMs : s.l1.wallMs)} ms)`,
+        measured: `${x(s.vsL1[key])} (${ms(s.ours[stat])} / ${ms(s.l1[stat])} ms)`,
         pass: s.vsL1[key] <= TARGET.scale1000VsL1,
       }, {
         target: `1,000 APIs ${what} ≤ ${TARGET.scale1000VsBare}× the bare baseline`,
-        measured: `${x(s.vsBare[key])} (${ms(key === 'cpu' ? s.ours.cpuMs : s.ours.wallMs)} / ${ms(key === 'cpu' ? s.bare.cpuMs : s.bare.wallMs)} ms)`,
+        measured: `${x(s.vsBare[key])} (${ms(s.ours[stat])} / ${ms(s.bare[stat])} ms)`,
         pass: s.vsBare[key] <= TARGET.scale1000VsBare,
       });
     }
@@ -234,7 +234,6 @@ function evaluateTargets(example: Awaited<ReturnType<typeof benchExample>>, scal
       pass: m.peakKbPerApi <= TARGET.peakKbPerApi,
     });
   }
-  const i1000 = scale.findIndex((s) => s.apis === 1000);
   const last = scale.length - 1;
   if (i1000 > 0 && last > i1000) {
     const before = marginal(scale, i1000) as { cpuMsPerApi: number };
@@ -252,11 +251,15 @@ function ms(value: number): string {
   return value.toFixed(0);
 }
 
+/** A ratio as printed: `1.23×`. */
+function x(value: number): string {
+  return `${value.toFixed(2)}×`;
+}
+
 const SCALE_HEAD = ['APIs', 'resources', 'side', 'runs', 'CPU ms', 'wall ms', 'peak RSS MB', 'CPU ms/API', 'peak KB/API', 'in-process construct / total ms', 'CPU ×bare', 'CPU ×L1', 'wall ×bare', 'wall ×L1'];
 
 function scaleRows(scale: readonly ScaleResult[]): string[][] {
   const rows: string[][] = [];
-  const x = (v: number): string => `${v.toFixed(2)}×`;
   scale.forEach((s, i) => {
     const m = marginal(scale, i);
     const side = (name: string, st: SideStats, ours: boolean): string[] => [
@@ -274,9 +277,10 @@ function scaleRows(scale: readonly ScaleResult[]): string[][] {
 
 function exampleRows(example: Awaited<ReturnType<typeof benchExample>>): string[][] {
   const row = (name: string, command: string, st: SideStats): string[] => [name, command, String(st.runs), ms(st.cpuMs), ms(st.wallMs), st.peakRssMb.toFixed(0)];
+  const synth = synthCommand();
   return [
-    row('example synth', `npm run synth: ${synthCommand().text}`, example.ours),
-    row('minimal cdktf app', ['node', ...synthCommand().nodeFlags, 'scripts/app.cjs', 'run-file', MINIMAL_APP].join(' '), example.minimal),
+    row('example synth', `npm run synth: ${synth.text}`, example.ours),
+    row('minimal cdktf app', ['node', ...synth.nodeFlags, 'scripts/app.cjs', 'run-file', MINIMAL_APP].join(' '), example.minimal),
   ];
 }
 

@@ -61,6 +61,9 @@ M2M_GUARD_CODE_CACHE=off runs without it; M2M_GUARD_CODE_CACHE=verbose says on s
 was used or written.
 `;
 
+/** `file` with forward slashes, so the plugins below match module paths alike on Windows. */
+const posix = (file) => file.replace(/\\/g, '/');
+
 /**
  * Modules cdktf requires when it loads but uses only in features an app may never touch: archiver
  * (with some 40 stream, glob and zip modules, about 700 KB) only zips `TerraformAsset`
@@ -76,7 +79,7 @@ const lazyCdktfRequires = {
   name: 'lazy-cdktf-requires',
   setup(b) {
     b.onLoad({ filter: /[\\/]node_modules[\\/]cdktf[\\/]lib[\\/].*\.js$/ }, (args) => {
-      const change = LAZY_IN_CDKTF.find((c) => args.path.replace(/\\/g, '/').endsWith(`/cdktf/${c.file}`));
+      const change = LAZY_IN_CDKTF.find((c) => posix(args.path).endsWith(`/cdktf/${c.file}`));
       if (change === undefined) return undefined;
       const source = fs.readFileSync(args.path, 'utf8');
       if (!source.includes(change.eager)) {
@@ -108,7 +111,7 @@ const nativeStableStringify = {
     const redirected = new Set();
     let refused = false; // a require left to the library (already reported)
     b.onResolve({ filter: /^json-stable-stringify$/ }, async (args) => {
-      const importer = args.importer.replace(/\\/g, '/');
+      const importer = posix(args.importer);
       const at = importer.lastIndexOf('/node_modules/cdktf/');
       if (at === -1 || importer.slice(at).includes('/node_modules/', 1)) return undefined;
       const resolved = await b.resolve('cdktf/node_modules/json-stable-stringify', { kind: args.kind, resolveDir: ROOT });
@@ -195,22 +198,26 @@ async function preflight() {
   vm.runInThisContext(Module.wrap(code), { filename: file })(mod.exports, require, mod, file, path.dirname(file));
 }
 
+/**
+ * lookups/prepare.ts imports './network.js' only when it must look an issuer up: the app's build
+ * keeps that a separate bundle, loaded at run time, so the synth bundle holds no network code (the
+ * bench's bundles do not split it out).
+ */
+const lazyNetwork = {
+  name: 'lazy-lookups-network',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/network(\.js)?$/ }, (args) =>
+      path.resolve(args.resolveDir) === path.join(ROOT, 'lookups')
+        ? { path: './lookups-network.js', external: true }
+        : undefined);
+  },
+};
+
 /** Bundles every entry; returns the build's metadata (also written to .build/app/meta.json). */
 async function build() {
   await preflight();
   const startedAt = Date.now();
   fs.mkdirSync(OUT, { recursive: true });
-  const lazyNetwork = {
-    name: 'lazy-lookups-network',
-    setup(b) {
-      // lookups/prepare.ts imports './network.js' only when it must look an issuer up: keep that a
-      // separate bundle, loaded at run time, so the synth bundle holds no network code.
-      b.onResolve({ filter: /^\.\/network(\.js)?$/ }, (args) =>
-        path.resolve(args.resolveDir) === path.join(ROOT, 'lookups')
-          ? { path: './lookups-network.js', external: true }
-          : undefined);
-    },
-  };
   const outputs = {};
   const suffix = `.tmp-${process.pid}`;
   const written = [];

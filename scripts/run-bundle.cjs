@@ -6,8 +6,9 @@
  *
  * The cache is keyed on the Node and V8 versions, the architecture and the bundle's file identity:
  * inode, size, modification and change time (the change time cannot be set back, so an edited or
- * rebuilt bundle never runs with the old cache; V8 itself checks only the source's length). It is written once the process exits after a run without a
- * usable cache, atomically (temporary file + rename); when it cannot be written (read-only
+ * rebuilt bundle never runs with the old cache; V8 itself checks only the source's length). It is
+ * written once the process exits after a run without a usable cache, atomically (temporary file +
+ * rename); when it cannot be written (read-only
  * directory) the run goes on without it. `M2M_GUARD_CODE_CACHE=off` runs without the cache,
  * `M2M_GUARD_CODE_CACHE=verbose` reports on stderr what happened to it.
  */

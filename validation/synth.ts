@@ -92,14 +92,14 @@ export function synthAndValidate(createApp: AppFactory, options: SynthAndValidat
   try {
     const app = withoutPretenuring(() => withTokenStackTraces(options.stackTraces ?? false, () => {
       const built = createApp(tmp);
+      if (path.resolve(built.outdir) !== tmp) {
+        throw new Error(`synthAndValidate: the app factory must build the App with the outdir it is given ('${tmp}'), got '${built.outdir}'. Use (outdir) => new App({ outdir }).`);
+      }
+      if (built.hclOutput) throw new Error('synthAndValidate: schema validation needs JSON output; do not set hclOutput / SYNTH_HCL_OUTPUT.');
       requestSynthesizedJson(built); // the checks hand their rendered JSON over instead of it being parsed again
-      if (path.resolve(built.outdir) === tmp && !built.hclOutput) built.synth();
+      built.synth();
       return built;
     }));
-    if (path.resolve(app.outdir) !== tmp) {
-      throw new Error(`synthAndValidate: the app factory must build the App with the outdir it is given ('${tmp}'), got '${app.outdir}'. Use (outdir) => new App({ outdir }).`);
-    }
-    if (app.hclOutput) throw new Error('synthAndValidate: schema validation needs JSON output; do not set hclOutput / SYNTH_HCL_OUTPUT.');
     const manifest = readManifest(tmp);
     const errors = manifestErrors(tmp, manifest);
     if (errors.length > 0) {

@@ -128,12 +128,9 @@ export function localValue(scope: IConstruct, value: string): string {
   const exposed = EXPOSED.get(TerraformStack.of(scope))?.get(value);
   if (!exposed || exposed.resource.forEach !== undefined) return value;
   // The logical id is fixed once read (see above), so the literal can be computed once.
-  exposed.literal ??= `\${${exposed.resource.terraformResourceType}.${exposed.resource.friendlyUniqueId}.${exposed.attribute}}`;
+  exposed.literal ??= `\${${addressOf(exposed.resource)}.${exposed.attribute}}`;
   return exposed.literal;
 }
-
-/** `<type>.<logical id>` of resources used in depends_on, computed once per resource. */
-const ADDRESSES = new WeakMap<TerraformResource, string>();
 
 /**
  * The `depends_on` entry for `target` from a resource defined under `scope`: its address
@@ -141,10 +138,21 @@ const ADDRESSES = new WeakMap<TerraformResource, string>();
  */
 export function localDependency(scope: IConstruct, target: TerraformResource): string {
   if (TerraformStack.of(scope) !== TerraformStack.of(target)) return dependable(target);
-  let address = ADDRESSES.get(target);
+  return addressOf(target);
+}
+
+/** `<type>.<logical id>` of resources written as literals, computed once per resource. */
+const ADDRESSES = new WeakMap<TerraformResource, string>();
+
+/**
+ * The Terraform address `<type>.<logical id>` of `resource`: the one spelling of it that
+ * {@link localValue} and {@link localDependency} write (the logical id is fixed once read).
+ */
+function addressOf(resource: TerraformResource): string {
+  let address = ADDRESSES.get(resource);
   if (address === undefined) {
-    address = `${target.terraformResourceType}.${target.friendlyUniqueId}`;
-    ADDRESSES.set(target, address);
+    address = `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
+    ADDRESSES.set(resource, address);
   }
   return address;
 }

@@ -94,11 +94,9 @@ export const jwtReplayProtection: SecurityRule = {
   info: 'The JWT authentication plugin does not set preventJtiReplay: true in a production environment.',
   explanation: 'Without the jti anti-replay check a captured token can be replayed until it expires; the IDaaS tutorial asks for it in production, so the allowJtiReplay opt-out (APIGW-JWT4) does not clear this rule.',
   check: (res, context) => {
-    const read = scriptOf(res, 'jwtAuth');
-    if ('outcome' in read) return read.outcome;
-    const parsed = read.script;
-    // the script states what the gateway does: an absent preventJtiReplay is off, not the construct default
-    return isReplaySettingAllowed(context.production, isTrue(parsed.script.preventJtiReplay)) ? RuleResult.COMPLIANT : RuleResult.NON_COMPLIANT;
+    const prevented = replayPrevented(res);
+    if (typeof prevented !== 'boolean') return prevented;
+    return isReplaySettingAllowed(context.production, prevented) ? RuleResult.COMPLIANT : RuleResult.NON_COMPLIANT;
   },
 };
 
@@ -114,12 +112,21 @@ export const jwtReplayOptOut: SecurityRule = {
   info: 'The JWT authentication plugin does not set preventJtiReplay: true, so a token is accepted more than once.',
   explanation: 'A captured token can be replayed until it expires. Turning replay protection off is an opt-out: write allowJtiReplay: { reason } (config: gateway.allowJtiReplay), which reports this finding as suppressed with the reason; production environments refuse it (APIGW-JWT2).',
   check: (res) => {
-    const read = scriptOf(res, 'jwtAuth');
-    if ('outcome' in read) return read.outcome;
-    // as in APIGW-JWT2: an absent preventJtiReplay is off
-    return isTrue(read.script.script.preventJtiReplay) ? RuleResult.COMPLIANT : RuleResult.NON_COMPLIANT;
+    const prevented = replayPrevented(res);
+    if (typeof prevented !== 'boolean') return prevented;
+    return prevented ? RuleResult.COMPLIANT : RuleResult.NON_COMPLIANT;
   },
 };
+
+/**
+ * Whether a jwtAuth plugin's script turns jti anti-replay on (read by APIGW-JWT2 and APIGW-JWT4),
+ * or the outcome to return instead. The script states what the gateway does: an absent
+ * `preventJtiReplay` is off, not the construct default.
+ */
+function replayPrevented(res: ResourceView): boolean | RuleOutcome {
+  const read = scriptOf(res, 'jwtAuth');
+  return 'outcome' in read ? read.outcome : isTrue(read.script.script.preventJtiReplay);
+}
 
 /** `APIGW-JWT3`: the JWT plugin ignores token expiry. */
 export const jwtExpiryChecked: SecurityRule = {
