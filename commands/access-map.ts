@@ -5,7 +5,7 @@
  * diagram, or JSON.
  */
 import '../core/bindings-preflight'; // first: a missing .gen/ says "run npm run get"
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from '../core/command-line';
 import { buildAccessMap, readSynthesizedApp, renderAccessMapMarkdown } from '../access';
 
 const HELP = `Usage: npm run access-map -- [--dir <cdktf.out>] [--json]
@@ -21,17 +21,9 @@ Options:
 `;
 
 function main(argv: string[]): number {
-  let values: { dir?: string; json?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({ args: argv, options: { dir: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } }, allowPositionals: false }));
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${HELP}`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
+  const line = parseCommandLine(argv, { dir: { type: 'string' }, json: { type: 'boolean' } }, HELP);
+  if (line.exitCode !== undefined) return line.exitCode;
+  const { values } = line;
   const map = buildAccessMap(readSynthesizedApp(values.dir ?? 'cdktf.out'));
   process.stdout.write(values.json ? `${JSON.stringify(map, null, 2)}\n` : renderAccessMapMarkdown(map));
   return 0;

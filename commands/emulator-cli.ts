@@ -3,7 +3,6 @@
  *
  * Serves a synthesized stack through the gateway emulator.
  */
-import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { serveApigStack } from './apig-emulator-cli';
 import { GatewayEmulator } from '../emulator/gateway';
@@ -12,6 +11,7 @@ import { hasOciDeployments } from '../emulator/oci-stack';
 import { type EmulatorServer, type RequestEmulator, startEmulatorServer } from '../emulator/server';
 import { DEFAULT_REQUEST_STAGE, STAGE_NAMES } from '../core/stages';
 import { readStackFile } from '../core/stack-file';
+import { parseCommandLine, usageError } from '../core/command-line';
 
 /** Help text of the CLI. */
 export const EMULATOR_HELP = `Usage: npx tsx commands/emulator.ts --stack <cdk.tf.json> [options]
@@ -68,36 +68,19 @@ const DEFAULT_OUTPUT: EmulatorCliOutput = {
  * @param argv - arguments after the script name
  */
 export async function runEmulatorCli(argv: readonly string[], output: EmulatorCliOutput = DEFAULT_OUTPUT): Promise<EmulatorCliResult> {
-  let values: { stack?: string; stage?: string; port?: string; host?: string; group?: string; gateway?: string; environment?: string; 'ca-bundle'?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        stack: { type: 'string' },
-        stage: { type: 'string', default: DEFAULT_REQUEST_STAGE },
-        port: { type: 'string', default: '8080' },
-        host: { type: 'string', default: '127.0.0.1' },
-        group: { type: 'string' },
-        gateway: { type: 'string' },
-        environment: { type: 'string' },
-        'ca-bundle': { type: 'string' },
-        help: { type: 'boolean', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    output.writeError(`${(error as Error).message}\n\n${EMULATOR_HELP}`);
-    return { code: 2 };
-  }
-  if (values.help) {
-    output.write(EMULATOR_HELP);
-    return { code: 0 };
-  }
-  const usage = (message: string): EmulatorCliResult => {
-    output.writeError(`${message}\n\n${EMULATOR_HELP}`);
-    return { code: 2 };
-  };
+  const line = parseCommandLine(argv, {
+    stack: { type: 'string' },
+    stage: { type: 'string', default: DEFAULT_REQUEST_STAGE },
+    port: { type: 'string', default: '8080' },
+    host: { type: 'string', default: '127.0.0.1' },
+    group: { type: 'string' },
+    gateway: { type: 'string' },
+    environment: { type: 'string' },
+    'ca-bundle': { type: 'string' },
+  }, EMULATOR_HELP, false, output);
+  if (line.exitCode !== undefined) return { code: line.exitCode };
+  const { values } = line;
+  const usage = (message: string): EmulatorCliResult => ({ code: usageError(message, EMULATOR_HELP, output).exitCode });
   if (!values.stack) return usage('--stack is required');
   const stage = (values.stage ?? DEFAULT_REQUEST_STAGE).toUpperCase();
   if (!(STAGE_NAMES as readonly string[]).includes(stage)) return usage(`--stage must be TEST, PRE or RELEASE, got ${values.stage}`);

@@ -4,7 +4,7 @@
  * The security review of a change: what it does to who can call or assume what.
  */
 import '../core/bindings-preflight'; // first: a missing .gen/ says "run npm run get"
-import { parseArgs } from 'node:util';
+import { parseCommandLine, usageError } from '../core/command-line';
 import { renderReviewMarkdown, reviewChanges } from '../access';
 import { ReviewUsageError, resolveSide, synthesizeWorkingTree } from '../access/review/sources';
 
@@ -29,26 +29,12 @@ Options:
 Exit codes: 0 done; 1 a synth or read failed; 2 bad arguments; 3 --fail-on widen and a change widens.
 `;
 
-function usage(message: string): number {
-  process.stderr.write(`${message}\n\n${HELP}`);
-  return 2;
-}
+const usage = (message: string): number => usageError(message, HELP).exitCode;
 
 function main(argv: string[]): number {
-  let values: { base?: string; head?: string; json?: boolean; 'fail-on'?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: { base: { type: 'string' }, head: { type: 'string' }, json: { type: 'boolean' }, 'fail-on': { type: 'string' }, help: { type: 'boolean' } },
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    return usage((error as Error).message);
-  }
-  if (values.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
+  const parsed = parseCommandLine(argv, { base: { type: 'string' }, head: { type: 'string' }, json: { type: 'boolean' }, 'fail-on': { type: 'string' } }, HELP);
+  if (parsed.exitCode !== undefined) return parsed.exitCode;
+  const { values } = parsed;
   if (!values.base) return usage('--base is required.');
   if (values['fail-on'] !== undefined && values['fail-on'] !== 'widen') return usage(`--fail-on accepts only "widen", got ${JSON.stringify(values['fail-on'])}.`);
   const options = { repoDir: process.cwd(), log: (line: string) => process.stderr.write(`${line}\n`) };

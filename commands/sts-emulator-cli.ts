@@ -3,8 +3,8 @@
  *
  * Serves AssumeRoleWithOIDC for a synthesized federation stack.
  */
-import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { parseCommandLine, usageError } from '../core/command-line';
+import { LOCK_FILE_NAME, readLockFile } from '../lookups/lock-file';
 import { StsEmulator, issuerFactsFromLock } from '../emulator/sts';
 import { type StsEmulatorServer, startStsEmulatorServer } from '../emulator/sts-server';
 
@@ -58,33 +58,16 @@ const DEFAULT_OUTPUT: StsEmulatorCliOutput = {
  * @param argv - arguments after the script name
  */
 export async function runStsEmulatorCli(argv: readonly string[], output: StsEmulatorCliOutput = DEFAULT_OUTPUT): Promise<StsEmulatorCliResult> {
-  let values: { stack?: string; lock?: string; 'account-id'?: string; port?: string; host?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        stack: { type: 'string' },
-        lock: { type: 'string', default: 'lookups.lock.json' },
-        'account-id': { type: 'string', default: DEFAULT_EMULATED_ACCOUNT_ID },
-        port: { type: 'string', default: '9443' },
-        host: { type: 'string', default: '127.0.0.1' },
-        help: { type: 'boolean', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    output.writeError(`${(error as Error).message}\n\n${STS_EMULATOR_HELP}`);
-    return { code: 2 };
-  }
-  if (values.help) {
-    output.write(STS_EMULATOR_HELP);
-    return { code: 0 };
-  }
-  const usage = (message: string): StsEmulatorCliResult => {
-    output.writeError(`${message}\n\n${STS_EMULATOR_HELP}`);
-    return { code: 2 };
-  };
+  const line = parseCommandLine(argv, {
+    stack: { type: 'string' },
+    lock: { type: 'string', default: LOCK_FILE_NAME },
+    'account-id': { type: 'string', default: DEFAULT_EMULATED_ACCOUNT_ID },
+    port: { type: 'string', default: '9443' },
+    host: { type: 'string', default: '127.0.0.1' },
+  }, STS_EMULATOR_HELP, false, output);
+  if (line.exitCode !== undefined) return { code: line.exitCode };
+  const { values } = line;
+  const usage = (message: string): StsEmulatorCliResult => ({ code: usageError(message, STS_EMULATOR_HELP, output).exitCode });
   if (!values.stack) return usage('--stack is required');
   const accountId = values['account-id'] ?? DEFAULT_EMULATED_ACCOUNT_ID;
   if (!/^\d{16}$/.test(accountId)) return usage(`--account-id must be a 16-digit account UID, got ${accountId}`);
@@ -93,13 +76,10 @@ export async function runStsEmulatorCli(argv: readonly string[], output: StsEmul
 
   let emulator: StsEmulator;
   try {
-    const lockFile = values.lock ?? 'lookups.lock.json';
-    let lock: Parameters<typeof issuerFactsFromLock>[0];
-    try {
-      lock = JSON.parse(readFileSync(lockFile, 'utf8')) as Parameters<typeof issuerFactsFromLock>[0];
-    } catch (error) {
-      throw new Error(`cannot read the lock ${lockFile}: ${(error as Error).message}. Run \`npm run lookups\` first.`);
-    }
+    const lockFile = values.lock ?? LOCK_FILE_NAME;
+    // the one reader of the lock: it validates the file and names the entry that is wrong
+    const lock = readLockFile(lockFile);
+    if (!lock) throw new Error(`missing lock ${lockFile}: run \`npm run lookups\` first`);
     emulator = StsEmulator.fromFile(values.stack, { accountId, issuers: issuerFactsFromLock(lock) });
   } catch (error) {
     output.writeError(`${(error as Error).message}\n`);

@@ -275,7 +275,7 @@ export function normalize(values: MultiValues | undefined, lowerCase: boolean): 
   return out;
 }
 
-/** Shared with the APIG emulator (`apig.ts`). */
+/** Shared with the APIG and OCI emulators (`apig.ts`, `oci-gateway.ts`). */
 export function splitPath(path: string): [string, string | undefined] {
   const q = path.indexOf('?');
   return q < 0 ? [path, undefined] : [path.slice(0, q), path.slice(q + 1)];

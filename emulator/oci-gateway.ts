@@ -16,7 +16,7 @@
 import { type JSONWebKeySet, type JWK, type JWTPayload, type JWTVerifyGetKey, createLocalJWKSet, errors as joseErrors, jwtVerify } from 'jose';
 import { Agent, request } from 'undici';
 import { readStackFile } from '../core/stack-file';
-import type { EmulatorRequest, EmulatorResponse } from './gateway';
+import { type EmulatorRequest, type EmulatorResponse, splitPath } from './gateway';
 import { type OciAuthenticationPolicy, type OciEmulatedDeployment, type OciEmulatedRoute, loadOciDeployments } from './oci-stack';
 
 /** Signature algorithms the gateway accepts for JWTs validated with public keys (documented). */
@@ -270,11 +270,6 @@ function lowerCaseKeys(values: EmulatorRequest['headers']): Record<string, strin
     if (first !== undefined) out[name.toLowerCase()] = first;
   }
   return out;
-}
-
-function splitPath(path: string): [string, string | undefined] {
-  const q = path.indexOf('?');
-  return q < 0 ? [path, undefined] : [path.slice(0, q), path.slice(q + 1)];
 }
 
 type Base = Pick<EmulatorResponse, 'stage' | 'plugins' | 'notEmulated' | 'api'>;

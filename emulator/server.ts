@@ -7,7 +7,7 @@
  * `body` is what the gateway itself would have returned.
  */
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
-import { listenOn } from './loopback';
+import { type LoopbackServer, listenOn } from './loopback';
 import type { EmulatorRequest, EmulatorResponse } from './gateway';
 import { DEFAULT_REQUEST_STAGE } from '../core/stages';
 
@@ -42,14 +42,7 @@ export interface EmulatorServerOptions {
 }
 
 /** A running emulator server. */
-export interface EmulatorServer {
-  /** Base URL, e.g. `http://127.0.0.1:8080`. */
-  readonly url: string;
-  /** The port it listens on. */
-  readonly port: number;
-  /** Stops the server. */
-  close(): Promise<void>;
-}
+export type EmulatorServer = LoopbackServer;
 
 /** Serves `emulator` over plain HTTP on loopback. */
 export async function startEmulatorServer(emulator: RequestEmulator, options: EmulatorServerOptions = {}): Promise<EmulatorServer> {

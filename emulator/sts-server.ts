@@ -7,7 +7,7 @@
  * The server logs nothing; tokens and credentials only travel in requests and responses.
  */
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
-import { listenOn } from './loopback';
+import { type LoopbackServer, listenOn } from './loopback';
 import { STS_API_VERSION, type StsAnswer, type StsEmulator } from './sts';
 
 /** Options of {@link startStsEmulatorServer}. */
@@ -29,15 +29,8 @@ export interface StsEmulatorServerOptions {
   readonly onAnswer?: (summary: { readonly action: string; readonly status: number; readonly code?: string; readonly roleArn?: string }) => void;
 }
 
-/** A running STS emulator server. */
-export interface StsEmulatorServer {
-  /** Endpoint URL, e.g. `http://127.0.0.1:9443`. */
-  readonly url: string;
-  /** The port it listens on. */
-  readonly port: number;
-  /** Stops the server. */
-  close(): Promise<void>;
-}
+/** A running STS emulator server; its `url` is the endpoint, e.g. `http://127.0.0.1:9443`. */
+export type StsEmulatorServer = LoopbackServer;
 
 const MAX_BODY_BYTES = 64 * 1024;
 

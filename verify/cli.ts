@@ -2,7 +2,7 @@
  * `npm run verify -- --env <name> [--outputs <file>]... | --local` — see {@link VERIFY_HELP}.
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { parseCommandLine, usageError } from '../core/command-line';
 import type { EnvironmentConfig } from '../config';
 import { validateEnvironments } from '../config';
 import { RAM_ROLE_SESSION_SECONDS } from '../core/ranges';
@@ -109,43 +109,25 @@ export interface VerifyCliContext {
 export async function runVerifyCli(argv: readonly string[], context: VerifyCliContext): Promise<number> {
   const write = context.write ?? ((t: string) => void process.stdout.write(t));
   const writeError = context.writeError ?? ((t: string) => void process.stderr.write(t));
-  const usage = (message: string): number => {
-    writeError(`${message}\n\n${VERIFY_HELP}`);
-    return 2;
-  };
-  let values: {
-    env?: string; outputs?: string[]; local?: boolean; outdir?: string; lock?: string; 'sts-endpoint'?: string; 'token-endpoint'?: string; 'apig-url'?: string;
-    'oci-url'?: string; 'oci-token-endpoint'?: string; 'ca-bundle'?: string; duration?: string; json?: boolean; help?: boolean;
-  };
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        env: { type: 'string' },
-        outputs: { type: 'string', multiple: true },
-        local: { type: 'boolean', default: false },
-        outdir: { type: 'string', default: 'cdktf.out' },
-        lock: { type: 'string' },
-        'sts-endpoint': { type: 'string' },
-        'token-endpoint': { type: 'string' },
-        'apig-url': { type: 'string' },
-        'oci-url': { type: 'string' },
-        'oci-token-endpoint': { type: 'string' },
-        'ca-bundle': { type: 'string' },
-        duration: { type: 'string', default: '900' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    return usage((error as Error).message);
-  }
-  if (values.help) {
-    write(VERIFY_HELP);
-    return 0;
-  }
+  const output = { write, writeError };
+  const line = parseCommandLine(argv, {
+    env: { type: 'string' },
+    outputs: { type: 'string', multiple: true },
+    local: { type: 'boolean', default: false },
+    outdir: { type: 'string', default: 'cdktf.out' },
+    lock: { type: 'string' },
+    'sts-endpoint': { type: 'string' },
+    'token-endpoint': { type: 'string' },
+    'apig-url': { type: 'string' },
+    'oci-url': { type: 'string' },
+    'oci-token-endpoint': { type: 'string' },
+    'ca-bundle': { type: 'string' },
+    duration: { type: 'string', default: '900' },
+    json: { type: 'boolean', default: false },
+  }, VERIFY_HELP, false, output);
+  if (line.exitCode !== undefined) return line.exitCode;
+  const { values } = line;
+  const usage = (message: string): number => usageError(message, VERIFY_HELP, output).exitCode;
   if (!values.env) return usage('--env is required');
   const env = context.environments.find((e) => e.name === values.env);
   if (!env) return usage(`--env ${values.env} is not a configured environment (configured: ${context.environments.map((e) => e.name).join(', ')})`);
