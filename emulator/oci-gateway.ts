@@ -15,6 +15,7 @@
  */
 import { type JSONWebKeySet, type JWK, type JWTPayload, type JWTVerifyGetKey, createLocalJWKSet, errors as joseErrors, jwtVerify } from 'jose';
 import { Agent, request } from 'undici';
+import type { LockFile } from '../core/issuer-facts';
 import { readStackFile } from '../core/stack-file';
 import { type EmulatorRequest, type EmulatorResponse, splitPath } from './gateway';
 import { type OciAuthenticationPolicy, type OciEmulatedDeployment, type OciEmulatedRoute, loadOciDeployments } from './oci-stack';
@@ -47,7 +48,7 @@ export interface OciGatewayEmulatorOptions {
  * The key sets a lock records, by the JWKS URL it recorded them from (`issuers.<issuer>.jwksUri`),
  * for {@link OciGatewayEmulatorOptions.keySets}.
  */
-export function keySetsFromLock(lock: { readonly issuers: Readonly<Record<string, { readonly jwksUri: string; readonly keys: readonly { readonly jwk: Readonly<Record<string, string>> }[] }>> }): Record<string, JSONWebKeySet> {
+export function keySetsFromLock(lock: Pick<LockFile, 'issuers'>): Record<string, JSONWebKeySet> {
   const out: Record<string, JSONWebKeySet> = {};
   for (const facts of Object.values(lock.issuers)) out[facts.jwksUri] = { keys: facts.keys.map((k) => ({ ...k.jwk }) as JWK) };
   return out;

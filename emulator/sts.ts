@@ -18,6 +18,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type JWK, type JSONWebKeySet, compactVerify, createLocalJWKSet, decodeJwt, decodeProtectedHeader } from 'jose';
+import type { LockFile } from '../core/issuer-facts';
 import { readStackFile } from '../core/stack-file';
 import { ASYMMETRIC_ALGS } from './jwt-auth';
 import { type EmulatedOidcProvider, type EmulatedRole, type FederationModel, loadFederationStack } from './sts-stack';
@@ -84,7 +85,7 @@ export interface StsRefusal {
 }
 
 /** Issuer facts from a `lookups.lock.json` structure: keys and fingerprints per issuer URL. */
-export function issuerFactsFromLock(lock: { readonly issuers: Readonly<Record<string, { readonly keys: readonly { readonly jwk: Readonly<Record<string, string>> }[]; readonly fingerprints?: readonly string[] }>> }): Record<string, StsIssuerFacts> {
+export function issuerFactsFromLock(lock: Pick<LockFile, 'issuers'>): Record<string, StsIssuerFacts> {
   const out: Record<string, StsIssuerFacts> = {};
   for (const [issuer, facts] of Object.entries(lock.issuers)) {
     out[issuer] = { keys: facts.keys.map((k) => ({ ...k.jwk }) as JWK), fingerprints: facts.fingerprints?.map((f) => f.toLowerCase()) };

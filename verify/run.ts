@@ -11,6 +11,7 @@ import { DEFAULT_REQUEST_STAGE } from '../core/stages';
 import type { CallExpectation, RouteCheck, VerifyClient, VerifyPlan } from './plan';
 import { assumeRoleWithOidc } from './sts-client';
 import { type ClientCredentialsResult, requestClientCredentialsToken, scopesOf } from './token-client';
+import { redact } from './redact';
 
 /** Where the checks go. */
 export interface VerifyTargets {
@@ -255,14 +256,10 @@ async function callRoute(baseUrl: string, route: RouteCheck, token: string | und
     const res = await request(url, { method: route.method, headers, headersTimeout: 15_000, bodyTimeout: 15_000, ...(dispatcher ? { dispatcher } : {}) });
     await res.body.dump();
     const message = res.headers['x-ca-error-message'];
-    const text = typeof message === 'string' && res.statusCode >= 400 ? ` ${redact(message, token)}` : '';
+    const text = typeof message === 'string' && res.statusCode >= 400 ? ` ${redact(message, token, '<token>')}` : '';
     return { status: res.statusCode, got: `${res.statusCode}${text}` };
   } catch (error) {
     const e = error as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
     return { got: `cannot reach ${url.origin}: ${e.cause?.code ?? e.code ?? e.name}` };
   }
-}
-
-function redact(text: string, token: string | undefined): string {
-  return token ? text.split(token).join('<token>') : text;
 }

@@ -10,6 +10,7 @@
  */
 import { $OpenApiUtil } from '@alicloud/openapi-core';
 import Sts, { AssumeRoleWithOIDCRequest } from '@alicloud/sts20150401';
+import { redact } from './redact';
 
 /** One exchange. */
 export interface AssumeRoleWithOidcCall {
@@ -65,13 +66,9 @@ export async function assumeRoleWithOidc(call: AssumeRoleWithOidcCall): Promise<
     if (data && typeof data.Code === 'string') {
       const reason = typeof data.Reason === 'string' ? ` (${data.Reason})` : '';
       const message = `${typeof data.Message === 'string' ? data.Message : ''}${reason}`;
-      return { ok: false, status: typeof e.statusCode === 'number' ? e.statusCode : undefined, code: data.Code, message: redact(message, call.oidcToken) };
+      return { ok: false, status: typeof e.statusCode === 'number' ? e.statusCode : undefined, code: data.Code, message: redact(message, call.oidcToken, '<token>') };
     }
     const code = typeof e.code === 'string' ? e.code : typeof e.cause?.code === 'string' ? e.cause.code : 'NetworkError';
     return { ok: false, code, message: `cannot reach ${url.origin}`, unreachable: true };
   }
-}
-
-function redact(text: string, token: string): string {
-  return token ? text.split(token).join('<token>') : text;
 }

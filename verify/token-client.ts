@@ -9,6 +9,7 @@
 import { decodeJwt } from 'jose';
 import { Agent, type Dispatcher, request } from 'undici';
 import type { TokenEndpointAuthMethod } from '../config';
+import { redact } from './redact';
 
 /** A token request. */
 export interface ClientCredentialsRequest {
@@ -61,7 +62,7 @@ export async function requestClientCredentialsToken(req: ClientCredentialsReques
     }
     if (res.statusCode !== 200 || typeof body.access_token !== 'string') {
       const error = typeof body.error === 'string' ? body.error : 'no access_token';
-      const description = typeof body.error_description === 'string' ? `: ${redact(body.error_description, req)}` : '';
+      const description = typeof body.error_description === 'string' ? `: ${redact(body.error_description, req.clientSecret, '<secret>')}` : '';
       return { ok: false, problem: `HTTP ${res.statusCode} ${error}${description}` };
     }
     let claims: Record<string, unknown>;
@@ -80,10 +81,6 @@ export async function requestClientCredentialsToken(req: ClientCredentialsReques
 }
 
 /** Removes the secret from a server-written message. */
-function redact(text: string, req: ClientCredentialsRequest): string {
-  return req.clientSecret ? text.split(req.clientSecret).join('<secret>') : text;
-}
-
 /** The scope names of a token's `scope` claim (space-delimited string or array). */
 export function scopesOf(claims: Readonly<Record<string, unknown>>): string[] {
   const scope = claims.scope ?? claims.scp;
