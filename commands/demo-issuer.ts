@@ -10,7 +10,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandLine, usageError } from '../core/command-line';
 import { DEV } from '../config/environments';
 import type { DemoIssuer } from '../demo-issuer/demo-issuer';
 import { type ExampleDemoClient, exampleDemoClients, startExampleDemoIssuer } from '../demo-issuer/example';
@@ -42,28 +42,18 @@ function tokenCurl(demo: DemoIssuer, client: ExampleDemoClient, caFile: string):
 async function main(): Promise<void> {
   const usageLine = `Usage: npm run demo-issuer [-- --port ${DEMO_FIXED_PORT}] [--ca-out <file>] [--chain ${Object.values(ChainShape).join('|')}]\n`;
   const usage = (message: string): void => {
-    process.stderr.write(`${message}\n\n${usageLine}`);
-    process.exitCode = 2;
+    process.exitCode = usageError(message, usageLine).exitCode;
   };
-  let values: { port: string; 'ca-out': string; chain: string; help: boolean };
-  try {
-    ({ values } = parseArgs({
-      options: {
-        port: { type: 'string', default: String(DEMO_FIXED_PORT) },
-        'ca-out': { type: 'string', default: DEFAULT_CA_OUT },
-        chain: { type: 'string', default: ChainShape.LEAF_AND_INTERMEDIATE },
-        help: { type: 'boolean', default: false },
-      },
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    usage((error as Error).message);
+  const line = parseCommandLine(process.argv.slice(2), {
+    port: { type: 'string', default: String(DEMO_FIXED_PORT) },
+    'ca-out': { type: 'string', default: DEFAULT_CA_OUT },
+    chain: { type: 'string', default: ChainShape.LEAF_AND_INTERMEDIATE },
+  }, usageLine);
+  if (line.exitCode !== undefined) {
+    process.exitCode = line.exitCode;
     return;
   }
-  if (values.help) {
-    process.stdout.write(usageLine);
-    return;
-  }
+  const { values } = line;
   const chainShape = Object.values(ChainShape).find((s) => s === values.chain);
   if (!chainShape) {
     usage(`--chain must be one of ${Object.values(ChainShape).join(', ')}, got ${values.chain}`);
