@@ -1,7 +1,7 @@
 import { App, DefaultTokenResolver, Lazy, StringConcat, TerraformStack, Testing, Token, Tokenization } from 'cdktf';
 import type { IResolveContext } from 'cdktf';
 import { describe, expect, test } from 'vitest';
-import { ApiGatewayApi } from '../../.gen/providers/alicloud/api-gateway-api';
+import { ApiGatewayApi, type ApiGatewayApiConfig } from '../../.gen/providers/alicloud/api-gateway-api';
 import { AlicloudProvider } from '../../.gen/providers/alicloud/provider';
 import { ApiGroup } from '../../constructs';
 import { PreparedFragment, lean } from '../../constructs/private/lean-resource';
@@ -111,7 +111,7 @@ describe('holdsNoTokens', () => {
 
 describe('PreparedFragment (lean resources)', () => {
   const LeanApi = lean(ApiGatewayApi);
-  const props = { groupId: 'group-1', name: 'api_one', authType: 'ANONYMOUS', requestConfig: { protocol: 'HTTPS', method: 'GET', path: '/a', mode: 'MAPPING' }, serviceType: 'MOCK' };
+  const props: ApiGatewayApiConfig = { groupId: 'group-1', name: 'api_one', description: 'one API', authType: 'ANONYMOUS', requestConfig: { protocol: 'HTTPS', method: 'GET', path: '/a', mode: 'MAPPING' }, serviceType: 'MOCK' };
 
   function context(stack: TerraformStack, preparing: boolean): IResolveContext {
     return {
