@@ -12,10 +12,14 @@
  *    must recognise, split, look up and resolve. {@link localValue} gives the same
  *    `${type.name.attribute}` text as a literal string when the token would resolve to exactly that
  *    (and {@link localDependency} the same for `depends_on`).
+ * 3. The first walk (`TerraformStack.prepareStack`, "preparing") only lets tokens register what they
+ *    need (cross-stack outputs, remote state); its result is thrown away. For a resource that holds
+ *    no token it is a plain copy, so {@link lean} resources skip it (see {@link PreparedFragment}).
  */
-import { TerraformStack, dependable } from 'cdktf';
-import type { TerraformResource } from 'cdktf';
+import { TerraformStack, Token, dependable } from 'cdktf';
+import type { IResolvable, IResolveContext, TerraformResource } from 'cdktf';
 import type { IConstruct } from 'constructs';
+import { holdsNoTokens } from './token-free';
 
 /**
  * `value` without `undefined` members of plain objects, at any depth (through arrays too), as
@@ -52,15 +56,39 @@ export function withoutUndefined<T>(value: T): T {
   return (changed ? out : value) as T;
 }
 
+/**
+ * A resource's `toTerraform()` fragment, handed to cdktf as a token: in the preparing walk it
+ * resolves to nothing when the fragment holds no token (the walk would only copy it), and to the
+ * fragment otherwise; in every later walk it resolves to the fragment, which cdktf then resolves
+ * as usual. The check runs when the preparing walk asks, so it sees the fragment as it is then.
+ *
+ * Relies on public cdktf API only: an `IResolvable` may stand for any value, and
+ * `IResolveContext.preparing` tells the two kinds of walk apart.
+ */
+export class PreparedFragment implements IResolvable {
+  public readonly creationStack: string[] = [];
+
+  public constructor(public readonly fragment: unknown) {}
+
+  public resolve(context: IResolveContext): unknown {
+    return context.preparing && holdsNoTokens(this.fragment) ? undefined : this.fragment;
+  }
+
+  public toString(): string {
+    return Token.asString(this);
+  }
+}
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the mixin pattern needs an any[] constructor
 type ResourceClass = new (...args: any[]) => TerraformResource;
 
 /**
  * A subclass of the generated resource class `Base` whose `synthesizeAttributes()`,
- * `terraformMetaArguments` and `//` metadata leave out `undefined` members (see {@link withoutUndefined}); everything
- * else is `Base`'s (the
- * instances are `Base`s, with the same properties, escape hatches and static members).
- * The synthesized JSON is the same: cdktf drops `undefined` members when it resolves.
+ * `terraformMetaArguments` and `//` metadata leave out `undefined` members (see
+ * {@link withoutUndefined}), and whose `toTerraform()` returns its block as a
+ * {@link PreparedFragment}. Everything else is `Base`'s (the instances are `Base`s, with the same
+ * properties, escape hatches and static members). The synthesized JSON is the same: cdktf drops
+ * `undefined` members when it resolves, and resolves the fragment token to the block.
  *
  * Module-level uses are marked pure (`const LeanX = /* @__PURE__ *\/ lean(X)`), so that bundlers
  * still leave out the bindings of constructs an app does not use.
@@ -82,6 +110,12 @@ export function lean<C extends ResourceClass>(Base: C): C {
       // The `//` metadata of the block: its `stackTrace` member is unset unless traces were asked for.
       protected get constructNodeMetadata(): { [key: string]: unknown } {
         return withoutUndefined(super.constructNodeMetadata);
+      }
+
+      // The block as a token that the preparing walk skips when it holds no token (see PreparedFragment).
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- cdktf declares toTerraform(): any
+      public toTerraform(): any {
+        return new PreparedFragment(super.toTerraform());
       }
     },
   }[Base.name];
