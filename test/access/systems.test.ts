@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { Testing } from 'cdktf';
 import type { TerraformStack } from 'cdktf';
 import { describe, expect, test } from 'vitest';
@@ -10,6 +11,7 @@ import { SEED_CLIENT_ID, TEST_ISSUER, testServer, testStack } from '../util';
 import { apigTestStack, testGateway } from '../constructs/apig/helpers';
 import { OCI_FACTS, OCI_ISSUER, ociTestStack, seedDeployment } from '../constructs/oci/helpers';
 import { OTHER_CLIENT_ID } from './support';
+import { jwkThumbprint } from '../../lookups/jwk-thumbprint';
 
 /** Synthesizes a construct-level stack (aspects on) and reads it like the commands read cdktf.out. */
 function appOf(stack: TerraformStack): SynthesizedApp {
@@ -93,6 +95,48 @@ describe('classic gateway: replacement of an API-level binding under a group bas
 });
 
 describe('APIG JWTAuth', () => {
+  test('reads hand-written policy_config keys in any case (MSE-style PascalCase too) and says when it cannot read one', () => {
+    // GIVEN
+    const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const jwk = { ...(publicKey.export({ format: 'jwk' }) as Record<string, string>), kid: 'k1' };
+    const policy = (policyConfig: string) => ({ policy_class_name: 'JWTAuth', attach_resource_type: 'Gateway', attach_resource_ids: ['gw-1'], environment_id: 'env-1', policy_config: policyConfig });
+    const json = {
+      resource: {
+        alicloud_apig_policy: {
+          pascal: policy(JSON.stringify({ Enable: false, Issuer: 'https://i.example.test', Sub: 'app_1', IsWhite: false, AuthResourceList: [{ Domain: 'a.example.com', Path: '/x' }, { Path: '/b' }], TokenPosition: 'HEADER', TokenName: 'Authorization', TokenNamePrefix: 'Bearer ', Jwks: { keys: [jwk] } })),
+          broken: policy('{"enable": tru'),
+          other: { ...policy('{}'), policy_class_name: 'Cors' },
+        },
+      },
+    };
+    // WHEN
+    const map = buildAccessMap({ dir: '', stacks: [parseStack('apig-hand', json)] }).stacks[0].systems.apig as ApigAccess;
+    // THEN
+    expect(map.policies).toEqual([
+      { address: 'alicloud_apig_policy.broken', attachedTo: 'Gateway gw-1', environment: 'env-1', enabled: true, mode: 'whitelist', rules: [], token: 'unknown', keys: [], problem: expect.stringMatching(/^policy_config is not JSON/) },
+      {
+        address: 'alicloud_apig_policy.pascal', attachedTo: 'Gateway gw-1', environment: 'env-1', enabled: false, issuer: 'https://i.example.test', subject: 'app_1', mode: 'blacklist',
+        rules: ['* /b', 'a.example.com /x'], token: 'HEADER Authorization Bearer ', keys: [`k1:${jwkThumbprint(jwk)}`],
+      },
+    ]);
+  });
+
+  test('a value of the wrong type (a string "false") is reported, and a review flags it as widening: what the gateway makes of it is unknown', () => {
+    // GIVEN the generated policy, then the same with "enable": "false" as a string
+    const stack = apigTestStack();
+    new ApigJwtAuthentication(stack, 'GlobalJwt', { gateway: testGateway(stack), server: testServer(stack), policyName: 'm2m-jwt' });
+    const base = appOf(stack);
+    const json = structuredClone(base.stacks[0].json) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+    for (const policy of Object.values(json.resource.alicloud_apig_policy)) policy.policy_config = JSON.stringify({ ...JSON.parse(String(policy.policy_config)), enable: 'false' });
+    const head = { dir: '', stacks: [parseStack(base.stacks[0].name, json)] };
+    // WHEN
+    const policy = (buildAccessMap(head).stacks[0].systems.apig as ApigAccess).policies[0];
+    const changes = reviewChanges({ base, head }).changes;
+    // THEN
+    expect(policy.problem).toBe('enable is not a boolean: "false"');
+    expect(changes).toContainEqual(expect.objectContaining({ effect: 'widens', category: 'plugin', summary: 'policy_config cannot be read fully, what the gateway makes of it is unknown: enable is not a boolean: "false"' }));
+  });
+
   test('maps the rule mode and exempt paths; a newly exempt path widens', () => {
     // GIVEN
     const build = (exempt: { domain: string; path: string }[]) => {
