@@ -126,6 +126,50 @@ describe('APIG JWTAuth', () => {
 });
 
 describe('OCI API Gateway', () => {
+  test('shows each authentication as declared: token or JWT layout, static keys, anonymous access, routes without authorization', () => {
+    // GIVEN hand-written deployments (the constructs only write the first form)
+    const json = {
+      resource: {
+        oci_apigateway_deployment: {
+          token: {
+            path_prefix: '/t',
+            specification: {
+              request_policies: { authentication: { type: 'TOKEN_AUTHENTICATION', token_header: 'Authorization', token_auth_scheme: 'Bearer', is_anonymous_access_allowed: false, validation_policy: { type: 'REMOTE_DISCOVERY', source_uri_details: { type: 'DISCOVERY_URI', uri: 'https://idp.example.test/.well-known/openid-configuration' }, additional_validation_policy: { issuers: ['https://b.example.test', 'https://a.example.test'], audiences: ['api'] } } } },
+              routes: [{ path: '/z', methods: ['POST', 'GET'], request_policies: { authorization: { type: 'ANY_OF', allowed_scope: ['w', 'r'] } } }, { path: '/a', methods: ['GET'] }],
+            },
+          },
+          jwt: {
+            path_prefix: '/j',
+            specification: {
+              request_policies: { authentication: { type: 'JWT_AUTHENTICATION', token_query_param: 'jwt', is_anonymous_access_allowed: 'true', issuers: ['https://i.example.test'], audiences: ['aud'], public_keys: { type: 'STATIC_KEYS', keys: [{ kid: 'k1', format: 'JSON_WEB_KEY' }, { key: 'PEM', format: 'PEM' }] } } },
+              routes: [{ path: '/open', methods: ['GET'], request_policies: { authorization: { type: 'ANONYMOUS' } } }],
+            },
+          },
+          none: { path_prefix: '/n', specification: { routes: [{ path: '/x', methods: ['GET'], request_policies: { authorization: { type: 'AUTHENTICATION_ONLY' } } }] } },
+          custom: { path_prefix: '/c', specification: { request_policies: { authentication: { type: 'CUSTOM_AUTHENTICATION', function_id: 'ocid1.fnfunc.oc1..x' } }, routes: [] } },
+        },
+      },
+    };
+    // WHEN
+    const map = buildAccessMap({ dir: '', stacks: [parseStack('oci-hand', json)] }).stacks[0].systems.oci as OciAccess;
+    // THEN
+    expect(map.deployments).toEqual([
+      { address: 'oci_apigateway_deployment.custom', pathPrefix: '/c', authentication: 'CUSTOM_AUTHENTICATION', anonymousAllowed: false, issuers: [], audiences: [], keys: 'none', token: '', routes: [] },
+      {
+        address: 'oci_apigateway_deployment.jwt', pathPrefix: '/j', authentication: 'JWT_AUTHENTICATION', anonymousAllowed: true, issuers: ['https://i.example.test'], audiences: ['aud'], keys: 'STATIC_KEYS k1, PEM', token: 'jwt',
+        routes: [{ path: '/j/open', methods: ['GET'], authorization: 'ANONYMOUS', scopes: [] }],
+      },
+      {
+        address: 'oci_apigateway_deployment.none', pathPrefix: '/n', authentication: 'none', anonymousAllowed: true, issuers: [], audiences: [], keys: 'none', token: '',
+        routes: [{ path: '/n/x', methods: ['GET'], authorization: 'AUTHENTICATION_ONLY', scopes: [] }],
+      },
+      {
+        address: 'oci_apigateway_deployment.token', pathPrefix: '/t', authentication: 'TOKEN_AUTHENTICATION', anonymousAllowed: false, issuers: ['https://a.example.test', 'https://b.example.test'], audiences: ['api'], keys: 'REMOTE_DISCOVERY https://idp.example.test/.well-known/openid-configuration', token: 'Authorization Bearer',
+        routes: [{ path: '/t/a', methods: ['GET'], authorization: 'AUTHENTICATION_ONLY', scopes: [] }, { path: '/t/z', methods: ['GET', 'POST'], authorization: 'ANY_OF', scopes: ['r', 'w'] }],
+      },
+    ]);
+  });
+
   test('maps per-route scopes; a scope that now suffices and a new route widen', () => {
     // GIVEN
     const build = (routes: { path: string; scopes: string[] }[]) => {
