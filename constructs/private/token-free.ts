@@ -44,8 +44,8 @@ function isTokenFreeString(value: string): boolean {
 
 /**
  * True when `value` is plain JSON data without tokens: strings without token markers or number-token
- * shapes, ordinary numbers, booleans, `null` and `undefined`, and arrays and plain objects (with
- * such keys) of those, at any depth. Anything else counts as possibly holding a token, so the
+ * shapes, ordinary numbers, booleans, `null`, arrays of those and plain objects (with such keys) of
+ * those or `undefined`, at any depth. Anything else counts as possibly holding a token, so the
  * answer is `false`: class instances (every `IResolvable`, `Lazy`, `Date`), functions, symbols and
  * bigints. Cyclic or very deep values also give `false`: cdktf itself refuses them.
  */
@@ -67,7 +67,8 @@ export function holdsNoTokens(value: unknown, depth = 0): boolean {
   // cdktf refuses to resolve deeper than 200 levels; a value that deep takes cdktf's own path.
   if (depth > 100) return false;
   if (Array.isArray(value)) {
-    for (const item of value) if (!holdsNoTokens(item, depth + 1)) return false;
+    // cdktf drops undefined items from a list; such a list takes cdktf's own path.
+    for (const item of value) if (item === undefined || !holdsNoTokens(item, depth + 1)) return false;
     return true;
   }
   const proto: unknown = Object.getPrototypeOf(value);

@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { ApiGatewayApi, type ApiGatewayApiConfig } from '../../.gen/providers/alicloud/api-gateway-api';
 import { AlicloudProvider } from '../../.gen/providers/alicloud/provider';
 import { ApiGroup } from '../../constructs';
-import { PreparedFragment, lean } from '../../constructs/private/lean-resource';
+import { BlockToken, lean } from '../../constructs/private/lean-resource';
 import { holdsNoTokens } from '../../constructs/private/token-free';
 
 function providerStack(): TerraformStack {
@@ -48,7 +48,7 @@ function randomPlain(next: () => number, depth = 0): unknown {
       return Array.from({ length: Math.floor(next() * 4) }, () => randomPlain(next, depth + 1));
     default: {
       const out: Record<string, unknown> = {};
-      for (let i = Math.floor(next() * 4); i > 0; i--) out[`${pick(TRICKY_STRINGS)}k${i}`] = randomPlain(next, depth + 1);
+      for (let i = Math.floor(next() * 4); i > 0; i--) out[`${pick(TRICKY_STRINGS)}k${i}`] = next() < 0.1 ? undefined : randomPlain(next, depth + 1);
       return out;
     }
   }
@@ -89,7 +89,7 @@ describe('holdsNoTokens', () => {
     }
   });
 
-  test('when it says "no tokens", cdktf resolves the value to an equal copy (2,000 seeded values)', () => {
+  test('when it says "no tokens", cdktf resolves the value to a plain copy, as a block token hands it over (2,000 seeded values)', () => {
     const stack = providerStack();
     const next = random(17);
     let plain = 0;
@@ -97,42 +97,45 @@ describe('holdsNoTokens', () => {
       const value = randomPlain(next);
       if (!holdsNoTokens(value)) continue; // a conservative "may hold a token": cdktf's own walk runs
       plain++;
-      expect(cdktfResolve(stack, value, true), JSON.stringify(value)).toStrictEqual(value);
-      expect(cdktfResolve(stack, value, false), JSON.stringify(value)).toStrictEqual(value);
+      // JSON drops undefined members, as cdktf does: an oracle independent of both.
+      const copy: unknown = JSON.parse(JSON.stringify(value));
+      expect(cdktfResolve(stack, value, true), JSON.stringify(value)).toStrictEqual(copy);
+      expect(cdktfResolve(stack, value, false), JSON.stringify(value)).toStrictEqual(copy);
+      expect(cdktfResolve(stack, new BlockToken(value), false), JSON.stringify(value)).toStrictEqual(copy);
     }
     // Most generated values are plain; a handful hit the conservative number-token shape.
     expect(plain).toBeGreaterThan(1000);
   });
 
-  test('treats undefined members like cdktf (dropped, no token)', () => {
-    expect(holdsNoTokens({ a: undefined, b: [undefined, 'x'] })).toBe(true);
+  test('allows undefined object members (cdktf drops them), not undefined list items (cdktf filters the list)', () => {
+    expect(holdsNoTokens({ a: undefined, b: { c: undefined, d: ['x'] } })).toBe(true);
+    expect(holdsNoTokens({ b: [undefined, 'x'] })).toBe(false);
   });
 });
 
-describe('PreparedFragment (lean resources)', () => {
+describe('BlockToken (lean resources)', () => {
   const LeanApi = lean(ApiGatewayApi);
   const props: ApiGatewayApiConfig = { groupId: 'group-1', name: 'api_one', description: 'one API', authType: 'ANONYMOUS', requestConfig: { protocol: 'HTTPS', method: 'GET', path: '/a', mode: 'MAPPING' }, serviceType: 'MOCK' };
 
-  function context(stack: TerraformStack, preparing: boolean): IResolveContext {
-    return {
-      scope: stack,
-      preparing,
-      registerPostProcessor: () => undefined,
-      resolve: (x: unknown) => cdktfResolve(stack, x, preparing),
-    } as IResolveContext;
+  /** The written stack of an app with `define` applied to a fresh provider stack. */
+  function written(define: (stack: TerraformStack) => void): string {
+    const stack = providerStack();
+    define(stack);
+    return Testing.synth(stack);
   }
 
-  test('is skipped by the preparing walk when the block holds no token, and resolves to the block otherwise', () => {
+  test('resolves, preparing or not, to what cdktf resolves the generated class\'s block to', () => {
     const stack = providerStack();
     const api = new LeanApi(stack, 'Api', props);
-    const fragment = api.toTerraform() as PreparedFragment;
-    expect(fragment).toBeInstanceOf(PreparedFragment);
-    expect(fragment.resolve(context(stack, true))).toBeUndefined();
-    const generated = new ApiGatewayApi(providerStack(), 'Api', props);
-    expect(cdktfResolve(stack, fragment, false)).toStrictEqual(cdktfResolve(stack, generated.toTerraform(), false));
+    const block = api.toTerraform() as BlockToken;
+    expect(block).toBeInstanceOf(BlockToken);
+    const generated = new ApiGatewayApi(providerStack(), 'Api', props).toTerraform();
+    expect(cdktfResolve(stack, block, false)).toStrictEqual(cdktfResolve(stack, generated, false));
+    // While preparing the result is thrown away by cdktf: a token-free block resolves to nothing.
+    expect(cdktfResolve(stack, block, true)).toBeUndefined();
   });
 
-  test('a block holding a token still gets the preparing walk: its token is resolved exactly as in the generated class', () => {
+  test('a block holding a token gets cdktf\'s walks: its token is resolved exactly as in the generated class', () => {
     /** Whether each resolution of a token in the block happened while preparing, over one app.synth(). */
     const resolutions = (cls: typeof ApiGatewayApi): boolean[] => {
       const stack = providerStack();
@@ -147,11 +150,35 @@ describe('PreparedFragment (lean resources)', () => {
     expect(resolutions(LeanApi)).toEqual(stock);
   });
 
-  test('checks the block as it is when the preparing walk runs, not when toTerraform() was called', () => {
+  test('checks the block as it is when it is resolved, not when toTerraform() was called', () => {
     const stack = providerStack();
     const api = new LeanApi(stack, 'Api', props);
-    const fragment = api.toTerraform() as PreparedFragment;
-    (fragment.fragment as { resource: Record<string, Record<string, Record<string, unknown>>> }).resource.alicloud_api_gateway_api[api.friendlyUniqueId].description = Lazy.stringValue({ produce: () => 'late' });
-    expect(fragment.resolve(context(stack, true))).toBe(fragment.fragment);
+    const block = api.toTerraform() as BlockToken;
+    (block.block as { resource: Record<string, Record<string, Record<string, unknown>>> }).resource.alicloud_api_gateway_api[api.friendlyUniqueId].description = Lazy.stringValue({ produce: () => 'late' });
+    const resolved = cdktfResolve(stack, block, false) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+    expect(resolved.resource.alicloud_api_gateway_api[api.friendlyUniqueId].description).toBe('late');
+  });
+
+  test('its unset members (moved, import) do not erase those of blocks merged before it', () => {
+    // deepMerge deletes a key for an undefined member: the block hands over its copy without them.
+    const define = (cls: typeof ApiGatewayApi) => (stack: TerraformStack) => {
+      const moved = new ApiGatewayApi(stack, 'Moved', props);
+      moved.moveFromId('alicloud_api_gateway_api.old');
+      new ApiGatewayApi(stack, 'Imported', props).importFrom('api-id-1');
+      new cls(stack, 'After', props);
+    };
+    const stock = written(define(ApiGatewayApi));
+    expect(stock).toContain('"moved"');
+    expect(stock).toContain('"import"');
+    expect(written(define(LeanApi))).toBe(stock);
+  });
+
+  test('keeps list items and nested blocks as cdktf writes them', () => {
+    const define = (cls: typeof ApiGatewayApi) => (stack: TerraformStack) => {
+      const api = new cls(stack, 'Api', { ...props, stageNames: ['TEST', 'RELEASE'], httpServiceConfig: { address: 'https://b.example.com', path: '/a', method: 'GET', timeout: 1000 } });
+      api.putRequestParameters([{ name: 'q', in: 'QUERY', type: 'STRING', required: 'OPTIONAL', inService: 'QUERY', nameService: 'q' }]);
+      api.addOverride('constant_parameters', [{ name: 'c', in: 'HEAD', value: 'v' }]);
+    };
+    expect(written(define(LeanApi))).toBe(written(define(ApiGatewayApi)));
   });
 });
