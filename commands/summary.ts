@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import Table from 'cli-table3';
 import type { App } from 'cdktf';
 import { annotationsByLevel } from '../constructs';
@@ -61,18 +59,21 @@ export interface SynthReport {
   }[];
 }
 
-/** Builds the {@link SynthReport} of a successful synth. */
-export function synthReport(summary: SynthSummary, app: App | undefined, elapsedMs: number): SynthReport {
+/**
+ * Builds the {@link SynthReport} of a successful synth.
+ * @param coverage - {@link gatewayCoverage} per stack name, computed from the JSON the synth had in memory
+ */
+export function synthReport(summary: SynthSummary, app: App | undefined, elapsedMs: number, coverage: ReadonlyMap<string, GatewayCoverage>): SynthReport {
   return {
     ok: true,
     outdir: summary.outdir,
     elapsedMs,
     stacks: summary.stacks.map((s) => {
       const notes = app ? annotationsOf(app, s.stack) : { warnings: [], infos: [] };
-      const coverage = gatewayCoverage(JSON.parse(readFileSync(path.join(summary.outdir, 'stacks', s.stack, 'cdk.tf.json'), 'utf8')));
+      const stackCoverage = coverage.get(s.stack);
       return {
         stack: s.stack, resources: s.resources, dataSources: s.dataSources, providers: s.providers,
-        ...(coverage ? { gatewayCoverage: coverage } : {}),
+        ...(stackCoverage ? { gatewayCoverage: stackCoverage } : {}),
         warnings: notes.warnings, suppressed: notes.infos, notValidated: s.notValidated.map((n) => n.message),
       };
     }),
@@ -85,9 +86,9 @@ export function synthReport(summary: SynthSummary, app: App | undefined, elapsed
  * API × stage publications have JWT and access control in effect, then the warnings themselves
  * and the blocks that were not validated. Colour only on a terminal (core/terminal).
  */
-export function printSynthSummary(summary: SynthSummary, app: App | undefined, elapsedMs: number, write: (text: string) => void = (t) => process.stdout.write(t)): void {
+export function printSynthSummary(summary: SynthSummary, app: App | undefined, elapsedMs: number, coverage: ReadonlyMap<string, GatewayCoverage>, write: (text: string) => void = (t) => process.stdout.write(t)): void {
   const pc = colors();
-  const report = synthReport(summary, app, elapsedMs);
+  const report = synthReport(summary, app, elapsedMs, coverage);
   const table = new Table({ head: ['stack', 'resources', 'data sources', 'API stages guarded', 'warnings', 'suppressed'], style: { head: [], border: [] } });
   for (const s of report.stacks) {
     const coverage = s.gatewayCoverage ? `${s.gatewayCoverage.guarded}/${s.gatewayCoverage.published}` : '-';

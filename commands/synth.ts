@@ -1,6 +1,6 @@
 import type { App } from 'cdktf';
-import type { SynthReport } from './summary';
-import { printSynthSummary, synthReport } from './summary';
+import type { GatewayCoverage, SynthReport } from './summary';
+import { gatewayCoverage, printSynthSummary, synthReport } from './summary';
 import { synthAndValidate } from '../validation';
 import type { AppFactory } from '../validation';
 
@@ -27,13 +27,22 @@ export function runSynth(createApp: AppFactory, options: { startedAt?: number; o
   const output = options.output ?? STDIO;
   const started = options.startedAt ?? Date.now();
   let app: App | undefined;
+  // Counted from each stack's JSON while the synth has it in memory, not read back from cdk.tf.json.
+  const coverage = new Map<string, GatewayCoverage>();
   try {
     const summary = synthAndValidate((outdir) => {
       app = createApp(outdir);
       return app;
-    }, { outdir: options.outdir, stackTraces: options.stackTraces });
-    if (options.json) output.write(`${JSON.stringify(synthReport(summary, app, Date.now() - started), null, 2)}\n`);
-    else printSynthSummary(summary, app, Date.now() - started, output.write);
+    }, {
+      outdir: options.outdir,
+      stackTraces: options.stackTraces,
+      onStackJson: (stack, json) => {
+        const counted = gatewayCoverage(json);
+        if (counted) coverage.set(stack, counted);
+      },
+    });
+    if (options.json) output.write(`${JSON.stringify(synthReport(summary, app, Date.now() - started, coverage), null, 2)}\n`);
+    else printSynthSummary(summary, app, Date.now() - started, coverage, output.write);
     return 0;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

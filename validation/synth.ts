@@ -31,6 +31,13 @@ export interface SynthAndValidateOptions extends ValidationOptions {
    * @default false
    */
   readonly stackTraces?: boolean;
+  /**
+   * Called with each stack's Terraform JSON as soon as the stack is validated, while it is in
+   * memory anyway, so a caller can summarize it without reading `cdk.tf.json` back. A later
+   * stack may still fail the synth; its result is then thrown as usual.
+   * @default - none
+   */
+  readonly onStackJson?: (stack: string, json: Readonly<Record<string, unknown>>) => void;
 }
 
 /** Size of one synthesized stack, for a summary line. */
@@ -114,6 +121,7 @@ export function synthAndValidate(createApp: AppFactory, options: SynthAndValidat
       const { config, inspection } = inspectSynthesized(stack, file, synthesizers.get(stack), options);
       results.push({ stack, findings: inspection.findings });
       stacks.push(summarize(stack, config, inspection.notValidated));
+      if (inspection.findings.length === 0) options.onStackJson?.(stack, config as Readonly<Record<string, unknown>>);
     }
     if (results.some((r) => r.findings.length > 0)) throw new SchemaValidationError(results, outdir);
   } catch (error) {

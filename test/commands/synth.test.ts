@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { Annotations, App, TerraformStack } from 'cdktf';
 import { afterEach, describe, expect, test } from 'vitest';
 import { runSynth } from '../../commands/synth';
-import { SecurityChecks } from '../../constructs';
+import { AccessControlPlugin, Api, ApiGroup, Backend, IssuerLookup, JwtAuthPlugin, SecurityChecks, Stage } from '../../constructs';
 import { ApiGatewayGroup } from '../../.gen/providers/alicloud/api-gateway-group';
 import { AlicloudProvider } from '../../.gen/providers/alicloud/provider';
 import { gatewayApi } from '../validation/util';
+import { SEED_CLIENT_ID, testLock, testServer } from '../util';
 
 const CONTINUE = 'CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS';
 afterEach(() => {
@@ -15,7 +16,7 @@ afterEach(() => {
 });
 
 /** Runs the synth command on `build` into a fresh outdir holding a previous output; returns what it printed. */
-function synth(build: (stack: TerraformStack) => void) {
+function synth(build: (stack: TerraformStack) => void, json = false) {
   const outdir = join(mkdtempSync(join(tmpdir(), 'synth-cmd-')), 'cdktf.out');
   mkdirSync(outdir);
   writeFileSync(join(outdir, 'previous.txt'), 'kept');
@@ -24,13 +25,14 @@ function synth(build: (stack: TerraformStack) => void) {
   const code = runSynth(
     (dir) => {
       const app = new App({ outdir: dir });
+      IssuerLookup.attach(app, testLock());
       const stack = new TerraformStack(app, 'gateway-test');
       new AlicloudProvider(stack, 'alicloud', { region: 'cn-hangzhou' });
       SecurityChecks.attach(stack);
       build(stack);
       return app;
     },
-    { outdir, output: { write: (t) => (stdout += t), writeError: (t) => (stderr += t) } },
+    { outdir, json, output: { write: (t) => (stdout += t), writeError: (t) => (stderr += t) } },
   );
   return { code, stdout, stderr, outdir };
 }
@@ -61,6 +63,28 @@ describe('runSynth', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/\[gateway-test\] broken on purpose/);
     expect(result.stdout).not.toMatch(/\bok\b/);
+  });
+
+  test('counts the API stages with JWT and access control in effect, in the table and in --json', () => {
+    // GIVEN one API on TEST and RELEASE, with both plugins bound on TEST only
+    const guardedOnTest = (stack: TerraformStack) => {
+      const server = testServer(stack);
+      const client = server.addClient('Reporting', { clientId: SEED_CLIENT_ID, grantedScopes: ['user:read:one'] });
+      const group = new ApiGroup(stack, 'Group', { groupName: 'group_fx', description: 'group' });
+      const backend = new Backend(stack, 'Backend', { address: 'https://backend.example.com', backendName: 'backend_fx' });
+      const api = new Api(stack, 'Hello', { group, backend, apiName: 'hello', path: '/hello', backendPath: '/hello', stages: [Stage.TEST, Stage.RELEASE] });
+      new JwtAuthPlugin(stack, 'Jwt', { server }).bindToApi(api, [Stage.TEST, Stage.RELEASE]);
+      new AccessControlPlugin(stack, 'Acl', { m2m: { server, allowedClients: [client], requiredScopes: ['user:read:one'] } }).bindToApi(api, [Stage.TEST]);
+      AccessControlPlugin.denyAll(stack, 'DenyAll').bindToGroup(group, [Stage.TEST, Stage.RELEASE]);
+    };
+    // WHEN
+    const table = synth(guardedOnTest);
+    const json = synth(guardedOnTest, true);
+    // THEN
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/gateway-test\s*│\s*\d+\s*│\s*\d+\s*│\s*2\/2\s*│/);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout).stacks[0]).toMatchObject({ stack: 'gateway-test', gatewayCoverage: { guarded: 2, published: 2 } });
   });
 
   test('prints ok when every check passes', () => {
