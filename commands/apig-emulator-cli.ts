@@ -4,7 +4,8 @@
  */
 import { ApigEmulator, hasApigPolicies } from '../emulator/apig';
 import { startApigEmulatorServer } from '../emulator/apig-server';
-import type { EmulatorCliOutput, EmulatorCliResult } from './emulator-cli';
+import type { CommandOutput } from '../core/command-line';
+import type { EmulatorCliResult } from './emulator-cli';
 
 /** What the CLI passes on. */
 export interface ApigCliOptions {
@@ -19,7 +20,7 @@ export interface ApigCliOptions {
  * @param json - the parsed `cdk.tf.json` (read once by the emulator CLI)
  * @returns the CLI result, or `undefined` when the stack is not an APIG stack (the classic or OCI emulator serves it)
  */
-export async function serveApigStack(file: string, json: unknown, options: ApigCliOptions, output: EmulatorCliOutput): Promise<EmulatorCliResult | undefined> {
+export async function serveApigStack(file: string, json: unknown, options: ApigCliOptions, output: CommandOutput): Promise<EmulatorCliResult | undefined> {
   const stack = json as { resource?: Record<string, unknown> };
   if (!hasApigPolicies(stack) || stack.resource?.alicloud_api_gateway_api !== undefined) return undefined;
   const emulator = ApigEmulator.fromStack(stack);

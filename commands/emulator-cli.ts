@@ -11,7 +11,7 @@ import { hasOciDeployments } from '../emulator/oci-stack';
 import { type EmulatorServer, type RequestEmulator, startEmulatorServer } from '../emulator/server';
 import { DEFAULT_REQUEST_STAGE, STAGE_NAMES } from '../core/stages';
 import { readStackFile } from '../core/stack-file';
-import { parseCommandLine, usageError } from '../core/command-line';
+import { type CommandOutput, PROCESS_OUTPUT, parseCommandLine, usageError } from '../core/command-line';
 
 /** Help text of the CLI. */
 export const EMULATOR_HELP = `Usage: npx tsx commands/emulator.ts --stack <cdk.tf.json> [options]
@@ -47,27 +47,14 @@ Example:
 Exit status: 0 on --help, 1 when the stack cannot be loaded, 2 on a usage error.
 `;
 
-/** Where the CLI writes. */
-export interface EmulatorCliOutput {
-  /** Help and the listening address. */
-  write(text: string): void;
-  /** Errors and warnings. */
-  writeError(text: string): void;
-}
-
 /** Result of {@link runEmulatorCli}: an exit code, or a running server. */
 export type EmulatorCliResult = { readonly code: number; readonly server?: undefined } | { readonly code?: undefined; readonly server: EmulatorServer };
-
-const DEFAULT_OUTPUT: EmulatorCliOutput = {
-  write: (text) => process.stdout.write(text),
-  writeError: (text) => process.stderr.write(text),
-};
 
 /**
  * Runs the emulator CLI.
  * @param argv - arguments after the script name
  */
-export async function runEmulatorCli(argv: readonly string[], output: EmulatorCliOutput = DEFAULT_OUTPUT): Promise<EmulatorCliResult> {
+export async function runEmulatorCli(argv: readonly string[], output: CommandOutput = PROCESS_OUTPUT): Promise<EmulatorCliResult> {
   const line = parseCommandLine(argv, {
     stack: { type: 'string' },
     stage: { type: 'string', default: DEFAULT_REQUEST_STAGE },

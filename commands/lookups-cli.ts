@@ -4,7 +4,7 @@
  * Records OIDC issuer facts (TLS fingerprints, JWKS) in the lock file and prints them.
  */
 import Table from 'cli-table3';
-import { parseArgs } from 'node:util';
+import { type CommandOutput, PROCESS_OUTPUT, parseCommandLine, usageError } from '../core/command-line';
 import { colors } from '../core/terminal';
 import { type IssuerChange, IssuerChangeKind, formatIssuerChange } from '../lookups/changes';
 import { LookupError } from '../lookups/errors';
@@ -14,14 +14,6 @@ import { type IssuerRequest, type LookupLogger, prepareLookups } from '../lookup
 /** No colour when stdout is not a terminal or NO_COLOR is set (core/terminal). */
 const pc = colors();
 
-/** Where the CLI writes. */
-export interface CliOutput {
-  /** Tables and help. */
-  write(text: string): void;
-  /** Progress, warnings and errors. */
-  writeError(text: string): void;
-}
-
 /** Options of {@link runLookupsCli}. */
 export interface RunLookupsCliOptions {
   /**
@@ -30,10 +22,10 @@ export interface RunLookupsCliOptions {
    */
   readonly defaultIssuers?: readonly IssuerRequest[];
   /**
-   * Output streams.
+   * Where tables and help (`write`) and progress, warnings and errors (`writeError`) go.
    * @default - process.stdout / process.stderr
    */
-  readonly output?: CliOutput;
+  readonly output?: CommandOutput;
   /**
    * CI mode (missing or changed entries fail, the lock is never written).
    * @default - `CI` set to anything but empty, `false` or `0` (see isCiMode)
@@ -63,10 +55,16 @@ In CI (CI set to anything but empty, false or 0) a missing or changed entry is a
 Exit status: 0 on success, 1 on a lookup error, 2 on a usage error.
 `;
 
-const DEFAULT_OUTPUT: CliOutput = {
-  write: (text) => process.stdout.write(text),
-  writeError: (text) => process.stderr.write(text),
-};
+/** The options of the CLI (`--help` / `-h` comes with parseCommandLine). */
+const LOOKUPS_OPTIONS = {
+  issuer: { type: 'string', multiple: true },
+  refresh: { type: 'boolean' },
+  prune: { type: 'boolean' },
+  'ca-bundle': { type: 'string' },
+  lock: { type: 'string' },
+  timeout: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
 
 /**
  * Runs the lookups CLI.
@@ -75,45 +73,15 @@ const DEFAULT_OUTPUT: CliOutput = {
  * @returns the process exit code: 0 success, 1 lookup error, 2 usage error.
  */
 export async function runLookupsCli(argv: readonly string[], options: RunLookupsCliOptions = {}): Promise<number> {
-  const out = options.output ?? DEFAULT_OUTPUT;
-  let values: {
-    issuer?: string[];
-    refresh?: boolean;
-    prune?: boolean;
-    'ca-bundle'?: string;
-    lock?: string;
-    timeout?: string;
-    json?: boolean;
-    help?: boolean;
-  };
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        issuer: { type: 'string', multiple: true },
-        refresh: { type: 'boolean' },
-        prune: { type: 'boolean' },
-        'ca-bundle': { type: 'string' },
-        lock: { type: 'string' },
-        timeout: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    out.writeError(`${pc.red('error:')} ${(error as Error).message}\n\n${LOOKUPS_HELP}`);
-    return 2;
-  }
-  if (values.help) {
-    out.write(LOOKUPS_HELP);
-    return 0;
-  }
+  const out = options.output ?? PROCESS_OUTPUT;
+  const errorLabel = pc.red('error:');
+  const line = parseCommandLine(argv, LOOKUPS_OPTIONS, LOOKUPS_HELP, false, out, { helpShort: 'h', errorLabel });
+  if (line.exitCode !== undefined) return line.exitCode;
+  const { values } = line;
+  const usage = (message: string): number => usageError(`${errorLabel} ${message}`, LOOKUPS_HELP, out).exitCode;
   const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout);
   if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs <= 0)) {
-    out.writeError(`${pc.red('error:')} --timeout must be a positive number of milliseconds, got ${JSON.stringify(values.timeout)}\n`);
-    return 2;
+    return usage(`--timeout must be a positive number of milliseconds, got ${JSON.stringify(values.timeout)}`);
   }
   const issuers: readonly IssuerRequest[] = values.issuer?.length
     ? values.issuer.map((issuer) => ({
@@ -122,8 +90,7 @@ export async function runLookupsCli(argv: readonly string[], options: RunLookups
       }))
     : options.defaultIssuers ?? [];
   if (issuers.length === 0) {
-    out.writeError(`${pc.red('error:')} no issuer to look up: pass --issuer <url> (the app has no configured issuers yet).\n`);
-    return 2;
+    return usage('no issuer to look up: pass --issuer <url> (the app has no configured issuers yet).');
   }
   const logger: LookupLogger = {
     info: (message) => out.writeError(`${pc.dim(message)}\n`),

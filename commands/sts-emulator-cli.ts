@@ -3,7 +3,7 @@
  *
  * Serves AssumeRoleWithOIDC for a synthesized federation stack.
  */
-import { parseCommandLine, usageError } from '../core/command-line';
+import { type CommandOutput, PROCESS_OUTPUT, parseCommandLine, usageError } from '../core/command-line';
 import { LOCK_FILE_NAME, readLockFile } from '../lookups/lock-file';
 import { StsEmulator, issuerFactsFromLock } from '../emulator/sts';
 import { type StsEmulatorServer, startStsEmulatorServer } from '../emulator/sts-server';
@@ -37,27 +37,14 @@ Example (anonymous RPC call, as the API reference describes):
 Exit status: 0 on --help, 1 when the stack or lock cannot be loaded, 2 on a usage error.
 `;
 
-/** Where the CLI writes. */
-export interface StsEmulatorCliOutput {
-  /** Help, the listening address and one line per call. */
-  write(text: string): void;
-  /** Errors and warnings. */
-  writeError(text: string): void;
-}
-
 /** Result of {@link runStsEmulatorCli}: an exit code, or a running server. */
 export type StsEmulatorCliResult = { readonly code: number; readonly server?: undefined } | { readonly code?: undefined; readonly server: StsEmulatorServer };
-
-const DEFAULT_OUTPUT: StsEmulatorCliOutput = {
-  write: (text) => process.stdout.write(text),
-  writeError: (text) => process.stderr.write(text),
-};
 
 /**
  * Runs the STS emulator CLI.
  * @param argv - arguments after the script name
  */
-export async function runStsEmulatorCli(argv: readonly string[], output: StsEmulatorCliOutput = DEFAULT_OUTPUT): Promise<StsEmulatorCliResult> {
+export async function runStsEmulatorCli(argv: readonly string[], output: CommandOutput = PROCESS_OUTPUT): Promise<StsEmulatorCliResult> {
   const line = parseCommandLine(argv, {
     stack: { type: 'string' },
     lock: { type: 'string', default: LOCK_FILE_NAME },

@@ -12,7 +12,8 @@ export interface CommandOutput {
   writeError(text: string): void;
 }
 
-const PROCESS_OUTPUT: CommandOutput = {
+/** The process's stdout and stderr: the default {@link CommandOutput}. */
+export const PROCESS_OUTPUT: CommandOutput = {
   write: (text) => void process.stdout.write(text),
   writeError: (text) => void process.stderr.write(text),
 };
@@ -22,19 +23,36 @@ export type CommandLine<O extends Options> =
   | { readonly exitCode?: undefined; readonly values: ReturnType<typeof parseArgs<{ options: O; allowPositionals: true }>>['values']; readonly positionals: string[] }
   | { readonly exitCode: 0 | 2 };
 
+/** How {@link parseCommandLine} words its help flag and its usage errors. */
+export interface CommandLineSettings {
+  /**
+   * A one-letter alias of `--help`, e.g. `'h'` for `-h`.
+   * @default - none: only `--help`
+   */
+  readonly helpShort?: string;
+  /**
+   * Put before the problem of a usage error, e.g. a red `error:` (a space follows it).
+   * @default - nothing: the problem alone
+   */
+  readonly errorLabel?: string;
+}
+
 /**
- * Parses `argv` with node's `parseArgs` (strict) plus `--help`.
+ * Parses `argv` with node's `parseArgs` (strict) plus `--help` (and its one-letter alias when
+ * `settings.helpShort` names one).
  *
  * @example
  * const line = parseCommandLine(argv, { json: { type: 'boolean' } }, HELP);
  * if (line.exitCode !== undefined) return line.exitCode;
  */
-export function parseCommandLine<O extends Options>(argv: readonly string[], options: O, help: string, allowPositionals = false, output: CommandOutput = PROCESS_OUTPUT): CommandLine<O> {
+export function parseCommandLine<O extends Options>(argv: readonly string[], options: O, help: string, allowPositionals = false, output: CommandOutput = PROCESS_OUTPUT, settings: CommandLineSettings = {}): CommandLine<O> {
   let parsed;
+  const helpOption = settings.helpShort === undefined ? { type: 'boolean' as const } : { type: 'boolean' as const, short: settings.helpShort };
   try {
-    parsed = parseArgs({ args: [...argv], options: { ...options, help: { type: 'boolean' } }, allowPositionals, strict: true });
+    parsed = parseArgs({ args: [...argv], options: { ...options, help: helpOption }, allowPositionals, strict: true });
   } catch (error) {
-    return usageError((error as Error).message, help, output);
+    const message = (error as Error).message;
+    return usageError(settings.errorLabel === undefined ? message : `${settings.errorLabel} ${message}`, help, output);
   }
   if ((parsed.values as { help?: boolean }).help) {
     output.write(help);

@@ -14,12 +14,13 @@
  * const apig = ApigEmulator.fromFile('cdktf.out/stacks/apig-dev/cdk.tf.json');
  * const res = await apig.handle({ host: 'api.example.com', method: 'GET', path: '/orders', headers: { authorization: `Bearer ${token}` } });
  */
-import { type JWK, type JWTPayload, createLocalJWKSet, errors as joseErrors, jwtVerify } from 'jose';
+import { type JWK, type JWTPayload, createLocalJWKSet, jwtVerify } from 'jose';
 import { matchesAuthResource, readJwtAuthPolicyConfig } from '../constructs';
 import { PRIVATE_JWK_MEMBERS } from '../core/jwk';
 import type { ParsedJwtAuthPolicyConfig } from '../constructs';
 import { type MultiValues, mergeQuery, normalize, splitPath } from './gateway';
 import { readStackFile } from '../core/stack-file';
+import { joseDenial } from './jose-denial';
 import { ASYMMETRIC_ALGS } from './jwt-auth';
 import { identityKey, isExpression } from './references';
 
@@ -274,13 +275,7 @@ export class ApigEmulator {
 }
 
 function denial(error: unknown): string {
-  if (error instanceof joseErrors.JWTExpired) return `the token expired (${error.message})`;
-  if (error instanceof joseErrors.JWTClaimValidationFailed) return `claim ${error.claim} rejected: ${error.message}`;
-  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'the signature does not verify against the JWKS (forged or re-signed token)';
-  if (error instanceof joseErrors.JWKSNoMatchingKey) return 'no key of the JWKS matches the token (kid/alg)';
-  if (error instanceof joseErrors.JOSEAlgNotAllowed) return `the token's algorithm is not accepted (${error.message})`;
-  if (error instanceof joseErrors.JOSEError) return `the token is rejected (${error.code}: ${error.message})`;
-  return `the token is rejected (${(error as Error).message})`;
+  return joseDenial('apig', error, ASYMMETRIC_ALGS) ?? `the token is rejected (${(error as Error).message})`;
 }
 
 function expiry(payload: JWTPayload): string {

@@ -18,6 +18,7 @@ import { Agent, request } from 'undici';
 import type { LockFile } from '../core/issuer-facts';
 import { readStackFile } from '../core/stack-file';
 import { type EmulatorRequest, type EmulatorResponse, splitPath } from './gateway';
+import { joseDenial } from './jose-denial';
 import { type OciAuthenticationPolicy, type OciEmulatedDeployment, type OciEmulatedRoute, loadOciDeployments } from './oci-stack';
 
 /** Signature algorithms the gateway accepts for JWTs validated with public keys (documented). */
@@ -251,13 +252,9 @@ function scopesOf(value: unknown): string[] {
 
 function describeJoseError(error: unknown): string {
   if (error instanceof KeySetUnavailable) return error.message;
-  if (error instanceof joseErrors.JWTExpired) return `the token expired (${error.message})`;
-  if (error instanceof joseErrors.JWTClaimValidationFailed) return `claim ${error.claim} failed: ${error.message}`;
-  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'the signature does not verify with the JWKS';
-  if (error instanceof joseErrors.JWKSNoMatchingKey) return 'no key of the JWKS matches the token (kid / alg)';
-  if (error instanceof joseErrors.JOSEAlgNotAllowed) return `the token's alg is not one of ${OCI_ALGORITHMS.join(', ')}`;
-  if (error instanceof joseErrors.JOSEError) return `the token is invalid (${error.code}: ${error.message})`;
-  throw error;
+  const reason = joseDenial('oci', error, OCI_ALGORITHMS);
+  if (reason === undefined) throw error;
+  return reason;
 }
 
 function where(policy: OciAuthenticationPolicy): string {

@@ -1,9 +1,10 @@
 /**
- * Reads the OCI API Gateway deployments of a synthesized stack (`oci_apigateway_deployment`) into
- * what the OCI emulator enforces: path prefix, routes (path, methods, authorization) and the
- * token authentication policy (token location, validation, issuers, audiences, verify-claims,
- * clock skew, failure response). Anything it cannot read faithfully becomes a `problem`, which
- * the emulator answers with 500 `unsupported`, never with an ALLOW.
+ * Reads the OCI API Gateway deployments of a synthesized stack (`oci_apigateway_deployment`), once:
+ * {@link readOciDeployments} finds each field where the provider keeps it (path prefix, routes
+ * with methods and authorization, the authentication policy in its TOKEN or JWT layout) and
+ * returns it as declared; the access map shows that, and {@link loadOciDeployments} turns it into
+ * what the OCI emulator enforces. Anything the emulator cannot enforce faithfully becomes a
+ * `problem`, which it answers with 500 `unsupported`, never with an ALLOW.
  */
 import { isUnresolvedValue } from '../core/expressions';
 
@@ -79,6 +80,77 @@ export interface OciEmulatedDeployment {
   readonly authentication: { readonly policy?: OciAuthenticationPolicy; readonly problem?: string };
 }
 
+/** A route as declared; values as written (a Terraform expression stays a string). */
+export interface OciDeclaredRoute {
+  /** `path`, below the prefix. */
+  readonly path?: string;
+  /** `methods`; `undefined` when not set. */
+  readonly methods?: readonly string[];
+  /** `request_policies.authorization`; `undefined` when the route has none. */
+  readonly authorization?: {
+    /** `type`, e.g. `ANY_OF`; `undefined` when not set. */
+    readonly type?: string;
+    /** `allowed_scope`. */
+    readonly allowedScopes: readonly string[];
+  };
+  /** `backend.url`, when a string. */
+  readonly backendUrl?: string;
+}
+
+/**
+ * The authentication policy as declared. TOKEN_AUTHENTICATION keeps its keys in
+ * `validation_policy` and issuers, audiences and verify-claims in its
+ * `additional_validation_policy`; JWT_AUTHENTICATION (and any other type) keeps its keys in
+ * `public_keys` and the rest on the policy itself. Values are as written.
+ */
+export interface OciDeclaredAuthentication {
+  /** `type`, e.g. `TOKEN_AUTHENTICATION`; `undefined` when not set. */
+  readonly type?: string;
+  /** `is_anonymous_access_allowed` is `true` (or `"true"`). */
+  readonly isAnonymousAccessAllowed: boolean;
+  /** `token_header`. */
+  readonly tokenHeader?: string;
+  /** `token_query_param`. */
+  readonly tokenQueryParam?: string;
+  /** `token_auth_scheme`. */
+  readonly tokenAuthScheme?: string;
+  /** Where the keys come from. */
+  readonly keys: {
+    /** `type`, e.g. `REMOTE_JWKS` or `STATIC_KEYS`. */
+    readonly type?: string;
+    /** `uri` of the key block. */
+    readonly uri?: string;
+    /** `source_uri_details.uri` (discovery), for TOKEN_AUTHENTICATION. */
+    readonly discoveryUri?: string;
+    /** `kid` (or `key`) of each static key. */
+    readonly keyIds: readonly string[];
+  };
+  /** Accepted issuers. */
+  readonly issuers: readonly string[];
+  /** Accepted audiences. */
+  readonly audiences: readonly string[];
+  /** `verify_claims`. */
+  readonly verifyClaims: readonly { readonly key?: string; readonly values: readonly string[]; readonly isRequired: boolean }[];
+  /** `max_clock_skew_in_seconds` as written. */
+  readonly maxClockSkewInSeconds?: unknown;
+  /** `validation_failure_policy`; `undefined` when absent. */
+  readonly validationFailurePolicy?: { readonly type?: string; readonly responseCode?: unknown; readonly responseMessage?: unknown };
+}
+
+/** A deployment as declared (see {@link readOciDeployments}). */
+export interface OciDeclaredDeployment {
+  /** Resource address. */
+  readonly address: string;
+  /** `display_name`, when a string. */
+  readonly displayName?: string;
+  /** `path_prefix` (`''` when not set). */
+  readonly pathPrefix: string;
+  /** `specification.routes`, in order. */
+  readonly routes: readonly OciDeclaredRoute[];
+  /** `specification.request_policies.authentication`; `undefined` when the deployment has none. */
+  readonly authentication?: OciDeclaredAuthentication;
+}
+
 type Obj = Record<string, unknown>;
 
 /** The Terraform type the OCI emulator serves. */
@@ -91,95 +163,127 @@ export function hasOciDeployments(stack: unknown): boolean {
 }
 
 /**
- * Loads every `oci_apigateway_deployment` of a parsed `cdk.tf.json`, sorted by address.
+ * Reads every `oci_apigateway_deployment` of a parsed `cdk.tf.json` as declared, sorted by address.
  * @throws Error when the object is not a synthesized stack
  */
-export function loadOciDeployments(stack: unknown): OciEmulatedDeployment[] {
+export function readOciDeployments(stack: unknown): OciDeclaredDeployment[] {
   if (!stack || typeof stack !== 'object' || Array.isArray(stack)) throw new Error('a synthesized stack (cdk.tf.json) must be a JSON object');
   const all = ((stack as { resource?: Record<string, Record<string, Obj>> }).resource ?? {})[OCI_DEPLOYMENT_TYPE] ?? {};
   return Object.entries(all)
-    .map(([name, config]) => readDeployment(`${OCI_DEPLOYMENT_TYPE}.${name}`, config))
+    .map(([name, config]) => declaredDeployment(`${OCI_DEPLOYMENT_TYPE}.${name}`, config))
     .sort((a, b) => a.address.localeCompare(b.address));
 }
 
-function readDeployment(address: string, config: Obj): OciEmulatedDeployment {
+/**
+ * Loads every `oci_apigateway_deployment` of a parsed `cdk.tf.json` as the emulator enforces it,
+ * sorted by address.
+ * @throws Error when the object is not a synthesized stack
+ */
+export function loadOciDeployments(stack: unknown): OciEmulatedDeployment[] {
+  return readOciDeployments(stack).map((d) => ({
+    address: d.address,
+    name: d.displayName ?? d.address,
+    pathPrefix: d.pathPrefix,
+    routes: d.routes.map(emulatedRoute),
+    authentication: emulatedAuthentication(d.authentication),
+  }));
+}
+
+function declaredDeployment(address: string, config: Obj): OciDeclaredDeployment {
   const spec = block(config.specification);
-  const policies = block(spec.request_policies);
-  const routes = list(spec.routes).map(readRoute);
+  const auth = block(block(spec.request_policies).authentication);
   return {
     address,
-    name: typeof config.display_name === 'string' ? config.display_name : address,
-    pathPrefix: typeof config.path_prefix === 'string' ? config.path_prefix : '/',
-    routes,
-    authentication: readAuthentication(block(policies.authentication)),
+    displayName: typeof config.display_name === 'string' ? config.display_name : undefined,
+    pathPrefix: String(config.path_prefix ?? ''),
+    routes: list(spec.routes).map(declaredRoute),
+    authentication: Object.keys(auth).length === 0 ? undefined : declaredAuthentication(auth),
   };
 }
 
-function readRoute(route: Obj): OciEmulatedRoute {
-  const methods = Array.isArray(route.methods) ? route.methods.map((m) => String(m).toUpperCase()) : ['ANY'];
+function declaredRoute(route: Obj): OciDeclaredRoute {
   const authorization = block(block(route.request_policies).authorization);
   const backend = block(route.backend);
   return {
-    path: String(route.path ?? '/'),
-    methods,
-    authorization: Object.keys(authorization).length === 0 ? undefined : {
-      type: (String(authorization.type ?? 'AUTHENTICATION_ONLY').toUpperCase()) as OciRouteAuthorization['type'],
-      allowedScopes: Array.isArray(authorization.allowed_scope) ? authorization.allowed_scope.map(String) : [],
-    },
+    path: optionalString(route.path),
+    methods: route.methods === undefined || route.methods === null ? undefined : strings(route.methods),
+    authorization: Object.keys(authorization).length === 0 ? undefined : { type: optionalString(authorization.type), allowedScopes: strings(authorization.allowed_scope) },
     backendUrl: typeof backend.url === 'string' ? backend.url : undefined,
   };
 }
 
-function readAuthentication(auth: Obj): { policy?: OciAuthenticationPolicy; problem?: string } {
-  if (Object.keys(auth).length === 0) return { problem: 'the deployment has no authentication policy' };
-  if (isUnresolvedValue(auth)) return { problem: 'the authentication policy is only known at apply time' };
-  const type = String(auth.type ?? '').toUpperCase();
-  let keys: Obj;
-  let holder: Obj;
-  if (type === 'TOKEN_AUTHENTICATION') {
-    keys = block(auth.validation_policy);
-    holder = block(keys.additional_validation_policy);
-  } else if (type === 'JWT_AUTHENTICATION') {
-    keys = block(auth.public_keys);
-    holder = auth;
-  } else {
+function declaredAuthentication(auth: Obj): OciDeclaredAuthentication {
+  const type = optionalString(auth.type);
+  const token = type?.toUpperCase() === 'TOKEN_AUTHENTICATION';
+  const keys = token ? block(auth.validation_policy) : block(auth.public_keys);
+  const holder = token ? block(keys.additional_validation_policy) : auth;
+  const failure = block(auth.validation_failure_policy);
+  return {
+    type,
+    isAnonymousAccessAllowed: isTrue(auth.is_anonymous_access_allowed),
+    tokenHeader: optionalString(auth.token_header),
+    tokenQueryParam: optionalString(auth.token_query_param),
+    tokenAuthScheme: optionalString(auth.token_auth_scheme),
+    keys: {
+      type: optionalString(keys.type),
+      uri: optionalString(keys.uri),
+      discoveryUri: token ? optionalString(block(keys.source_uri_details).uri) : undefined,
+      keyIds: list(keys.keys).map((k) => String(k.kid ?? k.key ?? '')),
+    },
+    issuers: strings(holder.issuers),
+    audiences: strings(holder.audiences),
+    verifyClaims: list(holder.verify_claims).map((c) => ({ key: optionalString(c.key), values: strings(c.values), isRequired: isTrue(c.is_required) })),
+    maxClockSkewInSeconds: auth.max_clock_skew_in_seconds,
+    validationFailurePolicy: Object.keys(failure).length === 0 ? undefined : { type: optionalString(failure.type), responseCode: failure.response_code, responseMessage: failure.response_message },
+  };
+}
+
+function emulatedRoute(route: OciDeclaredRoute): OciEmulatedRoute {
+  return {
+    path: route.path ?? '/',
+    methods: route.methods ? route.methods.map((m) => m.toUpperCase()) : ['ANY'],
+    authorization: route.authorization && {
+      type: (route.authorization.type ?? 'AUTHENTICATION_ONLY').toUpperCase() as OciRouteAuthorization['type'],
+      allowedScopes: route.authorization.allowedScopes,
+    },
+    backendUrl: route.backendUrl,
+  };
+}
+
+function emulatedAuthentication(auth: OciDeclaredAuthentication | undefined): { policy?: OciAuthenticationPolicy; problem?: string } {
+  if (!auth) return { problem: 'the deployment has no authentication policy' };
+  const type = (auth.type ?? '').toUpperCase();
+  if (type !== 'TOKEN_AUTHENTICATION' && type !== 'JWT_AUTHENTICATION') {
     return { problem: `authentication type ${JSON.stringify(auth.type)} is not emulated (TOKEN_AUTHENTICATION or JWT_AUTHENTICATION)` };
   }
-  const keyType = String(keys.type ?? '').toUpperCase();
-  if (keyType !== 'REMOTE_JWKS') return { problem: `validation type ${JSON.stringify(keys.type)} is not emulated (REMOTE_JWKS only; introspection and static keys are not)` };
-  if (typeof keys.uri !== 'string' || isUnresolvedValue(keys.uri)) return { problem: 'the JWKS URI is not a literal' };
-  const strings = (value: unknown): string[] | undefined => (Array.isArray(value) && value.every((v) => typeof v === 'string' && !isUnresolvedValue(v)) ? value as string[] : undefined);
-  const issuers = strings(holder.issuers ?? []);
-  const audiences = strings(holder.audiences ?? []);
-  if (!issuers || !audiences) return { problem: 'issuers or audiences are not literal lists' };
-  const claims: OciVerifyClaim[] = [];
-  for (const claim of list(holder.verify_claims)) {
-    const values = strings(claim.values ?? []);
-    if (typeof claim.key !== 'string' || isUnresolvedValue(claim.key) || !values) return { problem: 'a verify-claim is not literal' };
-    claims.push({ key: claim.key, values, isRequired: claim.is_required === true || claim.is_required === 'true' });
-  }
-  const failure = block(auth.validation_failure_policy);
+  const keys = auth.keys;
+  if ((keys.type ?? '').toUpperCase() !== 'REMOTE_JWKS') return { problem: `validation type ${JSON.stringify(keys.type)} is not emulated (REMOTE_JWKS only; introspection and static keys are not)` };
+  if (keys.uri === undefined || isUnresolvedValue(keys.uri)) return { problem: 'the JWKS URI is not a literal' };
+  const literal = (values: readonly string[]) => !values.some(isUnresolvedValue);
+  if (!literal(auth.issuers) || !literal(auth.audiences)) return { problem: 'issuers or audiences are not literal lists' };
+  if (auth.verifyClaims.some((c) => c.key === undefined || isUnresolvedValue(c.key) || !literal(c.values))) return { problem: 'a verify-claim is not literal' };
+  const failure = auth.validationFailurePolicy;
   let failureStatus = 401;
   let failureMessage: string | undefined;
-  if (Object.keys(failure).length > 0) {
-    if (String(failure.type ?? '').toUpperCase() !== 'MODIFY_RESPONSE') return { problem: `validation failure policy ${JSON.stringify(failure.type)} is not emulated (MODIFY_RESPONSE only)` };
-    if (failure.response_code !== undefined) failureStatus = Number(failure.response_code);
-    if (!Number.isInteger(failureStatus) || failureStatus < 100 || failureStatus > 599) return { problem: `validation failure response_code ${JSON.stringify(failure.response_code)} is not an HTTP status` };
-    failureMessage = typeof failure.response_message === 'string' ? failure.response_message : undefined;
+  if (failure) {
+    if ((failure.type ?? '').toUpperCase() !== 'MODIFY_RESPONSE') return { problem: `validation failure policy ${JSON.stringify(failure.type)} is not emulated (MODIFY_RESPONSE only)` };
+    if (failure.responseCode !== undefined) failureStatus = Number(failure.responseCode);
+    if (!Number.isInteger(failureStatus) || failureStatus < 100 || failureStatus > 599) return { problem: `validation failure response_code ${JSON.stringify(failure.responseCode)} is not an HTTP status` };
+    failureMessage = typeof failure.responseMessage === 'string' ? failure.responseMessage : undefined;
   }
-  const skew = auth.max_clock_skew_in_seconds === undefined ? 0 : Number(auth.max_clock_skew_in_seconds);
-  if (!Number.isFinite(skew) || skew < 0) return { problem: `max_clock_skew_in_seconds ${JSON.stringify(auth.max_clock_skew_in_seconds)} is not a number of seconds` };
+  const skew = auth.maxClockSkewInSeconds === undefined ? 0 : Number(auth.maxClockSkewInSeconds);
+  if (!Number.isFinite(skew) || skew < 0) return { problem: `max_clock_skew_in_seconds ${JSON.stringify(auth.maxClockSkewInSeconds)} is not a number of seconds` };
   return {
     policy: {
       type,
-      tokenHeader: typeof auth.token_header === 'string' ? auth.token_header.toLowerCase() : undefined,
-      tokenQueryParam: typeof auth.token_query_param === 'string' ? auth.token_query_param : undefined,
-      tokenAuthScheme: typeof auth.token_auth_scheme === 'string' ? auth.token_auth_scheme : undefined,
-      isAnonymousAccessAllowed: auth.is_anonymous_access_allowed === true || auth.is_anonymous_access_allowed === 'true',
+      tokenHeader: auth.tokenHeader?.toLowerCase(),
+      tokenQueryParam: auth.tokenQueryParam,
+      tokenAuthScheme: auth.tokenAuthScheme,
+      isAnonymousAccessAllowed: auth.isAnonymousAccessAllowed,
       jwksUri: keys.uri,
-      issuers,
-      audiences,
-      verifyClaims: claims,
+      issuers: auth.issuers,
+      audiences: auth.audiences,
+      verifyClaims: auth.verifyClaims.map((c) => ({ key: c.key!, values: c.values, isRequired: c.isRequired })),
       maxClockSkewSeconds: skew,
       failureStatus,
       failureMessage,
@@ -197,4 +301,20 @@ function list(value: unknown): Obj[] {
   if (value === undefined || value === null) return [];
   const items = Array.isArray(value) ? value : [value];
   return items.filter((v): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v));
+}
+
+/** A string attribute as written (`undefined` when absent). */
+function optionalString(value: unknown): string | undefined {
+  return value === undefined || value === null ? undefined : String(value);
+}
+
+/** A list of strings as written; a single value (e.g. an expression for the whole list) is one item. */
+function strings(value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value.map(String) : [String(value)];
+}
+
+/** Terraform also accepts the string `"true"` for a bool. */
+function isTrue(value: unknown): boolean {
+  return value === true || value === 'true';
 }

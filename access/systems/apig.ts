@@ -3,6 +3,7 @@
  * attached to, the rule mode (whitelist: everything needs a token except the exempt paths;
  * blacklist: only the listed paths need one), and the trusted issuer, subject and keys.
  */
+import { readJwtAuthPolicyConfig } from '../../constructs';
 import { jwkThumbprint } from '../../lookups/jwk-thumbprint';
 import type { AccessChange, AccessSystem, Effect, MermaidBuilder } from '../model';
 import type { SynthesizedStack } from '../synth-output';
@@ -29,7 +30,7 @@ export interface ApigJwtPolicy {
   readonly token: string;
   /** Thumbprints of the trusted keys (`kid:thumbprint`). */
   readonly keys: readonly string[];
-  /** Why the config could not be read, when it could not. */
+  /** Why the config could not be read (fully), when it could not: not JSON, or values of the wrong type, which are left out. */
   readonly problem?: string;
 }
 
@@ -39,12 +40,6 @@ export interface ApigAccess {
   readonly policies: readonly ApigJwtPolicy[];
 }
 
-/** Case-insensitive key lookup (the security rules and the emulator read keys that way too). */
-function get(config: Record<string, unknown>, key: string): unknown {
-  const found = Object.keys(config).find((k) => k.toLowerCase() === key.toLowerCase());
-  return found === undefined ? undefined : config[found];
-}
-
 function extract(stack: SynthesizedStack): ApigAccess | undefined {
   const policies = stack.resources.filter((r) => r.type === 'alicloud_apig_policy' && String(r.config.policy_class_name).toLowerCase() === 'jwtauth');
   if (policies.length === 0) return undefined;
@@ -52,32 +47,22 @@ function extract(stack: SynthesizedStack): ApigAccess | undefined {
     policies: policies.map((r): ApigJwtPolicy => {
       const attachedTo = `${String(r.config.attach_resource_type)} ${(Array.isArray(r.config.attach_resource_ids) ? r.config.attach_resource_ids : []).join(', ')}`;
       const base = { address: r.address, attachedTo, environment: r.config.environment_id === undefined ? undefined : String(r.config.environment_id) };
-      let config: Record<string, unknown>;
-      try {
-        config = JSON.parse(String(r.config.policy_config)) as Record<string, unknown>;
-      } catch (error) {
-        return { ...base, enabled: true, mode: 'whitelist', rules: [], token: 'unknown', keys: [], problem: `policy_config is not JSON: ${(error as Error).message}` };
-      }
-      const jwksText = get(config, 'jwks');
-      let keys: string[] = [];
-      try {
-        const jwks = (typeof jwksText === 'string' ? JSON.parse(jwksText) : jwksText) as { keys?: Record<string, unknown>[] } | undefined;
-        keys = (jwks?.keys ?? []).map((k) => `${typeof k.kid === 'string' ? k.kid : '(no kid)'}:${jwkThumbprint(k) ?? 'unknown'}`);
-      } catch {
-        keys = ['unreadable'];
-      }
-      const rules = (Array.isArray(get(config, 'authResourceList')) ? (get(config, 'authResourceList') as Record<string, unknown>[]) : [])
-        .map((x) => `${String(get(x, 'domain') ?? '*')} ${String(get(x, 'path') ?? '')}`).sort();
-      const enable = get(config, 'enable');
+      // The one reading of policy_config (keys case-insensitive), shared with the security rules and the emulator.
+      const config = readJwtAuthPolicyConfig(String(r.config.policy_config));
+      if (typeof config === 'string') return { ...base, enabled: true, mode: 'whitelist', rules: [], token: 'unknown', keys: [], problem: config };
+      const jwks = config.jwks;
+      const keys = jwks === undefined ? [] : 'keys' in jwks ? jwks.keys.map((k) => `${typeof k.kid === 'string' ? k.kid : '(no kid)'}:${jwkThumbprint(k) ?? 'unknown'}`) : ['unreadable'];
+      const problems = [...config.problems, ...(jwks && 'problem' in jwks ? [jwks.problem] : [])];
       return {
         ...base,
-        enabled: enable !== false && enable !== 'false',
-        issuer: get(config, 'issuer') === undefined ? undefined : String(get(config, 'issuer')),
-        subject: get(config, 'sub') === undefined ? undefined : String(get(config, 'sub')),
-        mode: get(config, 'isWhite') === false || get(config, 'isWhite') === 'false' ? 'blacklist' : 'whitelist',
-        rules,
-        token: [get(config, 'tokenPosition'), get(config, 'tokenName'), get(config, 'tokenNamePrefix')].filter((x) => x !== undefined && x !== '').map(String).join(' '),
+        enabled: config.enable !== false,
+        issuer: config.issuer,
+        subject: config.sub,
+        mode: config.isWhite === false ? 'blacklist' : 'whitelist',
+        rules: (config.authResourceList ?? []).map((x) => `${x.domain ?? '*'} ${x.path ?? ''}`).sort(),
+        token: [config.tokenPosition, config.tokenName, config.tokenNamePrefix].filter((x) => x !== undefined && x !== '').join(' '),
         keys,
+        ...(problems.length > 0 ? { problem: problems.join('; ') } : {}),
       };
     }).sort((a, b) => a.address.localeCompare(b.address)),
   };
@@ -131,6 +116,8 @@ function diff(stack: string, base: ApigAccess | undefined, head: ApigAccess | un
     if (b.issuer !== p.issuer) add('widens', 'trust', p, `issuer ${b.issuer ?? '(none)'} → ${p.issuer ?? '(none)'}`);
     if (b.subject !== p.subject) add(p.subject === undefined ? 'widens' : b.subject === undefined ? 'narrows' : 'widens', 'trust', p, `sub ${b.subject ?? '(any)'} → ${p.subject ?? '(any)'}`);
     if (b.token !== p.token) add('neutral', 'plugin', p, `token location ${b.token} → ${p.token}`);
+    // A value the reader leaves out (e.g. `"enable": "false"`, a string) may mean anything to the gateway: flag it.
+    if (p.problem !== undefined && p.problem !== b.problem) add('widens', 'plugin', p, `policy_config cannot be read fully, what the gateway makes of it is unknown: ${p.problem}`);
     if (b.keys.join() !== p.keys.join()) {
       const k = { added: p.keys.filter((x) => !b.keys.includes(x)), removed: b.keys.filter((x) => !p.keys.includes(x)) };
       add(k.added.length > 0 && k.removed.length > 0 ? 'neutral' : k.added.length > 0 ? 'widens' : 'narrows', 'key', p, `trusted keys: ${[...k.removed.map((x) => `-${x}`), ...k.added.map((x) => `+${x}`)].join(' ')}`);

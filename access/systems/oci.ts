@@ -3,6 +3,7 @@
  * access) and per route the methods and the authorization (`ANY_OF` scopes, authentication only,
  * or anonymous).
  */
+import { readOciDeployments } from '../../emulator';
 import type { AccessChange, AccessSystem, Effect, MermaidBuilder } from '../model';
 import type { SynthesizedStack } from '../synth-output';
 
@@ -46,46 +47,30 @@ export interface OciAccess {
   readonly deployments: readonly OciDeploymentAccess[];
 }
 
-type Obj = Record<string, unknown>;
-/** cdktf writes single nested blocks as objects; Terraform JSON also accepts one-element lists. */
-const block = (v: unknown): Obj => { const x = Array.isArray(v) ? v[0] : v; return x && typeof x === 'object' ? (x as Obj) : {}; };
-const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter((x): x is Obj => !!x && typeof x === 'object') : v && typeof v === 'object' ? [v as Obj] : []);
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
-
 function extract(stack: SynthesizedStack): OciAccess | undefined {
-  const deployments = stack.resources.filter((r) => r.type === 'oci_apigateway_deployment');
+  const deployments = readOciDeployments(stack.json);
   if (deployments.length === 0) return undefined;
   return {
-    deployments: deployments.map((r): OciDeploymentAccess => {
-      const spec = block(r.config.specification);
-      const auth = block(block(spec.request_policies).authentication);
-      // TOKEN_AUTHENTICATION keeps keys in validation_policy and issuers / audiences in its
-      // additional_validation_policy; JWT_AUTHENTICATION keeps them on the policy itself.
-      const token = auth.type === 'TOKEN_AUTHENTICATION';
-      const validation = block(auth.validation_policy);
-      const holder = token ? block(validation.additional_validation_policy) : auth;
-      const keys = token ? { ...validation, uri: validation.uri ?? block(validation.source_uri_details).uri } : block(auth.public_keys);
-      const prefix = String(r.config.path_prefix ?? '');
+    deployments: deployments.map((d): OciDeploymentAccess => {
+      const auth = d.authentication;
+      const keys = auth?.keys;
       return {
-        address: r.address,
-        pathPrefix: prefix,
-        authentication: auth.type === undefined ? 'none' : String(auth.type),
-        anonymousAllowed: auth.type === undefined || auth.is_anonymous_access_allowed === true || auth.is_anonymous_access_allowed === 'true',
-        issuers: strings(holder.issuers).sort(),
-        audiences: strings(holder.audiences).sort(),
-        keys: `${String(keys.type ?? 'none')} ${String(keys.uri ?? list(keys.keys).map((k) => String(k.kid ?? k.key ?? '')).join(', '))}`.trim(),
-        token: `${String(auth.token_header ?? auth.token_query_param ?? '')} ${String(auth.token_auth_scheme ?? '')}`.trim(),
-        routes: list(spec.routes).map((route): OciRouteAccess => {
-          const authorization = block(block(route.request_policies).authorization);
-          return {
-            path: `${prefix}${String(route.path ?? '')}`,
-            methods: strings(route.methods).sort(),
-            authorization: authorization.type === undefined ? 'AUTHENTICATION_ONLY' : String(authorization.type),
-            scopes: strings(authorization.allowed_scope).sort(),
-          };
-        }).sort((a, b) => a.path.localeCompare(b.path)),
+        address: d.address,
+        pathPrefix: d.pathPrefix,
+        authentication: auth?.type ?? 'none',
+        anonymousAllowed: auth?.type === undefined || auth.isAnonymousAccessAllowed,
+        issuers: [...(auth?.issuers ?? [])].sort(),
+        audiences: [...(auth?.audiences ?? [])].sort(),
+        keys: `${keys?.type ?? 'none'} ${keys?.uri ?? keys?.discoveryUri ?? keys?.keyIds.join(', ') ?? ''}`.trim(),
+        token: `${auth?.tokenHeader ?? auth?.tokenQueryParam ?? ''} ${auth?.tokenAuthScheme ?? ''}`.trim(),
+        routes: d.routes.map((route): OciRouteAccess => ({
+          path: `${d.pathPrefix}${route.path ?? ''}`,
+          methods: [...(route.methods ?? [])].sort(),
+          authorization: route.authorization?.type ?? 'AUTHENTICATION_ONLY',
+          scopes: [...(route.authorization?.allowedScopes ?? [])].sort(),
+        })).sort((a, b) => a.path.localeCompare(b.path)),
       };
-    }).sort((a, b) => a.address.localeCompare(b.address)),
+    }),
   };
 }
 

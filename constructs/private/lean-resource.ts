@@ -12,10 +12,17 @@
  *    must recognise, split, look up and resolve. {@link localValue} gives the same
  *    `${type.name.attribute}` text as a literal string when the token would resolve to exactly that
  *    (and {@link localDependency} the same for `depends_on`).
+ * 3. For a block that holds no token, the first two walks are plain copies. The first
+ *    (`TerraformStack.prepareStack`, "preparing") only lets tokens register what they need
+ *    (cross-stack outputs, remote state) and its result is thrown away; the second resolves each
+ *    element's block before the blocks are merged into the stack. {@link lean} resources skip both
+ *    for such a block (see {@link BlockToken}); the third walk, over the merged stack, still
+ *    resolves every value that is written.
  */
-import { TerraformStack, dependable } from 'cdktf';
-import type { TerraformResource } from 'cdktf';
+import { TerraformStack, Token, dependable } from 'cdktf';
+import type { IResolvable, IResolveContext, TerraformResource } from 'cdktf';
 import type { IConstruct } from 'constructs';
+import { holdsNoTokens } from './token-free';
 
 /**
  * `value` without `undefined` members of plain objects, at any depth (through arrays too), as
@@ -52,15 +59,48 @@ export function withoutUndefined<T>(value: T): T {
   return (changed ? out : value) as T;
 }
 
+/**
+ * A resource's `toTerraform()` block, handed to cdktf as a token that resolves to the block.
+ *
+ * When the block holds no token ({@link holdsNoTokens}), cdktf's walk over it would only copy
+ * it, dropping `undefined` members. The token then skips that walk. While preparing, it resolves to
+ * nothing, since that result is thrown away. Otherwise it hands over the block without its
+ * `undefined` members through a post-processor: cdktf applies it after resolving, and deep-merges
+ * the result into the stack. A block with a token resolves to the block itself, which cdktf then
+ * walks as usual. The check runs at each resolution, so it sees the block as it is then.
+ *
+ * Relies on public cdktf API only: an `IResolvable` may stand for any value,
+ * `IResolveContext.preparing` tells the walks apart, and `registerPostProcessor` replaces a
+ * token's resolved value.
+ */
+export class BlockToken implements IResolvable {
+  public readonly creationStack: string[] = [];
+
+  public constructor(public readonly block: unknown) {}
+
+  public resolve(context: IResolveContext): unknown {
+    if (!holdsNoTokens(this.block)) return this.block;
+    if (context.preparing) return undefined;
+    const copy = withoutUndefined(this.block);
+    context.registerPostProcessor({ postProcess: () => copy });
+    return undefined;
+  }
+
+  public toString(): string {
+    return Token.asString(this);
+  }
+}
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the mixin pattern needs an any[] constructor
 type ResourceClass = new (...args: any[]) => TerraformResource;
 
 /**
  * A subclass of the generated resource class `Base` whose `synthesizeAttributes()`,
- * `terraformMetaArguments` and `//` metadata leave out `undefined` members (see {@link withoutUndefined}); everything
- * else is `Base`'s (the
- * instances are `Base`s, with the same properties, escape hatches and static members).
- * The synthesized JSON is the same: cdktf drops `undefined` members when it resolves.
+ * `terraformMetaArguments` and `//` metadata leave out `undefined` members (see
+ * {@link withoutUndefined}), and whose `toTerraform()` returns its block as a
+ * {@link BlockToken}. Everything else is `Base`'s (the instances are `Base`s, with the same
+ * properties, escape hatches and static members). The synthesized JSON is the same: cdktf drops
+ * `undefined` members when it resolves, and resolves the block token to the block.
  *
  * Module-level uses are marked pure (`const LeanX = /* @__PURE__ *\/ lean(X)`), so that bundlers
  * still leave out the bindings of constructs an app does not use.
@@ -82,6 +122,12 @@ export function lean<C extends ResourceClass>(Base: C): C {
       // The `//` metadata of the block: its `stackTrace` member is unset unless traces were asked for.
       protected get constructNodeMetadata(): { [key: string]: unknown } {
         return withoutUndefined(super.constructNodeMetadata);
+      }
+
+      // The block as a token that skips cdktf's copying walks when it holds no token (see BlockToken).
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- cdktf declares toTerraform(): any
+      public toTerraform(): any {
+        return new BlockToken(super.toTerraform());
       }
     },
   }[Base.name];

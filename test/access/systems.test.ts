@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { Testing } from 'cdktf';
 import type { TerraformStack } from 'cdktf';
 import { describe, expect, test } from 'vitest';
@@ -10,6 +11,7 @@ import { SEED_CLIENT_ID, TEST_ISSUER, testServer, testStack } from '../util';
 import { apigTestStack, testGateway } from '../constructs/apig/helpers';
 import { OCI_FACTS, OCI_ISSUER, ociTestStack, seedDeployment } from '../constructs/oci/helpers';
 import { OTHER_CLIENT_ID } from './support';
+import { jwkThumbprint } from '../../lookups/jwk-thumbprint';
 
 /** Synthesizes a construct-level stack (aspects on) and reads it like the commands read cdktf.out. */
 function appOf(stack: TerraformStack): SynthesizedApp {
@@ -93,6 +95,48 @@ describe('classic gateway: replacement of an API-level binding under a group bas
 });
 
 describe('APIG JWTAuth', () => {
+  test('reads hand-written policy_config keys in any case (MSE-style PascalCase too) and says when it cannot read one', () => {
+    // GIVEN
+    const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const jwk = { ...(publicKey.export({ format: 'jwk' }) as Record<string, string>), kid: 'k1' };
+    const policy = (policyConfig: string) => ({ policy_class_name: 'JWTAuth', attach_resource_type: 'Gateway', attach_resource_ids: ['gw-1'], environment_id: 'env-1', policy_config: policyConfig });
+    const json = {
+      resource: {
+        alicloud_apig_policy: {
+          pascal: policy(JSON.stringify({ Enable: false, Issuer: 'https://i.example.test', Sub: 'app_1', IsWhite: false, AuthResourceList: [{ Domain: 'a.example.com', Path: '/x' }, { Path: '/b' }], TokenPosition: 'HEADER', TokenName: 'Authorization', TokenNamePrefix: 'Bearer ', Jwks: { keys: [jwk] } })),
+          broken: policy('{"enable": tru'),
+          other: { ...policy('{}'), policy_class_name: 'Cors' },
+        },
+      },
+    };
+    // WHEN
+    const map = buildAccessMap({ dir: '', stacks: [parseStack('apig-hand', json)] }).stacks[0].systems.apig as ApigAccess;
+    // THEN
+    expect(map.policies).toEqual([
+      { address: 'alicloud_apig_policy.broken', attachedTo: 'Gateway gw-1', environment: 'env-1', enabled: true, mode: 'whitelist', rules: [], token: 'unknown', keys: [], problem: expect.stringMatching(/^policy_config is not JSON/) },
+      {
+        address: 'alicloud_apig_policy.pascal', attachedTo: 'Gateway gw-1', environment: 'env-1', enabled: false, issuer: 'https://i.example.test', subject: 'app_1', mode: 'blacklist',
+        rules: ['* /b', 'a.example.com /x'], token: 'HEADER Authorization Bearer ', keys: [`k1:${jwkThumbprint(jwk)}`],
+      },
+    ]);
+  });
+
+  test('a value of the wrong type (a string "false") is reported, and a review flags it as widening: what the gateway makes of it is unknown', () => {
+    // GIVEN the generated policy, then the same with "enable": "false" as a string
+    const stack = apigTestStack();
+    new ApigJwtAuthentication(stack, 'GlobalJwt', { gateway: testGateway(stack), server: testServer(stack), policyName: 'm2m-jwt' });
+    const base = appOf(stack);
+    const json = structuredClone(base.stacks[0].json) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+    for (const policy of Object.values(json.resource.alicloud_apig_policy)) policy.policy_config = JSON.stringify({ ...JSON.parse(String(policy.policy_config)), enable: 'false' });
+    const head = { dir: '', stacks: [parseStack(base.stacks[0].name, json)] };
+    // WHEN
+    const policy = (buildAccessMap(head).stacks[0].systems.apig as ApigAccess).policies[0];
+    const changes = reviewChanges({ base, head }).changes;
+    // THEN
+    expect(policy.problem).toBe('enable is not a boolean: "false"');
+    expect(changes).toContainEqual(expect.objectContaining({ effect: 'widens', category: 'plugin', summary: 'policy_config cannot be read fully, what the gateway makes of it is unknown: enable is not a boolean: "false"' }));
+  });
+
   test('maps the rule mode and exempt paths; a newly exempt path widens', () => {
     // GIVEN
     const build = (exempt: { domain: string; path: string }[]) => {
@@ -126,6 +170,50 @@ describe('APIG JWTAuth', () => {
 });
 
 describe('OCI API Gateway', () => {
+  test('shows each authentication as declared: token or JWT layout, static keys, anonymous access, routes without authorization', () => {
+    // GIVEN hand-written deployments (the constructs only write the first form)
+    const json = {
+      resource: {
+        oci_apigateway_deployment: {
+          token: {
+            path_prefix: '/t',
+            specification: {
+              request_policies: { authentication: { type: 'TOKEN_AUTHENTICATION', token_header: 'Authorization', token_auth_scheme: 'Bearer', is_anonymous_access_allowed: false, validation_policy: { type: 'REMOTE_DISCOVERY', source_uri_details: { type: 'DISCOVERY_URI', uri: 'https://idp.example.test/.well-known/openid-configuration' }, additional_validation_policy: { issuers: ['https://b.example.test', 'https://a.example.test'], audiences: ['api'] } } } },
+              routes: [{ path: '/z', methods: ['POST', 'GET'], request_policies: { authorization: { type: 'ANY_OF', allowed_scope: ['w', 'r'] } } }, { path: '/a', methods: ['GET'] }],
+            },
+          },
+          jwt: {
+            path_prefix: '/j',
+            specification: {
+              request_policies: { authentication: { type: 'JWT_AUTHENTICATION', token_query_param: 'jwt', is_anonymous_access_allowed: 'true', issuers: ['https://i.example.test'], audiences: ['aud'], public_keys: { type: 'STATIC_KEYS', keys: [{ kid: 'k1', format: 'JSON_WEB_KEY' }, { key: 'PEM', format: 'PEM' }] } } },
+              routes: [{ path: '/open', methods: ['GET'], request_policies: { authorization: { type: 'ANONYMOUS' } } }],
+            },
+          },
+          none: { path_prefix: '/n', specification: { routes: [{ path: '/x', methods: ['GET'], request_policies: { authorization: { type: 'AUTHENTICATION_ONLY' } } }] } },
+          custom: { path_prefix: '/c', specification: { request_policies: { authentication: { type: 'CUSTOM_AUTHENTICATION', function_id: 'ocid1.fnfunc.oc1..x' } }, routes: [] } },
+        },
+      },
+    };
+    // WHEN
+    const map = buildAccessMap({ dir: '', stacks: [parseStack('oci-hand', json)] }).stacks[0].systems.oci as OciAccess;
+    // THEN
+    expect(map.deployments).toEqual([
+      { address: 'oci_apigateway_deployment.custom', pathPrefix: '/c', authentication: 'CUSTOM_AUTHENTICATION', anonymousAllowed: false, issuers: [], audiences: [], keys: 'none', token: '', routes: [] },
+      {
+        address: 'oci_apigateway_deployment.jwt', pathPrefix: '/j', authentication: 'JWT_AUTHENTICATION', anonymousAllowed: true, issuers: ['https://i.example.test'], audiences: ['aud'], keys: 'STATIC_KEYS k1, PEM', token: 'jwt',
+        routes: [{ path: '/j/open', methods: ['GET'], authorization: 'ANONYMOUS', scopes: [] }],
+      },
+      {
+        address: 'oci_apigateway_deployment.none', pathPrefix: '/n', authentication: 'none', anonymousAllowed: true, issuers: [], audiences: [], keys: 'none', token: '',
+        routes: [{ path: '/n/x', methods: ['GET'], authorization: 'AUTHENTICATION_ONLY', scopes: [] }],
+      },
+      {
+        address: 'oci_apigateway_deployment.token', pathPrefix: '/t', authentication: 'TOKEN_AUTHENTICATION', anonymousAllowed: false, issuers: ['https://a.example.test', 'https://b.example.test'], audiences: ['api'], keys: 'REMOTE_DISCOVERY https://idp.example.test/.well-known/openid-configuration', token: 'Authorization Bearer',
+        routes: [{ path: '/t/a', methods: ['GET'], authorization: 'AUTHENTICATION_ONLY', scopes: [] }, { path: '/t/z', methods: ['GET', 'POST'], authorization: 'ANY_OF', scopes: ['r', 'w'] }],
+      },
+    ]);
+  });
+
   test('maps per-route scopes; a scope that now suffices and a new route widen', () => {
     // GIVEN
     const build = (routes: { path: string; scopes: string[] }[]) => {

@@ -4,7 +4,7 @@
  * No token is needed for these answers, so no issuer runs here (the token paths are in oci.e2e).
  */
 import { describe, expect, test } from 'vitest';
-import { OciGatewayEmulator, hasOciDeployments, loadOciDeployments } from '../../emulator';
+import { OciGatewayEmulator, hasOciDeployments, loadOciDeployments, readOciDeployments } from '../../emulator';
 
 /** A synthesized stack with one deployment whose authentication is `authentication`. */
 function stack(authentication: unknown, routes: unknown[] = [{ path: '/1', methods: ['GET'], backend: { type: 'HTTP_BACKEND', url: 'https://b/1' }, request_policies: { authorization: { type: 'ANY_OF', allowed_scope: ['A'] } } }]) {
@@ -47,8 +47,25 @@ describe('loadOciDeployments', () => {
     expect(hasOciDeployments({ resource: { alicloud_api_gateway_api: {} } })).toBe(false);
   });
 
+  test('readOciDeployments returns the same deployment as declared (the access map shows it), the emulator normalizes it', () => {
+    const [declared] = readOciDeployments(stack({ ...TOKEN_AUTH, type: 'token_authentication' }));
+    expect(declared).toMatchObject({
+      address: 'oci_apigateway_deployment.Api',
+      displayName: 'api',
+      pathPrefix: '/test',
+      routes: [{ path: '/1', methods: ['GET'], authorization: { type: 'ANY_OF', allowedScopes: ['A'] }, backendUrl: 'https://b/1' }],
+      authentication: {
+        type: 'token_authentication', tokenHeader: 'Authorization', tokenAuthScheme: 'Bearer', isAnonymousAccessAllowed: false,
+        keys: { type: 'REMOTE_JWKS', uri: 'https://idp.example.test/jwks', keyIds: [] }, issuers: ['https://idp.example.test'], audiences: ['api'], verifyClaims: [],
+      },
+    });
+    const [emulated] = loadOciDeployments(stack({ ...TOKEN_AUTH, type: 'token_authentication' }));
+    expect(emulated.authentication.policy).toMatchObject({ type: 'TOKEN_AUTHENTICATION', tokenHeader: 'authorization' });
+  });
+
   test('fails on something that is not a synthesized stack', () => {
     expect(() => loadOciDeployments([])).toThrow(/must be a JSON object/);
+    expect(() => readOciDeployments([])).toThrow(/must be a JSON object/);
   });
 });
 

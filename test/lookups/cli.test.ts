@@ -50,6 +50,8 @@ describe('runLookupsCli', () => {
     expect(stdout).toContain('Usage: npm run lookups -- [options]');
     expect(stdout).toContain('--ca-bundle <pem>');
     expect(stdout).toContain('--prune');
+    // -h is the same help
+    expect(await cli(['-h'])).toEqual({ code: 0, stdout, stderr: '' });
   });
 
   test('fails when no issuer is given and the app has none, asking for --issuer', async () => {
@@ -65,6 +67,7 @@ describe('runLookupsCli', () => {
     const { code, stderr } = await cli(['--refrsh']);
     expect(code).toBe(2);
     expect(stderr).toContain("Unknown option '--refrsh'");
+    expect(stderr).toMatch(/^error: Unknown option '--refrsh'.*\n\nUsage: npm run lookups -- \[options\]\n/);
   });
 
   test('fails when --timeout is not a positive number', async () => {
