@@ -1,5 +1,5 @@
 /**
- * Where the scale scenario's time goes: `tsx bench/profile.ts [--apis 1000] [--cpu-prof]`.
+ * Where the scale scenario's time and memory go: `tsx bench/profile.ts [--apis 1000] [--cpu-prof | --memory]`.
  *
  * 1. Phases, in this process: module imports (the generated bindings separately), construction
  *    (YAML rendering inside it), `app.synth()` split into prepare, the SecurityChecks aspect
@@ -8,6 +8,11 @@
  *    the directory swap. Measured by wrapping prototype methods around the real `synthAndValidate`.
  * 2. With `--cpu-prof`: the scale child, bundled as the bench runs it, under `node --cpu-prof`,
  *    self time summed by file and by function (top 25).
+ * 3. With `--memory`: bench/scale-memory.ts, bundled the same way, at 100 APIs and at `--apis`:
+ *    RSS, peak RSS, V8 heap used / committed per space at each phase boundary, once as the run
+ *    goes and once with a full GC before each reading (what is retained), and the growth per API
+ *    between the two sizes. For heap snapshots or an allocation profile, run the bundle itself
+ *    (see its header).
  *
  * Not part of `npm run bench` (instrumentation distorts wall time a little); run it on demand.
  */
@@ -275,9 +280,45 @@ async function cpuProfile(n: number): Promise<void> {
   }
 }
 
+type Readings = { apis: number; readings: import('./scale-memory').MemoryReading[] };
+
+async function memory(n: number): Promise<void> {
+  const app = require('../scripts/app.cjs') as { bundle(entry: string, outfile: string): Promise<unknown> };
+  const child = path.join(ROOT, '.build', 'bench', 'scale-memory.js');
+  mkdirSync(path.dirname(child), { recursive: true });
+  await app.bundle('bench/scale-memory.ts', child);
+  const run = (apis: number, gc: boolean): Readings => {
+    const result = spawnSync(process.execPath, [...(gc ? ['--expose-gc'] : []), child, '--apis', String(apis), ...(gc ? ['--gc'] : [])], { cwd: ROOT, encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`memory child failed: ${result.stderr}`);
+    return JSON.parse(result.stdout.trim().split('\n').pop() as string) as Readings;
+  };
+  const sizes = [...new Set([100, n])];
+  for (const gc of [false, true]) {
+    const runs = sizes.map((apis) => run(apis, gc));
+    process.stdout.write(`\nMemory by phase (MiB), ${gc ? 'after a full GC at each reading: retained' : 'as the run goes'}:\n`);
+    const head = ['phase', ...runs.flatMap((r) => [`rss@${r.apis}`, `peak@${r.apis}`, `heap used@${r.apis}`, `new/old/large committed@${r.apis}`])];
+    if (runs.length === 2) head.push('heap used KB per added API');
+    const rows = runs[0].readings.map((first, i) => {
+      const cells = runs.flatMap(({ readings }) => {
+        const r = readings[i];
+        const c = (s: string): string => (r.spaces[s]?.committed ?? 0).toFixed(0);
+        return [r.rss.toFixed(0), r.peakRss.toFixed(0), r.heapUsed.toFixed(1), `${c('new')}/${c('old')}/${c('large_object')}`];
+      });
+      if (runs.length === 2) cells.push((((runs[1].readings[i].heapUsed - first.heapUsed) * 1024) / (runs[1].apis - runs[0].apis)).toFixed(1));
+      return [first.phase, ...cells];
+    });
+    const widths = head.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
+    for (const row of [head, ...rows]) process.stdout.write(`${row.map((cell, j) => (j === 0 ? cell.padEnd(widths[j]) : cell.padStart(widths[j]))).join('  ')}\n`);
+  }
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { apis: { type: 'string', default: '1000' }, 'cpu-prof': { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { apis: { type: 'string', default: '1000' }, 'cpu-prof': { type: 'boolean' }, memory: { type: 'boolean' } } });
   const n = Number(values.apis);
+  if (values.memory) {
+    await memory(n);
+    return;
+  }
   phases(n);
   if (values['cpu-prof']) await cpuProfile(n);
 }

@@ -69,7 +69,8 @@ export class DenyFirstBaseline extends Construct {
   /** The group-level access-control plugin that denies every request. */
   public readonly denyAllPlugin: AccessControlPlugin;
   private readonly attachments = new Map<Stage, ApiGatewayGroupPluginAttachment[]>();
-  private readonly ordered = new Map<IApi, Set<ApiGatewayGroupPluginAttachment>>();
+  /** APIs already made to depend on their stages' bindings (which never change once covered). */
+  private readonly ordered = new Set<IApi>();
 
   private constructor(group: IApiGroup, jwtPlugin: IGatewayPlugin) {
     super(group, BASELINE_ID);
@@ -115,11 +116,8 @@ export class DenyFirstBaseline extends Construct {
       throw invalidProp(this, 'api', `belongs to group ${api.group.node.path}, not to ${this.group.node.path}`, api.node.path, 'Use the baseline of the API\'s own group: DenyFirstBaseline.of(api.group, ...).');
     }
     const attachments = api.stages.flatMap((stage) => this.cover(stage));
-    if (!(api instanceof Api)) return;
-    const done = this.ordered.get(api) ?? new Set<ApiGatewayGroupPluginAttachment>();
-    this.ordered.set(api, done);
-    const added = attachments.filter((a) => !done.has(a));
-    added.forEach((a) => done.add(a));
-    if (added.length > 0) api.resource.dependsOn = [...(api.resource.dependsOn ?? []), ...added.map((a) => localDependency(api, a))];
+    if (!(api instanceof Api) || this.ordered.has(api)) return;
+    this.ordered.add(api);
+    if (attachments.length > 0) api.resource.dependsOn = [...(api.resource.dependsOn ?? []), ...attachments.map((a) => localDependency(api, a))];
   }
 }

@@ -4,10 +4,12 @@
  * stage (the gateway binds at most one plugin of each type), and request parameters that
  * group-wide JWT plugins need declared on every API of the group.
  *
- * The state lives in the construct tree (a resource-less child of the group or API), not in a
- * module-level registry: two apps, or two copies of the library, never share it.
+ * The state is held by the group or API construct itself (a non-enumerable property under a
+ * `Symbol.for` key, so two copies of the library share it), not in a module-level registry: two
+ * apps never share it. It is not a child construct: at scale every API has bookkeeping, and a
+ * construct per API would cost each API a node, its scope list and children map for the whole
+ * synth, and a visit in every walk of the construct tree.
  */
-import { Construct } from 'constructs';
 import type { IConstruct } from 'constructs';
 
 /** An API that declares the query parameter carrying the JWT when the gateway needs it (MAPPING mode). */
@@ -22,19 +24,44 @@ export interface RegisteredRoute {
   readonly method: string;
 }
 
-const STATE_ID = 'm2m-guard.bookkeeping';
+const STATE: unique symbol = Symbol.for('m2m-guard.bookkeeping');
 
-/** Resource-less child holding the bookkeeping of one group or API. */
-class Bookkeeping extends Construct {
-  public readonly apis: IConstruct[] = [];
+/**
+ * The bookkeeping of one group or API. Each part is created on first use: an API only ever
+ * records bindings, a group also routes, APIs and token parameters.
+ */
+interface Bookkeeping {
+  apis?: IConstruct[];
   /** Routes by request path, so duplicate detection stays linear in the number of APIs. */
-  public readonly routesByPath = new Map<string, RegisteredRoute[]>();
-  public readonly tokenParameters: string[] = [];
-  public readonly bindings = new Map<string, IConstruct>();
+  routesByPath?: Map<string, RegisteredRoute[]>;
+  tokenParameters?: string[];
+  /** Plugin bound per {@link bindingKey}. */
+  bindings?: Record<string, IConstruct>;
+}
+
+type WithBookkeeping = IConstruct & { [STATE]?: Bookkeeping };
+
+/** The bookkeeping of `target`, if any was recorded. */
+function recorded(target: IConstruct): Bookkeeping | undefined {
+  return (target as WithBookkeeping)[STATE];
 }
 
 function stateOf(target: IConstruct): Bookkeeping {
-  return (target.node.tryFindChild(STATE_ID) as Bookkeeping | undefined) ?? new Bookkeeping(target as Construct, STATE_ID);
+  let state = recorded(target);
+  if (!state) {
+    state = {};
+    Object.defineProperty(target, STATE, { value: state, enumerable: false });
+  }
+  return state;
+}
+
+/**
+ * The key of a binding: `<stage>/<plugin type>`. Used as a property name of a plain object (not
+ * as a Map key), so V8 keeps one internalized copy of each key for all APIs instead of a string
+ * per API and binding; the `/` keeps it clear of `Object.prototype`'s names.
+ */
+function bindingKey(stage: string, pluginType: string): string {
+  return `${stage}/${pluginType}`;
 }
 
 /** Declares the token parameter on `api` when it is an API of this library that needs it. */
@@ -45,24 +72,26 @@ export function ensureTokenParameter(api: IConstruct, name: string): void {
 
 /** The route already registered on `group` that overlaps `method path`, if any. */
 export function findRoute(group: IConstruct, method: string, path: string): RegisteredRoute | undefined {
-  return stateOf(group).routesByPath.get(path)?.find((r) => r.method === method || r.method === 'ANY' || method === 'ANY');
+  return recorded(group)?.routesByPath?.get(path)?.find((r) => r.method === method || r.method === 'ANY' || method === 'ANY');
 }
 
 /** Registers an API's route on its group and applies token parameters required by group-wide plugins. */
 export function registerApi(group: IConstruct, api: IConstruct, method: string, path: string): void {
   const state = stateOf(group);
-  state.apis.push(api);
-  const samePath = state.routesByPath.get(path) ?? [];
-  samePath.push({ api, method });
-  state.routesByPath.set(path, samePath);
-  for (const name of state.tokenParameters) ensureTokenParameter(api, name);
+  (state.apis ??= []).push(api);
+  const routes = (state.routesByPath ??= new Map());
+  const samePath = routes.get(path);
+  if (samePath) samePath.push({ api, method });
+  else routes.set(path, [{ api, method }]);
+  for (const name of state.tokenParameters ?? []) ensureTokenParameter(api, name);
 }
 
 /** Requires every API of `group` (present and future) to declare the query parameter `name`. */
 export function requireGroupTokenParameter(group: IConstruct, name: string): void {
   const state = stateOf(group);
-  if (!state.tokenParameters.includes(name)) state.tokenParameters.push(name);
-  for (const api of state.apis) ensureTokenParameter(api, name);
+  const names = (state.tokenParameters ??= []);
+  if (!names.includes(name)) names.push(name);
+  for (const api of state.apis ?? []) ensureTokenParameter(api, name);
 }
 
 /**
@@ -70,15 +99,15 @@ export function requireGroupTokenParameter(group: IConstruct, name: string): voi
  * @returns the plugin of the same type already bound there, if it is a different one
  */
 export function recordBinding(target: IConstruct, stage: string, pluginType: string, plugin: IConstruct): IConstruct | undefined {
-  const map = stateOf(target).bindings;
-  const key = `${stage}/${pluginType}`;
-  const existing = map.get(key);
+  const bindings = (stateOf(target).bindings ??= {});
+  const key = bindingKey(stage, pluginType);
+  const existing = bindings[key];
   if (existing && existing !== plugin) return existing;
-  map.set(key, plugin);
+  bindings[key] = plugin;
   return undefined;
 }
 
 /** The plugin of `pluginType` bound to `target` (an API or a group) on `stage` through the library, if any. */
 export function boundPlugin(target: IConstruct, stage: string, pluginType: string): IConstruct | undefined {
-  return (target.node.tryFindChild(STATE_ID) as Bookkeeping | undefined)?.bindings.get(`${stage}/${pluginType}`);
+  return recorded(target)?.bindings?.[bindingKey(stage, pluginType)];
 }

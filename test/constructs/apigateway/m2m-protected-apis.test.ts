@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { describe, expect, test } from 'vitest';
-import { AccessControlPlugin, Api, ApiGroup, InstanceType, M2mProtectedApis, ScopeMatch, Stage, TokenLocation } from '../../../constructs';
+import { AccessControlPlugin, Api, ApiGroup, DenyFirstBaseline, InstanceType, M2mProtectedApis, ScopeMatch, Stage, TokenLocation } from '../../../constructs';
 import { validateTerraformStack } from '../../../validation';
 import { checkStack, synthJson } from '../../util';
 import { parseScript, resourcesByName, seedFixture } from './helpers';
@@ -88,6 +88,28 @@ describe('M2mProtectedApis', () => {
     // THEN
     const groupBindings = Object.values(resourcesByName(synthJson(stack), 'alicloud_api_gateway_group_plugin_attachment'));
     expect(groupBindings.map((b) => b.stage_name).sort()).toEqual(['PRE', 'PRE', 'RELEASE', 'RELEASE', 'TEST', 'TEST']);
+  });
+
+  test('protecting an API again adds no second dependency on the baseline', () => {
+    // GIVEN
+    const { stack, server, client, api, group } = seedFixture();
+    const protection = new M2mProtectedApis(stack, 'Protection', { server, apis: [{ api, requiredScopes: ['user:read:one'], allowedClients: [client] }] });
+    const before = [...(api.resource.dependsOn ?? [])];
+    // WHEN
+    DenyFirstBaseline.of(group, protection.jwtPlugin).protect(api);
+    // THEN
+    expect(before).toHaveLength(4); // TEST and RELEASE, a JWT and a deny-all binding each
+    expect(api.resource.dependsOn).toEqual(before);
+  });
+
+  test('keeps its bookkeeping out of the construct tree: an API has only its resource as a child, a group its resource and baseline', () => {
+    // GIVEN
+    const { stack, server, client, api, group } = seedFixture();
+    // WHEN
+    new M2mProtectedApis(stack, 'Protection', { server, apis: [{ api, requiredScopes: ['user:read:one'], allowedClients: [client] }] });
+    // THEN: every API of a large app would otherwise carry one more construct through the synth
+    expect(api.node.children.map((c) => c.node.id)).toEqual(['Resource']);
+    expect(group.node.children.map((c) => c.node.id).sort()).toEqual(['DenyFirstBaseline', 'Resource']);
   });
 
   test('fails when two groups protected by one JWT plugin share a construct id (their baselines would collide)', () => {
