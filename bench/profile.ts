@@ -8,7 +8,8 @@
  *    the directory swap. Measured by wrapping prototype methods around the real `synthAndValidate`.
  * 2. With `--cpu-prof`: the scale child, bundled as the bench runs it, under `node --cpu-prof`,
  *    self time summed by file and by function (top 25).
- * 3. With `--memory`: bench/scale-memory.ts, bundled the same way, at 100 APIs and at `--apis`:
+ * 3. With `--memory`: bench/scale-memory.ts, bundled the same way and started as `npm run synth`
+ *    starts the app (its node flags, scripts/app.cjs), at 100 APIs and at `--apis`:
  *    RSS, peak RSS, V8 heap used / committed per space at each phase boundary, once as the run
  *    goes and once with a full GC before each reading (what is retained), and the growth per API
  *    between the two sizes. For heap snapshots or an allocation profile, run the bundle itself
@@ -23,6 +24,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { synthCommand } from './synth-command';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -288,7 +290,9 @@ async function memory(n: number): Promise<void> {
   mkdirSync(path.dirname(child), { recursive: true });
   await app.bundle('bench/scale-memory.ts', child);
   const run = (apis: number, gc: boolean): Readings => {
-    const result = spawnSync(process.execPath, [...(gc ? ['--expose-gc'] : []), child, '--apis', String(apis), ...(gc ? ['--gc'] : [])], { cwd: ROOT, encoding: 'utf8' });
+    // Started as `npm run synth` starts the app: V8's heap flags decide much of a large synth's peak.
+    const node = [...synthCommand().nodeFlags, ...(gc ? ['--expose-gc'] : []), path.join(ROOT, 'scripts', 'app.cjs'), 'run-file'];
+    const result = spawnSync(process.execPath, [...node, child, '--apis', String(apis), ...(gc ? ['--gc'] : [])], { cwd: ROOT, encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`memory child failed: ${result.stderr}`);
     return JSON.parse(result.stdout.trim().split('\n').pop() as string) as Readings;
   };

@@ -2,15 +2,18 @@
  * `npm run bench`: synth speed and memory of the project as ratios to plain cdktf, measured in one
  * run, alternating the sides so that machine load hits them alike.
  *
- * Every side is a compiled esbuild bundle started with `node` in a fresh process that reports its
- * own CPU time and peak memory (bench/probe.cjs); the two sides of a comparison are started alike
- * (the example's through the launcher, the scale children as plain `node <bundle>`, no code cache).
+ * Every side is a compiled esbuild bundle started in a fresh process that reports its own CPU time
+ * and peak memory (bench/probe.cjs), the way `npm run synth` starts the app: node with the flags of
+ * package.json `scripts.synth` and the launcher (`scripts/app.cjs`, with its V8 code cache). Every
+ * side of every comparison gets exactly that treatment.
  * 1. Example: what `npm run synth` runs (package.json, lock-complete, CI=true) vs. the minimal
  *    cdktf app (bench/minimal-app.ts: one stack, one output) started through the same launcher
  *    with the same node flags (`scripts/app.cjs run-file`, with its V8 code cache).
  * 2. Scale: n protected APIs × 3 stages (bench/scale-app.ts, `synthAndValidate` with the security
  *    checks) vs. the same synthesized resources replayed as bare `TerraformResource`s and through
- *    the generated L1 classes (bench/baseline-child.ts, bench/generated-l1-child.ts).
+ *    the generated L1 classes (bench/baseline-child.ts, bench/generated-l1-child.ts), each child
+ *    started like the minimal app (`scripts/app.cjs run-file` with the synth's node flags): the
+ *    peak memory of a large synth depends on V8's heap flags, so it is measured as users run it.
  * Prints tables and the targets as PASS/MISS. Writes bench/results/latest.{json,md} only with
  * --write. Never part of the test suite; outputs go to temporary directories.
  */
@@ -22,6 +25,7 @@ import { spawnSync } from 'node:child_process';
 import Table from 'cli-table3';
 import type { ScaleRun } from './scale-child';
 import { type NodeMeasurement, measureNode, median } from './measure';
+import { synthCommand } from './synth-command';
 
 const ROOT = path.resolve(__dirname, '..');
 const RESULTS = path.join(ROOT, 'bench', 'results');
@@ -99,19 +103,6 @@ async function bundleBench(): Promise<void> {
   }
 }
 
-/**
- * What `npm run synth` runs (package.json `scripts.synth`, also the cdktf.json `app`): node's flags
- * and the launcher's arguments. The bench runs exactly that, and the minimal cdktf app with the
- * same node flags through the same launcher.
- */
-function synthCommand(): { readonly text: string; readonly nodeFlags: string[]; readonly args: string[] } {
-  const text = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { synth: string } }).scripts.synth;
-  const [node, ...words] = text.split(/\s+/);
-  const launcher = words.indexOf('scripts/app.cjs');
-  if (node !== 'node' || launcher < 0) throw new Error(`package.json scripts.synth is not "node [flags] scripts/app.cjs ...", got ${JSON.stringify(text)}`);
-  return { text, nodeFlags: words.slice(0, launcher), args: words.slice(launcher + 1) };
-}
-
 const MINIMAL_APP = '.build/bench/minimal-app.js';
 
 async function benchExample(runs: number): Promise<{ ours: SideStats; minimal: SideStats; vsMinimal: Ratio }> {
@@ -142,17 +133,21 @@ async function benchExample(runs: number): Promise<{ ours: SideStats; minimal: S
 async function benchScale(sizes: readonly number[], runs: number, bigRuns: number): Promise<ScaleResult[]> {
   const work = mkdtempSync(path.join(os.tmpdir(), 'bench-scale-'));
   const results: ScaleResult[] = [];
+  const launcher = path.join(ROOT, 'scripts', 'app.cjs');
+  const { nodeFlags } = synthCommand();
   try {
     for (const n of sizes) {
       const captured = path.join(work, `scale-${n}.tf.json`);
-      const child = (name: string, args: string[]) => (): Promise<NodeMeasurement> => measureNode([path.join(BUNDLES, `${name}.js`), ...args], { cwd: ROOT });
+      // As `npm run synth` starts the app (node flags, launcher, code cache), like the example's sides.
+      const child = (name: string, args: string[]) => (): Promise<NodeMeasurement> => measureNode([...nodeFlags, launcher, 'run-file', path.join(BUNDLES, `${name}.js`), ...args], { cwd: ROOT });
       const ours = child('scale-child', ['--apis', String(n)]);
       const bare = child('baseline-child', ['--captured', captured]);
       const l1 = child('generated-l1-child', ['--captured', captured]);
       const count = n >= 5000 ? bigRuns : runs;
-      log(`scale ${n}: capture (warm-up) + ${count} runs each of ours, bare and generated L1, alternating`);
+      log(`scale ${n}: capture (warm-up) + ${count} runs each of ours, bare and generated L1 (all through scripts/app.cjs), alternating`);
+      // The warm-ups also write each bundle's code cache (once; later sizes use it).
       await child('scale-child', ['--apis', String(n), '--capture', captured])();
-      if (count > 1) {
+      if (count > 1 || results.length === 0) {
         await bare();
         await l1();
       }
@@ -320,9 +315,11 @@ function markdown(info: Record<string, string | number>, options: object, exampl
 Node ${info.node}, cdktf ${info.cdktf}, ${info.cpuModel} × ${info.cores}; ${info.date}; commit ${info.commit};
 load average (1 min) at start / end ${info.loadAverage1mAtStart} / ${info.loadAverage1mAtEnd}. Options: \`${JSON.stringify(options)}\`.
 
-Every side is an esbuild bundle run with \`node\` in a fresh process, which reports its own CPU time
-(user + system) and peak RSS; sides alternate run by run after a warm-up. CPU and wall are medians,
-peak RSS the maximum. Ratios are ours / the other side, from the same run of the bench.
+Every side is an esbuild bundle run in a fresh process, which reports its own CPU time (user +
+system) and peak RSS; sides alternate run by run after a warm-up. Every side (example, minimal app,
+and all three scale sides) is started as \`npm run synth\` starts the app: \`${['node', ...synthCommand().nodeFlags].join(' ')}
+scripts/app.cjs run-file <bundle>\`, with its V8 code cache (written by the warm-up). CPU and wall
+are medians, peak RSS the maximum. Ratios are ours / the other side, from the same run of the bench.
 
 ## Targets
 
@@ -337,6 +334,7 @@ ${markdownTable(EXAMPLE_HEAD, exampleRows(example))}
 
 ## Scale: protected APIs × 3 stages vs the same resources in plain cdktf
 
+All three sides run through the launcher with the synth's node flags (see above).
 Ours: bench/scale-app.ts through \`synthAndValidate\` (schema validation and security checks included).
 Bare: our synthesized resources replayed as bare \`TerraformResource\`s. Generated L1: the same through the
 generated provider classes. Baselines reproduce our resources and provider exactly: ${scale.every((s) => s.identical) ? 'yes' : 'NO'}.
@@ -355,9 +353,10 @@ const HELP = `Usage: npm run bench [-- --runs 5 --scale-runs 3 --big-runs 1 --si
 
 Measures synth CPU, wall time and peak memory as ratios to plain cdktf (never part of npm test):
 the example synth vs a minimal cdktf app, and n protected APIs vs the same resources as bare
-TerraformResources and through the generated L1 classes. Every side is an esbuild bundle run with
-node; sides alternate. Prints the targets of issue #17 as PASS/MISS. The machine should be quiet:
-other load skews the ratios. Takes several minutes with 5,000 APIs.
+TerraformResources and through the generated L1 classes. Every side is an esbuild bundle started
+as \`npm run synth\` starts the app (its node flags, scripts/app.cjs, code cache); sides
+alternate. Prints the targets of issue #17 as PASS/MISS. The machine should be quiet: other load
+skews the ratios. Takes several minutes with 5,000 APIs.
 
 Options:
   --runs <n>         Runs of the example and the minimal app (median). Default: 5.

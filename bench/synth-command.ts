@@ -1,0 +1,21 @@
+/**
+ * How `npm run synth` starts the app, read from package.json: the bench and bench/profile.ts start
+ * every program they measure the same way.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..');
+
+/**
+ * What `npm run synth` runs (package.json `scripts.synth`, also the cdktf.json `app`): node's flags
+ * and the launcher's arguments. The bench runs exactly that, and the minimal cdktf app and the
+ * scale children with the same node flags through the same launcher (`run-file`).
+ */
+export function synthCommand(): { readonly text: string; readonly nodeFlags: string[]; readonly args: string[] } {
+  const text = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { synth: string } }).scripts.synth;
+  const [node, ...words] = text.split(/\s+/);
+  const launcher = words.indexOf('scripts/app.cjs');
+  if (node !== 'node' || launcher < 0) throw new Error(`package.json scripts.synth is not "node [flags] scripts/app.cjs ...", got ${JSON.stringify(text)}`);
+  return { text, nodeFlags: words.slice(0, launcher), args: words.slice(launcher + 1) };
+}
