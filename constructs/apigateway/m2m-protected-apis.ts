@@ -13,6 +13,7 @@ import type { ClaimParameter, TokenLocation } from './jwt-auth-plugin';
 import { InstanceType } from './plugin';
 import { TrafficControlPlugin } from './traffic-control-plugin';
 import type { TrafficControlOptions } from './traffic-control-plugin';
+import { builtId } from '../private/construct-id';
 
 /** One API to protect and who may call it. */
 export interface ProtectedApi {
@@ -168,8 +169,8 @@ export class M2mProtectedApis extends Construct {
       const key = JSON.stringify({ scopes, clients: clients.map((c) => c.clientId), match });
       let acl = bySet.get(key);
       if (!acl) {
-        let aclId = `AccessControl${entry.api.node.id}`;
-        for (let n = 2; this.node.tryFindChild(aclId); n++) aclId = `AccessControl${entry.api.node.id}${n}`;
+        let aclId = builtId(`AccessControl${entry.api.node.id}`);
+        for (let n = 2; this.node.tryFindChild(aclId); n++) aclId = builtId(`AccessControl${entry.api.node.id}${n}`);
         acl = new AccessControlPlugin(this, aclId, {
           instanceType,
           m2m: { server, allowedClients: clients, requiredScopes: scopes, scopeMatch: match, skipAudienceCheck: props.skipAudienceCheck, denyResponse: props.denyResponse },

@@ -13,6 +13,7 @@ import { INSTANCE_TYPE_TAG, LIMITS, renderYaml, scriptBytes } from './plugin-scr
 import { boundPlugin, recordBinding } from './registry';
 import { validateStages } from './stage';
 import type { Stage } from './stage';
+import { builtId } from '../private/construct-id';
 
 const LeanApiGatewayPlugin = /* @__PURE__ */ lean(ApiGatewayPlugin);
 const LeanApiGatewayPluginAttachment = /* @__PURE__ */ lean(ApiGatewayPluginAttachment);
@@ -265,7 +266,7 @@ function bindToApi(plugin: IGatewayPlugin, api: IApi, stages?: Stage[]): ApiGate
       throw invalidProp(plugin, 'api', `already has the ${plugin.pluginType} plugin ${other.node.path} bound on ${stage}`, api.node.path,
         'The gateway binds at most one plugin of each type to an API; merge the plugins.');
     }
-    const id = `${api.node.id}-${stage}`;
+    const id = builtId(`${api.node.id}-${stage}`);
     const existing = plugin.node.tryFindChild(id);
     if (existing instanceof ApiGatewayPluginAttachment) return existing;
     if (existing) {
@@ -290,7 +291,7 @@ function bindToGroup(plugin: IGatewayPlugin, group: IApiGroup, stages: Stage[]):
       throw invalidProp(plugin, 'group', `already has the ${plugin.pluginType} plugin ${other.node.path} bound on ${stage}`, group.node.path,
         'Bind at most one plugin of each type to a group per stage; merge the plugins.');
     }
-    const id = `Group-${group.node.id}-${stage}`;
+    const id = builtId(`Group-${group.node.id}-${stage}`);
     const existing = plugin.node.tryFindChild(id);
     if (existing && !boundBefore) {
       // Another group with the same construct id: returning its attachment would leave this group unbound.

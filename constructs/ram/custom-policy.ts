@@ -9,6 +9,7 @@ import { generatedName, POLICY_NAME, validateName } from './private/names';
 import { lean } from '../private/lean-resource';
 import type { RamRolePolicyAttachment } from '../../.gen/providers/alicloud/ram-role-policy-attachment';
 import { LeanRamRolePolicyAttachment } from './private/resources';
+import { builtId } from '../private/construct-id';
 
 const LeanRamPolicy = /* @__PURE__ */ lean(RamPolicy);
 
@@ -101,7 +102,7 @@ export class CustomPolicy extends Construct {
   public attachToRole(role: IOidcRole): RamRolePolicyAttachment {
     let attachment = this.attachments.get(role);
     if (!attachment) {
-      attachment = new LeanRamRolePolicyAttachment(this, `Attachment${role.node.id}`, {
+      attachment = new LeanRamRolePolicyAttachment(this, builtId(`Attachment${role.node.id}`), {
         policyName: this.policyName,
         policyType: 'Custom',
         roleName: role.roleName,

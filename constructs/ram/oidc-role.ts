@@ -18,6 +18,7 @@ import { isOnlyWildcards, sortedUnique } from './private/values';
 import { lean } from '../private/lean-resource';
 import type { RamRolePolicyAttachment } from '../../.gen/providers/alicloud/ram-role-policy-attachment';
 import { LeanRamRolePolicyAttachment } from './private/resources';
+import { builtId } from '../private/construct-id';
 
 const LeanRamRole = /* @__PURE__ */ lean(RamRole);
 
@@ -146,7 +147,7 @@ export abstract class RoleBase extends Construct implements IOidcRole {
         'Prefer a narrower system policy (e.g. a ReadOnlyAccess one) or a custom policy; if the broad grant is reviewed, opt in with broadAccess: { reason } (reported as RAM-POL2).');
     }
     if (broad) checkOptOut(this, 'attachSystemPolicy.broadAccess', options.broadAccess as SecurityOptOut);
-    const attachment = new LeanRamRolePolicyAttachment(this, `SystemPolicy${policyName}`, {
+    const attachment = new LeanRamRolePolicyAttachment(this, builtId(`SystemPolicy${policyName}`), {
       policyName,
       policyType: 'System',
       roleName: this.roleName,
