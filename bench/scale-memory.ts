@@ -13,6 +13,8 @@
  * is still reachable then (retained data) rather than what happens not to be collected yet; it
  * changes the peak, so it is a separate run. `--snapshot <phase>` writes a V8 heap snapshot at
  * that boundary (a `.heapsnapshot` in the temporary directory, path on stderr) for a comparison by constructor.
+ * `--alloc-profile <file>` writes a sampled allocation profile of the run (`.heapprofile`, garbage
+ * included); with `--alloc-survivors`, without what died young: what was promoted or allocated old.
  * Diagnostics only: never part of `npm run bench` or the tests.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -37,7 +39,7 @@ export interface MemoryReading {
 const MiB = 2 ** 20;
 
 function main(): void {
-  const { values } = parseArgs({ options: { apis: { type: 'string' }, gc: { type: 'boolean' }, snapshot: { type: 'string' }, 'alloc-profile': { type: 'string' } } });
+  const { values } = parseArgs({ options: { apis: { type: 'string' }, gc: { type: 'boolean' }, snapshot: { type: 'string' }, 'alloc-profile': { type: 'string' }, 'alloc-survivors': { type: 'boolean' } } });
   const n = Number(values.apis);
   if (!Number.isInteger(n) || n < 1) throw new Error('--apis <n> is required');
   const collect = values.gc ? (globalThis as { gc?: () => void }).gc : undefined;
@@ -67,7 +69,7 @@ function main(): void {
   // Sampled allocations of the whole run, garbage included (written as a .heapprofile).
   const session = values['alloc-profile'] ? new Session() : undefined;
   session?.connect();
-  session?.post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as object);
+  session?.post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: !values['alloc-survivors'] } as object);
   const cdktf = require('cdktf') as typeof import('cdktf');
   const { buildScaleApp } = require('./scale-app') as typeof import('./scale-app');
   const { synthAndValidate } = require('../validation') as typeof import('../validation');
