@@ -317,9 +317,10 @@ load average (1 min) at start / end ${info.loadAverage1mAtStart} / ${info.loadAv
 
 Every side is an esbuild bundle run in a fresh process, which reports its own CPU time (user +
 system) and peak RSS; sides alternate run by run after a warm-up. Every side (example, minimal app,
-and all three scale sides) is started as \`npm run synth\` starts the app: \`${['node', ...synthCommand().nodeFlags].join(' ')}
-scripts/app.cjs run-file <bundle>\`, with its V8 code cache (written by the warm-up). CPU and wall
-are medians, peak RSS the maximum. Ratios are ours / the other side, from the same run of the bench.
+and all three scale sides) is started as \`npm run synth\` starts the app, with the same node flags
+and launcher: \`${['node', ...synthCommand().nodeFlags].join(' ')} scripts/app.cjs\` (\`run main\` for
+the example, \`run-file <bundle>\` for the others), each with its V8 code cache (written by the
+warm-up). CPU and wall are medians, peak RSS the maximum. Ratios are ours / the other side, from the same run of the bench.
 
 ## Targets
 
