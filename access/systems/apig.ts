@@ -68,7 +68,13 @@ function extract(stack: SynthesizedStack): ApigAccess | undefined {
   };
 }
 
+/** What an unreadable `policy_config` is shown as: never as the rules that could be read of it. */
+function unknownEnforcement(p: ApigJwtPolicy): string {
+  return `policy_config cannot be read fully (${p.problem}): what the gateway enforces is unknown`;
+}
+
 function describeRules(p: ApigJwtPolicy): string {
+  if (p.problem !== undefined) return unknownEnforcement(p);
   if (p.mode === 'whitelist') return p.rules.length === 0 ? 'every request needs a token' : `every request needs a token except ${p.rules.join(', ')}`;
   return `only ${p.rules.join(', ') || 'nothing'} needs a token`;
 }
@@ -77,8 +83,8 @@ function markdown(model: ApigAccess): string {
   const cell = (t: string) => t.replace(/\|/g, '\\|');
   const lines = ['| JWTAuth policy | attached to | enabled | mode | issuer / sub | token | keys |', '|---|---|---|---|---|---|---|'];
   for (const p of model.policies) {
-    lines.push(`| ${cell(p.address)} | ${cell(p.attachedTo)}${p.environment ? ` (env ${cell(p.environment)})` : ''} | ${p.enabled ? 'yes' : '**no**'} | ${cell(describeRules(p))} | ${cell(`${p.issuer ?? '(none)'}${p.subject ? ` / ${p.subject}` : ''}`)} | ${cell(p.token)} | ${cell(p.keys.join(', '))} |`);
-    if (p.problem) lines.push(`| | ${cell(p.problem)} | | | | | |`);
+    const enabled = p.problem !== undefined ? '**unknown**' : p.enabled ? 'yes' : '**no**';
+    lines.push(`| ${cell(p.address)} | ${cell(p.attachedTo)}${p.environment ? ` (env ${cell(p.environment)})` : ''} | ${enabled} | ${cell(describeRules(p))} | ${cell(`${p.issuer ?? '(none)'}${p.subject ? ` / ${p.subject}` : ''}`)} | ${cell(p.token)} | ${cell(p.keys.join(', '))} |`);
   }
   return lines.join('\n');
 }
@@ -86,7 +92,7 @@ function markdown(model: ApigAccess): string {
 function mermaid(model: ApigAccess, d: MermaidBuilder, stack: string): void {
   for (const p of model.policies) {
     const node = d.id(`${stack}|apig|${p.address}`);
-    d.line(`${node}["${d.label(`APIG JWTAuth on ${p.attachedTo}<br/>${p.enabled ? describeRules(p) : 'DISABLED'}`)}"]`);
+    d.line(`${node}["${d.label(`APIG JWTAuth on ${p.attachedTo}<br/>${p.enabled || p.problem !== undefined ? describeRules(p) : 'DISABLED'}`)}"]`);
     if (p.issuer) d.edge(`${d.shared(`issuer|${p.issuer}`, `(["${d.label(`issuer ${p.issuer}`)}"])`)} -->|"${d.label(p.subject ? `sub ${p.subject}` : 'any subject')}"| ${node}`);
   }
 }
@@ -100,10 +106,22 @@ function diff(stack: string, base: ApigAccess | undefined, head: ApigAccess | un
   for (const [address, p] of after) {
     const b = before.get(address);
     if (!b) {
-      add('narrows', 'plugin', p, `JWT authentication added: ${describeRules(p)}`);
+      // Only a policy that could be read is claimed to narrow access.
+      add(p.problem === undefined ? 'narrows' : 'neutral', 'plugin', p, `JWT authentication added: ${describeRules(p)}`);
       continue;
     }
     if (b.attachedTo !== p.attachedTo) add('neutral', 'plugin', p, `attachment ${b.attachedTo} → ${p.attachedTo} (requests of the old target are no longer authenticated by it)`);
+    // With either side read only in part, comparing field by field would report changes of values
+    // the gateway may read differently: report the one thing known instead.
+    if (p.problem !== undefined) {
+      // A value the reader leaves out (e.g. `"enable": "false"`, a string) may mean anything to the gateway: flag it.
+      if (p.problem !== b.problem) add('widens', 'plugin', p, unknownEnforcement(p));
+      continue;
+    }
+    if (b.problem !== undefined) {
+      add('neutral', 'plugin', p, `policy_config can be read again: ${p.enabled ? describeRules(p) : 'disabled'}`);
+      continue;
+    }
     if (b.enabled !== p.enabled) add(p.enabled ? 'narrows' : 'widens', 'plugin', p, p.enabled ? 'enabled' : 'disabled: requests are no longer authenticated');
     if (b.mode !== p.mode) add(p.mode === 'blacklist' ? 'widens' : 'narrows', 'plugin', p, `rule mode ${b.mode} → ${p.mode}: ${describeRules(p)}`);
     else {
@@ -116,8 +134,6 @@ function diff(stack: string, base: ApigAccess | undefined, head: ApigAccess | un
     if (b.issuer !== p.issuer) add('widens', 'trust', p, `issuer ${b.issuer ?? '(none)'} → ${p.issuer ?? '(none)'}`);
     if (b.subject !== p.subject) add(p.subject === undefined ? 'widens' : b.subject === undefined ? 'narrows' : 'widens', 'trust', p, `sub ${b.subject ?? '(any)'} → ${p.subject ?? '(any)'}`);
     if (b.token !== p.token) add('neutral', 'plugin', p, `token location ${b.token} → ${p.token}`);
-    // A value the reader leaves out (e.g. `"enable": "false"`, a string) may mean anything to the gateway: flag it.
-    if (p.problem !== undefined && p.problem !== b.problem) add('widens', 'plugin', p, `policy_config cannot be read fully, what the gateway makes of it is unknown: ${p.problem}`);
     if (b.keys.join() !== p.keys.join()) {
       const k = { added: p.keys.filter((x) => !b.keys.includes(x)), removed: b.keys.filter((x) => !p.keys.includes(x)) };
       add(k.added.length > 0 && k.removed.length > 0 ? 'neutral' : k.added.length > 0 ? 'widens' : 'narrows', 'key', p, `trusted keys: ${[...k.removed.map((x) => `-${x}`), ...k.added.map((x) => `+${x}`)].join(' ')}`);

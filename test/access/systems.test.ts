@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { Testing } from 'cdktf';
 import type { TerraformStack } from 'cdktf';
 import { describe, expect, test } from 'vitest';
-import { buildAccessMap, parseStack, reviewChanges } from '../../access';
+import { buildAccessMap, parseStack, renderAccessMapMarkdown, renderMermaid, reviewChanges } from '../../access';
 import type { ApigAccess, ClassicGatewayAccess, OciAccess, SynthesizedApp } from '../../access';
 import {
   AccessControlPlugin, Api, ApiGroup, ApigAuthorization, ApigJwtAuthentication, Backend, JwtAuthPlugin, Stage,
@@ -134,7 +134,29 @@ describe('APIG JWTAuth', () => {
     const changes = reviewChanges({ base, head }).changes;
     // THEN
     expect(policy.problem).toBe('enable is not a boolean: "false"');
-    expect(changes).toContainEqual(expect.objectContaining({ effect: 'widens', category: 'plugin', summary: 'policy_config cannot be read fully, what the gateway makes of it is unknown: enable is not a boolean: "false"' }));
+    // One finding, flagged: no field-by-field "narrows" read off a config only partly understood.
+    expect(changes.filter((c) => c.subject.startsWith('APIG JWTAuth'))).toEqual([
+      expect.objectContaining({ effect: 'widens', category: 'plugin', summary: 'policy_config cannot be read fully (enable is not a boolean: "false"): what the gateway enforces is unknown' }),
+    ]);
+    // The map never shows such a policy as enforcing the rules that could be read of it.
+    const markdown = renderAccessMapMarkdown(buildAccessMap(head));
+    const row = markdown.split('\n').find((line) => line.includes('alicloud_apig_policy.'));
+    expect(row).toContain('| **unknown** |');
+    expect(row).toContain('what the gateway enforces is unknown');
+    const diagram = renderMermaid(buildAccessMap(head));
+    expect(diagram).toContain('what the gateway enforces is unknown');
+    expect(diagram).not.toContain('every request needs a token');
+  });
+
+  test('a policy added with an unreadable config is not claimed to narrow access', () => {
+    // GIVEN no APIG policy, then one whose policy_config is not JSON
+    const json = { resource: { alicloud_apig_policy: { broken: { policy_class_name: 'JWTAuth', attach_resource_type: 'Gateway', attach_resource_ids: ['gw-1'], policy_config: '{"enable": tru' } } } };
+    const head = { dir: '', stacks: [parseStack('apig-hand', json)] };
+    const base = { dir: '', stacks: [parseStack('apig-hand', { resource: {} })] };
+    // WHEN
+    const changes = reviewChanges({ base, head }).changes;
+    // THEN
+    expect(changes).toEqual([expect.objectContaining({ effect: 'neutral', summary: expect.stringMatching(/^JWT authentication added: policy_config cannot be read fully \(policy_config is not JSON.*what the gateway enforces is unknown$/) })]);
   });
 
   test('maps the rule mode and exempt paths; a newly exempt path widens', () => {
