@@ -6,7 +6,7 @@
  * what the OCI emulator enforces. Anything the emulator cannot enforce faithfully becomes a
  * `problem`, which it answers with 500 `unsupported`, never with an ALLOW.
  */
-import { isUnresolvedValue } from '../core/expressions';
+import { isUnresolvedValue, parseBoolString } from '../core/expressions';
 
 /** One `verify_claims` entry. */
 export interface OciVerifyClaim {
@@ -315,6 +315,7 @@ function strings(value: unknown): string[] {
 }
 
 /** Terraform also accepts the string `"true"` for a bool. */
+/** A bool attribute as Terraform reads it: `true`, or a string that converts to true (`"true"`, `"1"`). */
 function isTrue(value: unknown): boolean {
-  return value === true || value === 'true';
+  return value === true || (typeof value === 'string' && parseBoolString(value) === true);
 }

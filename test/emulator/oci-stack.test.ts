@@ -47,6 +47,13 @@ describe('loadOciDeployments', () => {
     expect(hasOciDeployments({ resource: { alicloud_api_gateway_api: {} } })).toBe(false);
   });
 
+  test('reads bool attributes as Terraform converts them ("1" is true): anonymous access is never hidden', () => {
+    for (const [value, expected] of [[true, true], ['true', true], ['1', true], [false, false], ['false', false], ['0', false]] as const) {
+      const [declared] = readOciDeployments(stack({ ...TOKEN_AUTH, is_anonymous_access_allowed: value }));
+      expect(declared.authentication?.isAnonymousAccessAllowed, String(value)).toBe(expected);
+    }
+  });
+
   test('readOciDeployments returns the same deployment as declared (the access map shows it), the emulator normalizes it', () => {
     const [declared] = readOciDeployments(stack({ ...TOKEN_AUTH, type: 'token_authentication' }));
     expect(declared).toMatchObject({
