@@ -3,19 +3,7 @@ import type { GatewayCoverage, SynthReport } from './summary';
 import { gatewayCoverage, printSynthSummary, synthReport } from './summary';
 import { synthAndValidate } from '../validation';
 import type { AppFactory } from '../validation';
-
-/** Where {@link runSynth} writes. */
-export interface SynthOutput {
-  /** Summary tables and warnings. */
-  write(text: string): void;
-  /** Errors. */
-  writeError(text: string): void;
-}
-
-const STDIO: SynthOutput = {
-  write: (t) => process.stdout.write(t),
-  writeError: (t) => process.stderr.write(t),
-};
+import { type CommandOutput, PROCESS_OUTPUT } from '../core/command-line';
 
 /**
  * Synthesizes and validates an app into `cdktf.out/` (or `CDKTF_OUTDIR`), prints the summary (a
@@ -23,8 +11,8 @@ const STDIO: SynthOutput = {
  * returns the process exit code: 0 on success, 1 when a construct error, security error or schema
  * finding stopped it (the message names each one; the previous output is left untouched).
  */
-export function runSynth(createApp: AppFactory, options: { startedAt?: number; output?: SynthOutput; outdir?: string; stackTraces?: boolean; json?: boolean } = {}): number {
-  const output = options.output ?? STDIO;
+export function runSynth(createApp: AppFactory, options: { startedAt?: number; output?: CommandOutput; outdir?: string; stackTraces?: boolean; json?: boolean } = {}): number {
+  const output = options.output ?? PROCESS_OUTPUT;
   const started = options.startedAt ?? Date.now();
   let app: App | undefined;
   // Counted from each stack's JSON while the synth has it in memory, not read back from cdk.tf.json.
