@@ -24,7 +24,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { synthCommand } from './synth-command';
+import { runFileArgs } from './synth-command';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -291,8 +291,8 @@ async function memory(n: number): Promise<void> {
   await app.bundle('bench/scale-memory.ts', child);
   const run = (apis: number, gc: boolean): Readings => {
     // Started as `npm run synth` starts the app: V8's heap flags decide much of a large synth's peak.
-    const node = [...synthCommand().nodeFlags, ...(gc ? ['--expose-gc'] : []), path.join(ROOT, 'scripts', 'app.cjs'), 'run-file'];
-    const result = spawnSync(process.execPath, [...node, child, '--apis', String(apis), ...(gc ? ['--gc'] : [])], { cwd: ROOT, encoding: 'utf8' });
+    const node = runFileArgs(child, ['--apis', String(apis), ...(gc ? ['--gc'] : [])], gc ? ['--expose-gc'] : []);
+    const result = spawnSync(process.execPath, node, { cwd: ROOT, encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`memory child failed: ${result.stderr}`);
     return JSON.parse(result.stdout.trim().split('\n').pop() as string) as Readings;
   };

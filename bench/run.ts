@@ -25,7 +25,7 @@ import { spawnSync } from 'node:child_process';
 import Table from 'cli-table3';
 import type { ScaleRun } from './scale-child';
 import { type NodeMeasurement, measureNode, median } from './measure';
-import { synthCommand } from './synth-command';
+import { LAUNCHER, runFileArgs, synthCommand } from './synth-command';
 
 const ROOT = path.resolve(__dirname, '..');
 const RESULTS = path.join(ROOT, 'bench', 'results');
@@ -109,10 +109,9 @@ async function benchExample(runs: number): Promise<{ ours: SideStats; minimal: S
   const work = mkdtempSync(path.join(os.tmpdir(), 'bench-example-'));
   try {
     let i = 0;
-    const launcher = path.join(ROOT, 'scripts', 'app.cjs');
     const { nodeFlags, args } = synthCommand();
-    const ours = (): Promise<NodeMeasurement> => measureNode([...nodeFlags, launcher, ...args], { cwd: ROOT, env: { CI: 'true', CDKTF_OUTDIR: path.join(work, `ours-${i++}`) } });
-    const minimal = (): Promise<NodeMeasurement> => measureNode([...nodeFlags, launcher, 'run-file', path.join(ROOT, MINIMAL_APP)], { cwd: ROOT, env: { CDKTF_OUTDIR: path.join(work, `min-${i++}`) } });
+    const ours = (): Promise<NodeMeasurement> => measureNode([...nodeFlags, LAUNCHER, ...args], { cwd: ROOT, env: { CI: 'true', CDKTF_OUTDIR: path.join(work, `ours-${i++}`) } });
+    const minimal = (): Promise<NodeMeasurement> => measureNode(runFileArgs(path.join(ROOT, MINIMAL_APP)), { cwd: ROOT, env: { CDKTF_OUTDIR: path.join(work, `min-${i++}`) } });
     // the warm-up also writes both sides' code caches, which the measured runs then use
     log(`example: warm-up + ${runs} runs each of the example synth and the minimal cdktf app (both through scripts/app.cjs), alternating`);
     await ours();
@@ -133,13 +132,11 @@ async function benchExample(runs: number): Promise<{ ours: SideStats; minimal: S
 async function benchScale(sizes: readonly number[], runs: number, bigRuns: number): Promise<ScaleResult[]> {
   const work = mkdtempSync(path.join(os.tmpdir(), 'bench-scale-'));
   const results: ScaleResult[] = [];
-  const launcher = path.join(ROOT, 'scripts', 'app.cjs');
-  const { nodeFlags } = synthCommand();
   try {
     for (const n of sizes) {
       const captured = path.join(work, `scale-${n}.tf.json`);
       // As `npm run synth` starts the app (node flags, launcher, code cache), like the example's sides.
-      const child = (name: string, args: string[]) => (): Promise<NodeMeasurement> => measureNode([...nodeFlags, launcher, 'run-file', path.join(BUNDLES, `${name}.js`), ...args], { cwd: ROOT });
+      const child = (name: string, args: string[]) => (): Promise<NodeMeasurement> => measureNode(runFileArgs(path.join(BUNDLES, `${name}.js`), args), { cwd: ROOT });
       const ours = child('scale-child', ['--apis', String(n)]);
       const bare = child('baseline-child', ['--captured', captured]);
       const l1 = child('generated-l1-child', ['--captured', captured]);

@@ -19,3 +19,15 @@ export function synthCommand(): { readonly text: string; readonly nodeFlags: str
   if (node !== 'node' || launcher < 0) throw new Error(`package.json scripts.synth is not "node [flags] scripts/app.cjs ...", got ${JSON.stringify(text)}`);
   return { text, nodeFlags: words.slice(0, launcher), args: words.slice(launcher + 1) };
 }
+
+/** The launcher `npm run synth` starts (`scripts/app.cjs`), as an absolute path. */
+export const LAUNCHER = path.join(ROOT, 'scripts', 'app.cjs');
+
+/**
+ * node's arguments to run the CommonJS `bundle` as `npm run synth` runs the app: the synth's node
+ * flags, then `extraNodeFlags`, the launcher's `run-file`, the bundle and its `args`. The one way
+ * the bench and bench/profile.ts start what they measure besides the example itself.
+ */
+export function runFileArgs(bundle: string, args: readonly string[] = [], extraNodeFlags: readonly string[] = []): string[] {
+  return [...synthCommand().nodeFlags, ...extraNodeFlags, LAUNCHER, 'run-file', bundle, ...args];
+}
