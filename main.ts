@@ -15,7 +15,7 @@ import { parseCommandLine } from './core/command-line';
 import { prepareLookups } from './lookups/prepare';
 import { buildApp } from './stacks/app';
 
-const HELP = `Usage: npm run synth [-- --ca-bundle <pem>] [--lock <file>] [--json]   (or: npx cdktf synth)
+const HELP = `Usage: npm run synth [-- --ca-bundle <pem>] [--lock <file>] [--json] [--stack-traces]   (or: npx cdktf synth)
 
 Synthesizes every environment's gateway-<env> and federation-<env> stacks (and oci-<env>
 for an environment with an oci section) into

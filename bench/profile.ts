@@ -6,7 +6,7 @@
  *    (resolving each resource's `toTerraform()` vs each rule), construct validations, stack
  *    `toTerraform()` and the rest (JSON stringify + write), then schema validation, read-back and
  *    the directory swap. Measured by wrapping prototype methods around the real `synthAndValidate`.
- * 2. With `--cpu-prof`: the scale child, bundled as the bench runs it, under `node --cpu-prof`,
+ * 2. With `--cpu-prof`: the scale child, bundled and started as the bench runs it, under `--cpu-prof`,
  *    self time summed by file and by function (top 25).
  * 3. With `--memory`: bench/scale-memory.ts, bundled the same way and started as `npm run synth`
  *    starts the app (its node flags, scripts/app.cjs), at 100 APIs and at `--apis`:
@@ -272,7 +272,8 @@ async function cpuProfile(n: number): Promise<void> {
     const child = path.join(ROOT, '.build', 'bench', 'profile-scale-child.js');
     mkdirSync(path.dirname(child), { recursive: true });
     await app.bundle('bench/scale-child.ts', child);
-    const result = spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, child, '--apis', String(n)], { cwd: ROOT, encoding: 'utf8' });
+    // Started as the bench starts it (npm run synth's node flags and launcher): the GC flags change where time goes.
+    const result = spawnSync(process.execPath, runFileArgs(child, ['--apis', String(n)], ['--cpu-prof', '--cpu-prof-dir', dir]), { cwd: ROOT, encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`profiled child failed: ${result.stderr}`);
     const profile = readdirSync(dir).find((f) => f.endsWith('.cpuprofile')) as string;
     process.stdout.write(`\nCPU profile of the bundled scale child (${n} APIs), run: ${result.stdout.trim()}\n`);

@@ -49,7 +49,7 @@ Options:
   --lock <path>       Lock file. Default: lookups.lock.json in the project root.
   --timeout <ms>      Timeout per request and TLS handshake. Default: 10000.
   --json              Print the result as JSON on stdout (issuers, status, changes, lock).
-  --help              Show this help.
+  -h, --help          Show this help.
 
 In CI (CI set to anything but empty, false or 0) a missing or changed entry is an error and the lock is never written.
 Exit status: 0 on success, 1 on a lookup error, 2 on a usage error.

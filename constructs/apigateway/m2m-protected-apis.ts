@@ -169,9 +169,9 @@ export class M2mProtectedApis extends Construct {
       const key = JSON.stringify({ scopes, clients: clients.map((c) => c.clientId), match });
       let acl = bySet.get(key);
       if (!acl) {
-        let aclId = builtId(`AccessControl${entry.api.node.id}`);
-        for (let n = 2; this.node.tryFindChild(aclId); n++) aclId = builtId(`AccessControl${entry.api.node.id}${n}`);
-        acl = new AccessControlPlugin(this, aclId, {
+        let aclId = `AccessControl${entry.api.node.id}`;
+        for (let n = 2; this.node.tryFindChild(aclId); n++) aclId = `AccessControl${entry.api.node.id}${n}`;
+        acl = new AccessControlPlugin(this, builtId(aclId), {
           instanceType,
           m2m: { server, allowedClients: clients, requiredScopes: scopes, scopeMatch: match, skipAudienceCheck: props.skipAudienceCheck, denyResponse: props.denyResponse },
         });
