@@ -15,6 +15,6 @@ export function issuerRequests(environments: readonly EnvironmentConfig[]): Issu
     if (ociIssuer !== undefined && !pins.has(ociIssuer)) pins.set(ociIssuer, new Set());
   }
   return [...pins.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) // code-unit order: the same on every machine
     .map(([issuer, set]) => (set.size > 0 ? { issuer, pinnedFingerprints: [...set].sort() } : { issuer }));
 }

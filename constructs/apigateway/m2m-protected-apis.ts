@@ -164,7 +164,9 @@ export class M2mProtectedApis extends Construct {
     const bySet = new Map<string, AccessControlPlugin>();
     for (const entry of props.apis) {
       const scopes = [...new Set(entry.requiredScopes)].sort();
-      const clients = [...entry.allowedClients].sort((a, b) => a.clientId.localeCompare(b.clientId));
+      // Code-unit order, as for the scopes: the same on every machine (localeCompare follows the
+      // machine's locale, and its first call sets up ICU collation, ~9 ms of a synth).
+      const clients = [...entry.allowedClients].sort((a, b) => (a.clientId < b.clientId ? -1 : a.clientId > b.clientId ? 1 : 0));
       const match = entry.scopeMatch ?? ScopeMatch.ALL_OF;
       const key = JSON.stringify({ scopes, clients: clients.map((c) => c.clientId), match });
       let acl = bySet.get(key);

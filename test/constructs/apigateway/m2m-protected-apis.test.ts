@@ -47,6 +47,21 @@ describe('M2mProtectedApis', () => {
     ]);
   });
 
+  test('lists allowed clients in code-unit order, the same on every machine whatever its locale', () => {
+    // GIVEN client ids that a locale-aware comparison orders differently (case, "_" against digits)
+    const { stack, server, api } = seedFixture();
+    const ids = ['app_1', 'App_Z', 'app1x'];
+    const clients = ids.map((clientId, i) => server.addClient(`Client${i}`, { clientId, grantedScopes: ['user:read:one'] }));
+    // WHEN
+    new M2mProtectedApis(stack, 'Protection', { server, apis: [{ api, requiredScopes: ['user:read:one'], allowedClients: clients }] });
+    // THEN the rendered condition names them in UTF-16 code-unit order (hand-written: "A" < "a", "1" < "_")
+    const acl = Object.values(resourcesByName(synthJson(stack), 'alicloud_api_gateway_plugin')).find((p) => p.plugin_type === 'accessControl' && String(p.plugin_data).includes('app1x'));
+    const data = String(acl?.plugin_data);
+    const positions = ['App_Z', 'app1x', 'app_1'].map((id) => data.indexOf(`"${id}"`) >= 0 ? data.indexOf(`"${id}"`) : data.indexOf(`'${id}'`));
+    expect(positions.every((p) => p >= 0)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+  });
+
   test('binds the deny-first baseline at group level on every stage an API is published to, and every API depends on it', () => {
     // GIVEN
     const { stack, server, client, writer, api, profile, update } = threeApis();
