@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type SynthManifest, listSynthesizedStacks, readManifest, readStackFile } from '../validation/synth-output';
+import { compareCodeUnits } from '../core/order';
 
 /** One annotation cdktf wrote to `manifest.json` for a stack. */
 export interface StackAnnotation {
@@ -68,7 +69,7 @@ export function readSynthesizedApp(dir: string): SynthesizedApp {
   const manifest = readManifest(outdir);
   const annotations = manifestAnnotations(manifest);
   const stacks = listSynthesizedStacks(outdir, manifest).map(({ stack, file }) => parseStack(stack, readStackFile(file), annotations.get(stack) ?? []));
-  return { dir: outdir, stacks: stacks.sort((a, b) => a.name.localeCompare(b.name)) };
+  return { dir: outdir, stacks: stacks.sort((a, b) => compareCodeUnits(a.name, b.name)) };
 }
 
 /**
@@ -93,7 +94,7 @@ export function parseStack(name: string, json: unknown, annotations: readonly St
       });
     }
   }
-  resources.sort((a, b) => a.address.localeCompare(b.address));
+  resources.sort((a, b) => compareCodeUnits(a.address, b.address));
   const required = isObject(json.terraform) && isObject(json.terraform.required_providers) ? json.terraform.required_providers : {};
   const providers: Record<string, { source: string; version?: string }> = {};
   for (const [local, spec] of Object.entries(required)) {

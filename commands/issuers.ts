@@ -1,5 +1,6 @@
 import type { IssuerRequest } from '../lookups/prepare';
 import type { EnvironmentConfig } from '../config/environment';
+import { compareCodeUnits } from '../core/order';
 
 /**
  * The issuers the environments reference, for the synth-time lookups: one request per
@@ -15,6 +16,6 @@ export function issuerRequests(environments: readonly EnvironmentConfig[]): Issu
     if (ociIssuer !== undefined && !pins.has(ociIssuer)) pins.set(ociIssuer, new Set());
   }
   return [...pins.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) // code-unit order: the same on every machine
+    .sort(([a], [b]) => compareCodeUnits(a, b))
     .map(([issuer, set]) => (set.size > 0 ? { issuer, pinnedFingerprints: [...set].sort() } : { issuer }));
 }

@@ -7,6 +7,7 @@
  * `problem`, which it answers with 500 `unsupported`, never with an ALLOW.
  */
 import { isUnresolvedValue, parseBoolString } from '../core/expressions';
+import { compareCodeUnits } from '../core/order';
 
 /** One `verify_claims` entry. */
 export interface OciVerifyClaim {
@@ -171,7 +172,7 @@ export function readOciDeployments(stack: unknown): OciDeclaredDeployment[] {
   const all = ((stack as { resource?: Record<string, Record<string, Obj>> }).resource ?? {})[OCI_DEPLOYMENT_TYPE] ?? {};
   return Object.entries(all)
     .map(([name, config]) => declaredDeployment(`${OCI_DEPLOYMENT_TYPE}.${name}`, config))
-    .sort((a, b) => a.address.localeCompare(b.address));
+    .sort((a, b) => compareCodeUnits(a.address, b.address));
 }
 
 /**

@@ -8,6 +8,7 @@ import { parseReference } from '../../core/expressions';
 import type { AccessChange, Effect } from '../model';
 import type { StackResource, SynthesizedStack } from '../synth-output';
 import { loadGatewayBindings } from '../systems/gateway-bindings';
+import { compareCodeUnits } from '../../core/order';
 
 /** One replaced resource. */
 export interface Replacement {
@@ -77,7 +78,7 @@ export function findReplacements(base: SynthesizedStack, head: SynthesizedStack,
       }
     }
   }
-  return [...replaced.values()].sort((a, b) => a.address.localeCompare(b.address));
+  return [...replaced.values()].sort((a, b) => compareCodeUnits(a.address, b.address));
 }
 
 const AUTH_PLUGINS = ['jwtAuth', 'accessControl'];

@@ -7,6 +7,7 @@ import { readJwtAuthPolicyConfig } from '../../constructs';
 import { jwkThumbprint } from '../../lookups/jwk-thumbprint';
 import type { AccessChange, AccessSystem, Effect, MermaidBuilder } from '../model';
 import type { SynthesizedStack } from '../synth-output';
+import { compareCodeUnits } from '../../core/order';
 
 /** One `JWTAuth` policy. */
 export interface ApigJwtPolicy {
@@ -64,7 +65,7 @@ function extract(stack: SynthesizedStack): ApigAccess | undefined {
         keys,
         ...(problems.length > 0 ? { problem: problems.join('; ') } : {}),
       };
-    }).sort((a, b) => a.address.localeCompare(b.address)),
+    }).sort((a, b) => compareCodeUnits(a.address, b.address)),
   };
 }
 

@@ -10,6 +10,7 @@ import type { AccessChange, AccessSystem, Effect, MermaidBuilder } from '../mode
 import type { SynthesizedStack } from '../synth-output';
 import { type ProbedCaller, probeAccessControl } from './access-control-probe';
 import { type EffectivePlugin, STAGES, loadGatewayBindings, pluginsInEffect } from './gateway-bindings';
+import { compareCodeUnits } from '../../core/order';
 
 /** Where a plugin in effect comes from. */
 export interface BoundPlugin {
@@ -137,7 +138,7 @@ function extract(stack: SynthesizedStack): ClassicGatewayAccess | undefined {
       });
     }
   }
-  routes.sort((a, b) => routeKey(a).localeCompare(routeKey(b)));
+  routes.sort((a, b) => compareCodeUnits(routeKey(a), routeKey(b)));
   return { routes, warnings: [...model.warnings] };
 }
 

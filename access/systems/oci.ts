@@ -6,6 +6,7 @@
 import { readOciDeployments } from '../../emulator';
 import type { AccessChange, AccessSystem, Effect, MermaidBuilder } from '../model';
 import type { SynthesizedStack } from '../synth-output';
+import { compareCodeUnits } from '../../core/order';
 
 /** One route of a deployment. */
 export interface OciRouteAccess {
@@ -68,7 +69,7 @@ function extract(stack: SynthesizedStack): OciAccess | undefined {
           methods: [...(route.methods ?? [])].sort(),
           authorization: route.authorization?.type ?? 'AUTHENTICATION_ONLY',
           scopes: [...(route.authorization?.allowedScopes ?? [])].sort(),
-        })).sort((a, b) => a.path.localeCompare(b.path)),
+        })).sort((a, b) => compareCodeUnits(a.path, b.path)),
       };
     }),
   };

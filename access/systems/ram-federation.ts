@@ -6,6 +6,7 @@ import { parseReference } from '../../core/expressions';
 import { loadFederationStack } from '../../emulator';
 import type { AccessChange, AccessSystem, Effect, MermaidBuilder } from '../model';
 import type { StackResource, SynthesizedStack } from '../synth-output';
+import { compareCodeUnits } from '../../core/order';
 
 /** An `alicloud_ims_oidc_provider`. */
 export interface OidcProviderAccess {
@@ -103,12 +104,12 @@ function extract(stack: SynthesizedStack): RamFederationAccess | undefined {
       address: r.address,
       maxSessionSeconds: r.maxSessionDurationSeconds,
       trust: r.trustPolicy === undefined ? null : readTrust(r.trustPolicy),
-      policies: policies.sort((x, y) => x.name.localeCompare(y.name)),
+      policies: policies.sort((x, y) => compareCodeUnits(x.name, y.name)),
     };
   });
   return {
-    providers: providers.sort((a, b) => a.name.localeCompare(b.name)),
-    roles: roles.sort((a, b) => a.name.localeCompare(b.name)),
+    providers: providers.sort((a, b) => compareCodeUnits(a.name, b.name)),
+    roles: roles.sort((a, b) => compareCodeUnits(a.name, b.name)),
   };
 }
 
@@ -166,7 +167,7 @@ function readTrust(parsed: unknown): TrustStatement[] {
         conditions.push({ operator, key, values: strings(values).sort() });
       }
     }
-    conditions.sort((a, b) => `${a.key} ${a.operator}`.localeCompare(`${b.key} ${b.operator}`));
+    conditions.sort((a, b) => compareCodeUnits(`${a.key} ${a.operator}`, `${b.key} ${b.operator}`));
     for (const provider of principals.length > 0 ? principals : ['(no principal)']) {
       out.push({ effect: String(st.Effect ?? 'Allow'), provider, conditions });
     }

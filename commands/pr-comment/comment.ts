@@ -7,6 +7,7 @@
  * the access map, the plans. To add a section, add its id to `SECTION_ORDER` and pass it in
  * {@link PrCommentInput.sections}; truncation and ordering apply to it like to the others.
  */
+import { compareCodeUnits } from '../../core/order';
 
 /** Marks the comment this workflow owns; the post step updates the comment that starts with it. */
 export const COMMENT_MARKER = '<!-- m2m-guard:cdktf-diff -->';
@@ -85,7 +86,7 @@ const FENCE = '```';
 export function buildPrComment(input: PrCommentInput): string {
   const limit = input.limit ?? GITHUB_COMMENT_LIMIT;
   const sections: CommentSection[] = [{ id: 'status', markdown: statusMarkdown(input) }, ...(input.sections ?? [])];
-  const plans = [...input.plans].sort((a, b) => a.environment.localeCompare(b.environment) || a.stack.localeCompare(b.stack));
+  const plans = [...input.plans].sort((a, b) => compareCodeUnits(a.environment, b.environment) || compareCodeUnits(a.stack, b.stack));
   const order = (id: string): number => {
     const i = (SECTION_ORDER as readonly string[]).indexOf(id);
     return i === -1 ? SECTION_ORDER.length : i;

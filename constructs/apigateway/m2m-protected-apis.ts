@@ -14,6 +14,7 @@ import { InstanceType } from './plugin';
 import { TrafficControlPlugin } from './traffic-control-plugin';
 import type { TrafficControlOptions } from './traffic-control-plugin';
 import { builtId } from '../private/construct-id';
+import { compareCodeUnits } from '../../core/order';
 
 /** One API to protect and who may call it. */
 export interface ProtectedApi {
@@ -164,9 +165,7 @@ export class M2mProtectedApis extends Construct {
     const bySet = new Map<string, AccessControlPlugin>();
     for (const entry of props.apis) {
       const scopes = [...new Set(entry.requiredScopes)].sort();
-      // Code-unit order, as for the scopes: the same on every machine (localeCompare follows the
-      // machine's locale, and its first call sets up ICU collation, ~9 ms of a synth).
-      const clients = [...entry.allowedClients].sort((a, b) => (a.clientId < b.clientId ? -1 : a.clientId > b.clientId ? 1 : 0));
+      const clients = [...entry.allowedClients].sort((a, b) => compareCodeUnits(a.clientId, b.clientId));
       const match = entry.scopeMatch ?? ScopeMatch.ALL_OF;
       const key = JSON.stringify({ scopes, clients: clients.map((c) => c.clientId), match });
       let acl = bySet.get(key);
