@@ -8,6 +8,7 @@
  */
 import { isUnresolvedValue, parseBoolString } from '../core/expressions';
 import { compareCodeUnits } from '../core/order';
+import { singleBlock, stringList } from '../core/terraform-json';
 
 /** One `verify_claims` entry. */
 export interface OciVerifyClaim {
@@ -191,8 +192,8 @@ export function loadOciDeployments(stack: unknown): OciEmulatedDeployment[] {
 }
 
 function declaredDeployment(address: string, config: Obj): OciDeclaredDeployment {
-  const spec = block(config.specification);
-  const auth = block(block(spec.request_policies).authentication);
+  const spec = singleBlock(config.specification);
+  const auth = singleBlock(singleBlock(spec.request_policies).authentication);
   return {
     address,
     displayName: typeof config.display_name === 'string' ? config.display_name : undefined,
@@ -203,12 +204,12 @@ function declaredDeployment(address: string, config: Obj): OciDeclaredDeployment
 }
 
 function declaredRoute(route: Obj): OciDeclaredRoute {
-  const authorization = block(block(route.request_policies).authorization);
-  const backend = block(route.backend);
+  const authorization = singleBlock(singleBlock(route.request_policies).authorization);
+  const backend = singleBlock(route.backend);
   return {
     path: optionalString(route.path),
-    methods: route.methods === undefined || route.methods === null ? undefined : strings(route.methods),
-    authorization: Object.keys(authorization).length === 0 ? undefined : { type: optionalString(authorization.type), allowedScopes: strings(authorization.allowed_scope) },
+    methods: route.methods === undefined || route.methods === null ? undefined : stringList(route.methods),
+    authorization: Object.keys(authorization).length === 0 ? undefined : { type: optionalString(authorization.type), allowedScopes: stringList(authorization.allowed_scope) },
     backendUrl: typeof backend.url === 'string' ? backend.url : undefined,
   };
 }
@@ -216,9 +217,9 @@ function declaredRoute(route: Obj): OciDeclaredRoute {
 function declaredAuthentication(auth: Obj): OciDeclaredAuthentication {
   const type = optionalString(auth.type);
   const token = type?.toUpperCase() === 'TOKEN_AUTHENTICATION';
-  const keys = token ? block(auth.validation_policy) : block(auth.public_keys);
-  const holder = token ? block(keys.additional_validation_policy) : auth;
-  const failure = block(auth.validation_failure_policy);
+  const keys = token ? singleBlock(auth.validation_policy) : singleBlock(auth.public_keys);
+  const holder = token ? singleBlock(keys.additional_validation_policy) : auth;
+  const failure = singleBlock(auth.validation_failure_policy);
   return {
     type,
     isAnonymousAccessAllowed: isTrue(auth.is_anonymous_access_allowed),
@@ -228,12 +229,12 @@ function declaredAuthentication(auth: Obj): OciDeclaredAuthentication {
     keys: {
       type: optionalString(keys.type),
       uri: optionalString(keys.uri),
-      discoveryUri: token ? optionalString(block(keys.source_uri_details).uri) : undefined,
+      discoveryUri: token ? optionalString(singleBlock(keys.source_uri_details).uri) : undefined,
       keyIds: list(keys.keys).map((k) => String(k.kid ?? k.key ?? '')),
     },
-    issuers: strings(holder.issuers),
-    audiences: strings(holder.audiences),
-    verifyClaims: list(holder.verify_claims).map((c) => ({ key: optionalString(c.key), values: strings(c.values), isRequired: isTrue(c.is_required) })),
+    issuers: stringList(holder.issuers),
+    audiences: stringList(holder.audiences),
+    verifyClaims: list(holder.verify_claims).map((c) => ({ key: optionalString(c.key), values: stringList(c.values), isRequired: isTrue(c.is_required) })),
     maxClockSkewInSeconds: auth.max_clock_skew_in_seconds,
     validationFailurePolicy: Object.keys(failure).length === 0 ? undefined : { type: optionalString(failure.type), responseCode: failure.response_code, responseMessage: failure.response_message },
   };
@@ -292,12 +293,6 @@ function emulatedAuthentication(auth: OciDeclaredAuthentication | undefined): { 
   };
 }
 
-/** cdktf writes single nested blocks as objects; older output used one-element lists. */
-function block(value: unknown): Obj {
-  const v = Array.isArray(value) ? value[0] : value;
-  return v && typeof v === 'object' ? (v as Obj) : {};
-}
-
 function list(value: unknown): Obj[] {
   if (value === undefined || value === null) return [];
   const items = Array.isArray(value) ? value : [value];
@@ -309,13 +304,6 @@ function optionalString(value: unknown): string | undefined {
   return value === undefined || value === null ? undefined : String(value);
 }
 
-/** A list of strings as written; a single value (e.g. an expression for the whole list) is one item. */
-function strings(value: unknown): string[] {
-  if (value === undefined || value === null) return [];
-  return Array.isArray(value) ? value.map(String) : [String(value)];
-}
-
-/** Terraform also accepts the string `"true"` for a bool. */
 /** A bool attribute as Terraform reads it: `true`, or a string that converts to true (`"true"`, `"1"`). */
 function isTrue(value: unknown): boolean {
   return value === true || (typeof value === 'string' && parseBoolString(value) === true);

@@ -5,6 +5,7 @@
  * which the security rules and the synth summary read too.
  */
 import { parsePluginData } from '../core/plugin-data';
+import { singleBlock } from '../core/terraform-json';
 import { type AccessControlConfig, readAccessControlConfig } from './access-control';
 import { EmulatorUnsupportedError } from './errors';
 import { type JwtAuthConfig, readJwtAuthConfig } from './jwt-auth';
@@ -160,8 +161,8 @@ export function effectivePlugins(model: GatewayModel, api: EmulatedApi, stage: s
 
 function readApi(api: IndexedApi, groupNames: ReadonlyMap<string, string | undefined>): EmulatedApi {
   const { address, config, groupKey } = api;
-  const request = block(config.request_config);
-  const service = block(config.http_service_config);
+  const request = singleBlock(config.request_config);
+  const service = singleBlock(config.http_service_config);
   const stages = Array.isArray(config.stage_names) ? config.stage_names.filter((s): s is string => typeof s === 'string').map((s) => s.toUpperCase()) : [];
   const parameters = Array.isArray(config.request_parameters)
     ? config.request_parameters.filter((p): p is Record<string, unknown> => !!p && typeof p === 'object').map((p) => ({
@@ -207,11 +208,6 @@ function readPlugin(address: string, config: Readonly<Record<string, unknown>>):
 }
 
 /** cdktf writes single nested blocks as objects; older output used one-element lists. */
-function block(value: unknown): Record<string, unknown> {
-  const v = Array.isArray(value) ? value[0] : value;
-  return v && typeof v === 'object' ? (v as Record<string, unknown>) : {};
-}
-
 function optionalString(value: unknown): string | undefined {
   return typeof value === 'string' ? value : value === undefined ? undefined : String(value);
 }

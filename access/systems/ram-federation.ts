@@ -7,6 +7,7 @@ import { loadFederationStack } from '../../emulator';
 import type { AccessChange, AccessSystem, Effect, MermaidBuilder } from '../model';
 import type { StackResource, SynthesizedStack } from '../synth-output';
 import { compareCodeUnits } from '../../core/order';
+import { stringList } from '../../core/terraform-json';
 
 /** An `alicloud_ims_oidc_provider`. */
 export interface OidcProviderAccess {
@@ -76,8 +77,6 @@ export interface RamFederationAccess {
   readonly roles: readonly RoleAccess[];
 }
 
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined || v === null ? [] : [String(v)]);
-
 /** Account id for the ARNs of the STS emulator's reading; only the names in them are used here. */
 const ANY_ACCOUNT = '0';
 
@@ -137,8 +136,8 @@ function policyStatements(document: unknown): string[] | undefined {
   }
   const out: string[] = [];
   for (const st of statementsOf(parsed)) {
-    for (const action of strings(st.Action ?? st.NotAction)) {
-      for (const resource of strings(st.Resource ?? st.NotResource)) {
+    for (const action of stringList(st.Action ?? st.NotAction)) {
+      for (const resource of stringList(st.Resource ?? st.NotResource)) {
         out.push(`${String(st.Effect)} ${st.NotAction ? 'NOT ' : ''}${action} on ${st.NotResource ? 'NOT ' : ''}${resource}`);
       }
     }
@@ -157,14 +156,14 @@ function readTrust(parsed: unknown): TrustStatement[] {
   const out: TrustStatement[] = [];
   for (const st of statementsOf(parsed)) {
     const principal = st.Principal && typeof st.Principal === 'object' ? (st.Principal as Record<string, unknown>) : {};
-    const federated = strings(principal.Federated);
-    const principals = federated.length > 0 ? federated.map(providerName) : Object.entries(principal).flatMap(([kind, v]) => strings(v).map((x) => `${kind}:${x}`));
+    const federated = stringList(principal.Federated);
+    const principals = federated.length > 0 ? federated.map(providerName) : Object.entries(principal).flatMap(([kind, v]) => stringList(v).map((x) => `${kind}:${x}`));
     const conditions: TrustCondition[] = [];
     const cond = st.Condition && typeof st.Condition === 'object' ? (st.Condition as Record<string, unknown>) : {};
     for (const [operator, entries] of Object.entries(cond)) {
       if (!entries || typeof entries !== 'object') continue;
       for (const [key, values] of Object.entries(entries as Record<string, unknown>)) {
-        conditions.push({ operator, key, values: strings(values).sort() });
+        conditions.push({ operator, key, values: stringList(values).sort() });
       }
     }
     conditions.sort((a, b) => compareCodeUnits(`${a.key} ${a.operator}`, `${b.key} ${b.operator}`));
