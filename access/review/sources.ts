@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readLockFile } from '../../lookups/lock-file';
+import { LOCK_FILE_NAME, readLockFile } from '../../lookups/lock-file';
 import type { LockFile } from '../../core/issuer-facts';
 import { type SynthesizedApp, readSynthesizedApp } from '../synth-output';
 
@@ -25,17 +25,12 @@ export interface ReviewSide {
 /** A problem with the arguments (exit code 2), as opposed to a failed synth (exit code 1). */
 export class ReviewUsageError extends Error {}
 
-const LOCK_FILE = 'lookups.lock.json';
 /** Files that decide what `.gen/` holds: when the base has the same, the bindings are reused. */
 const BINDING_INPUTS = ['cdktf.json', 'provider-schemas', 'scripts/generate-bindings.mjs'];
 
 function git(repo: string, args: string[]): { ok: boolean; out: string; err: string } {
   const r = spawnSync('git', ['-C', repo, ...args], { encoding: 'utf8' });
   return { ok: r.status === 0, out: (r.stdout ?? '').trim(), err: (r.stderr ?? '').trim() };
-}
-
-function readLock(file: string): LockFile | undefined {
-  return fs.existsSync(file) ? (readLockFile(file) ?? undefined) : undefined;
 }
 
 /** Options for {@link resolveSide}. */
@@ -60,7 +55,7 @@ export function resolveSide(spec: string, options: ResolveOptions): ReviewSide {
       throw new ReviewUsageError(`'${spec}' is a directory but not a cdktf output directory (no manifest.json or stacks/). Pass a cdktf.out directory or a git ref.`);
     }
     // An output directory next to a project (cdktf.out/) has the project's lock beside it.
-    return { label: spec, app: readSynthesizedApp(dir), lock: readLock(path.join(path.dirname(dir), LOCK_FILE)) };
+    return { label: spec, app: readSynthesizedApp(dir), lock: readLockFile(path.join(path.dirname(dir), LOCK_FILE_NAME)) };
   }
   const commit = git(options.repoDir, ['rev-parse', '--verify', '--quiet', `${spec}^{commit}`]);
   if (!commit.ok) throw new ReviewUsageError(`'${spec}' is neither a cdktf output directory nor a git ref of ${options.repoDir}.`);
@@ -72,7 +67,7 @@ export function synthesizeWorkingTree(options: ResolveOptions): ReviewSide {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'm2m-review-head-'));
   try {
     runSynth(options.repoDir, path.join(tmp, 'cdktf.out'), 'the working tree');
-    return { label: 'working tree', app: readSynthesizedApp(path.join(tmp, 'cdktf.out')), lock: readLock(path.join(options.repoDir, LOCK_FILE)) };
+    return { label: 'working tree', app: readSynthesizedApp(path.join(tmp, 'cdktf.out')), lock: readLockFile(path.join(options.repoDir, LOCK_FILE_NAME)) };
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
@@ -106,7 +101,7 @@ function synthesizeRef(spec: string, sha: string, options: ResolveOptions): Revi
     log(`synthesizing ${label}`);
     const out = path.join(tmp, 'cdktf.out');
     runSynth(worktree, out, label);
-    return { label, app: readSynthesizedApp(out), lock: readLock(path.join(worktree, LOCK_FILE)) };
+    return { label, app: readSynthesizedApp(out), lock: readLockFile(path.join(worktree, LOCK_FILE_NAME)) };
   } finally {
     if (added) git(options.repoDir, ['worktree', 'remove', '--force', worktree]);
     fs.rmSync(tmp, { recursive: true, force: true });
