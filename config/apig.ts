@@ -67,7 +67,6 @@ export interface ApigConfig {
   readonly enabled?: boolean;
 }
 
-
 /** Runtime shape of {@link ApigConfig} (strict: unknown keys are errors). */
 export const apigConfigSchema = z.strictObject({
   gatewayId: z.string(),

@@ -25,7 +25,6 @@ export interface ClientAuthConfig {
   readonly method?: TokenEndpointAuthMethod;
 }
 
-
 /** The runtime shape of {@link ClientAuthConfig} (strict), used by `clients[]` and `oci.clients[]`. */
 export const clientAuthConfigSchema = exactSchema<ClientAuthConfig>()(z.strictObject({
   secretEnv: z.string(),

@@ -24,7 +24,6 @@ import { show } from './show';
 
 export { exactSchema } from './exact-schema';
 
-
 /** HTTP methods an API can be called with. */
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'] as const satisfies readonly HttpMethodName[];
 

@@ -207,7 +207,6 @@ function readPlugin(address: string, config: Readonly<Record<string, unknown>>):
   }
 }
 
-/** cdktf writes single nested blocks as objects; older output used one-element lists. */
 function optionalString(value: unknown): string | undefined {
   return typeof value === 'string' ? value : value === undefined ? undefined : String(value);
 }

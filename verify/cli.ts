@@ -2,7 +2,7 @@
  * `npm run verify -- --env <name> [--outputs <file>]... | --local` — see {@link VERIFY_HELP}.
  */
 import { readFileSync } from 'node:fs';
-import { parseCommandLine, usageError } from '../core/command-line';
+import { PROCESS_OUTPUT, parseCommandLine, usageError } from '../core/command-line';
 import type { EnvironmentConfig } from '../config';
 import { validateEnvironments } from '../config';
 import { RAM_ROLE_SESSION_SECONDS } from '../core/ranges';
@@ -107,8 +107,8 @@ export interface VerifyCliContext {
  * @returns the exit code
  */
 export async function runVerifyCli(argv: readonly string[], context: VerifyCliContext): Promise<number> {
-  const write = context.write ?? ((t: string) => void process.stdout.write(t));
-  const writeError = context.writeError ?? ((t: string) => void process.stderr.write(t));
+  const write = context.write ?? PROCESS_OUTPUT.write;
+  const writeError = context.writeError ?? PROCESS_OUTPUT.writeError;
   const output = { write, writeError };
   const line = parseCommandLine(argv, {
     env: { type: 'string' },

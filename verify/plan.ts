@@ -93,8 +93,6 @@ export interface VerifyPlan {
   readonly env: EnvironmentConfig;
   /** Synthesized stack names, e.g. `gateway-dev`. */
   readonly stacks: { readonly gateway: string; readonly federation: string };
-  /** Stack files read. */
-  readonly stackFiles: { readonly gateway: string; readonly federation: string };
   /** Stack name of each gateway kind with routes, e.g. `{ apigateway: 'gateway-dev', apig: 'apig-dev' }`. */
   readonly routeStacks: Readonly<Record<string, string>>;
   /** Every stack the plan read, parsed, by stack name (each file is read once, here). */
@@ -129,7 +127,6 @@ export interface RouteSource {
  */
 export function planVerification(env: EnvironmentConfig, outdir: string, sources: readonly RouteSource[] = ROUTE_SOURCES): VerifyPlan {
   const stacks = { gateway: `gateway-${env.name}`, federation: `federation-${env.name}` };
-  const stackFiles = { gateway: stackFile(outdir, stacks.gateway), federation: stackFile(outdir, stacks.federation) };
   const synthesized: Record<string, Record<string, unknown>> = {};
   const read = (name: string) => (synthesized[name] ??= readStackFile(stackFile(outdir, name), 'Run `npm run synth` first (or pass --outdir).'));
   const federation = read(stacks.federation);
@@ -165,7 +162,7 @@ export function planVerification(env: EnvironmentConfig, outdir: string, sources
         : { client: c.name, expect: 'refused' as const, why: `${c.clientId} is not an allowed subject` })),
     };
   });
-  return { env, stacks, stackFiles, routeStacks, synthesized, clients: env.clients, ociClients: env.oci?.clients ?? [], routes, providerArnOutput, roles, problems };
+  return { env, stacks, routeStacks, synthesized, clients: env.clients, ociClients: env.oci?.clients ?? [], routes, providerArnOutput, roles, problems };
 }
 
 /** Route checks for API Gateway (classic) stacks. */

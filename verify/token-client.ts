@@ -80,7 +80,6 @@ export async function requestClientCredentialsToken(req: ClientCredentialsReques
   }
 }
 
-/** Removes the secret from a server-written message. */
 /** The scope names of a token's `scope` claim (space-delimited string or array). */
 export function scopesOf(claims: Readonly<Record<string, unknown>>): string[] {
   const scope = claims.scope ?? claims.scp;
