@@ -19,12 +19,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { runFileArgs } from './synth-command';
+import { bundleBenchProgram, runFileArgs } from './synth-command';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -266,12 +266,8 @@ function shortFile(url: string): string {
 async function cpuProfile(n: number): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-cpuprof-'));
   try {
-    // The scale child bundled as the bench runs it (scripts/app.cjs options), not under tsx.
-    const app = require('../scripts/app.cjs') as { bundle(entry: string, outfile: string): Promise<unknown> };
-    // Under .build/bench/ as the bench's own bundles: the app finds provider-schemas/ relative to it.
-    const child = path.join(ROOT, '.build', 'bench', 'profile-scale-child.js');
-    mkdirSync(path.dirname(child), { recursive: true });
-    await app.bundle('bench/scale-child.ts', child);
+    // The scale child bundled as the bench bundles it, not under tsx.
+    const child = await bundleBenchProgram('scale-child', 'profile-scale-child');
     // Started as the bench starts it (npm run synth's node flags and launcher): the GC flags change where time goes.
     const result = spawnSync(process.execPath, runFileArgs(child, ['--apis', String(n)], ['--cpu-prof', '--cpu-prof-dir', dir]), { cwd: ROOT, encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`profiled child failed: ${result.stderr}`);
@@ -286,10 +282,7 @@ async function cpuProfile(n: number): Promise<void> {
 type Readings = { apis: number; readings: import('./scale-memory').MemoryReading[] };
 
 async function memory(n: number): Promise<void> {
-  const app = require('../scripts/app.cjs') as { bundle(entry: string, outfile: string): Promise<unknown> };
-  const child = path.join(ROOT, '.build', 'bench', 'scale-memory.js');
-  mkdirSync(path.dirname(child), { recursive: true });
-  await app.bundle('bench/scale-memory.ts', child);
+  const child = await bundleBenchProgram('scale-memory');
   const run = (apis: number, gc: boolean): Readings => {
     // Started as `npm run synth` starts the app: V8's heap flags decide much of a large synth's peak.
     const node = runFileArgs(child, ['--apis', String(apis), ...(gc ? ['--gc'] : [])], gc ? ['--expose-gc'] : []);

@@ -25,11 +25,10 @@ import { spawnSync } from 'node:child_process';
 import Table from 'cli-table3';
 import type { ScaleRun } from './scale-child';
 import { type NodeMeasurement, measureNode, median } from './measure';
-import { LAUNCHER, runFileArgs, synthCommand } from './synth-command';
+import { BENCH_BUNDLES, LAUNCHER, bundleBenchProgram, runFileArgs, synthCommand } from './synth-command';
 
 const ROOT = path.resolve(__dirname, '..');
 const RESULTS = path.join(ROOT, 'bench', 'results');
-const BUNDLES = path.join(ROOT, '.build', 'bench');
 
 /** The targets of issue #17. */
 const TARGET = {
@@ -94,13 +93,10 @@ const ratio = (a: SideStats, b: SideStats): Ratio => ({ cpu: a.cpuMs / b.cpuMs, 
 /** Bundles the bench's own programs with the app's esbuild options (scripts/app.cjs). */
 async function bundleBench(): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const app = require('../scripts/app.cjs') as { build(): Promise<unknown>; bundle(entry: string, outfile: string): Promise<unknown> };
+  const app = require('../scripts/app.cjs') as { build(): Promise<unknown> };
   log('building: the app (scripts/app.cjs) and the bench programs, as esbuild bundles');
   await app.build();
-  mkdirSync(BUNDLES, { recursive: true });
-  for (const name of ['minimal-app', 'scale-child', 'baseline-child', 'generated-l1-child']) {
-    await app.bundle(`bench/${name}.ts`, path.join(BUNDLES, `${name}.js`));
-  }
+  for (const name of ['minimal-app', 'scale-child', 'baseline-child', 'generated-l1-child']) await bundleBenchProgram(name);
 }
 
 const MINIMAL_APP = '.build/bench/minimal-app.js';
@@ -136,7 +132,7 @@ async function benchScale(sizes: readonly number[], runs: number, bigRuns: numbe
     for (const n of sizes) {
       const captured = path.join(work, `scale-${n}.tf.json`);
       // As `npm run synth` starts the app (node flags, launcher, code cache), like the example's sides.
-      const child = (name: string, args: string[]) => (): Promise<NodeMeasurement> => measureNode(runFileArgs(path.join(BUNDLES, `${name}.js`), args), { cwd: ROOT });
+      const child = (name: string, args: string[]) => (): Promise<NodeMeasurement> => measureNode(runFileArgs(path.join(BENCH_BUNDLES, `${name}.js`), args), { cwd: ROOT });
       const ours = child('scale-child', ['--apis', String(n)]);
       const bare = child('baseline-child', ['--captured', captured]);
       const l1 = child('generated-l1-child', ['--captured', captured]);

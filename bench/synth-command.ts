@@ -1,8 +1,8 @@
 /**
  * How `npm run synth` starts the app, read from package.json: the bench and bench/profile.ts start
- * every program they measure the same way.
+ * every program they measure the same way, bundled the same way ({@link bundleBenchProgram}).
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -30,4 +30,21 @@ export const LAUNCHER = path.join(ROOT, 'scripts', 'app.cjs');
  */
 export function runFileArgs(bundle: string, args: readonly string[] = [], extraNodeFlags: readonly string[] = []): string[] {
   return [...synthCommand().nodeFlags, ...extraNodeFlags, LAUNCHER, 'run-file', bundle, ...args];
+}
+
+/** Where the bench's programs are bundled (the app finds provider-schemas/ relative to a bundle there). */
+export const BENCH_BUNDLES = path.join(ROOT, '.build', 'bench');
+
+/**
+ * Bundles `bench/<program>.ts` with the app's esbuild options (scripts/app.cjs `bundle`) into
+ * `.build/bench/<name>.js` and returns that path: the one way the bench and bench/profile.ts build
+ * what they run.
+ */
+export async function bundleBenchProgram(program: string, name = program): Promise<string> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const app = require('../scripts/app.cjs') as { bundle(entry: string, outfile: string): Promise<unknown> };
+  const outfile = path.join(BENCH_BUNDLES, `${name}.js`);
+  mkdirSync(BENCH_BUNDLES, { recursive: true });
+  await app.bundle(`bench/${program}.ts`, outfile);
+  return outfile;
 }

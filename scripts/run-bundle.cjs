@@ -67,7 +67,17 @@ function runBundle(bundle, args) {
   const file = path.resolve(bundle);
   const mode = process.env.M2M_GUARD_CODE_CACHE ?? '';
   const report = mode === 'verbose' ? (message) => process.stderr.write(`app: code cache ${message}\n`) : () => {};
-  const bytes = fs.readFileSync(file);
+  // The identity of the file read, from the same descriptor: a bundle renamed into place between
+  // a read and a stat by path would get the old text's cache under the new bundle's key.
+  const fd = fs.openSync(file, 'r');
+  let bytes;
+  let stat;
+  try {
+    stat = fs.fstatSync(fd);
+    bytes = fs.readFileSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
   // esbuild writes ASCII (non-ASCII escaped): decoding that as Latin-1 is the same text, several
   // times faster than UTF-8, and gives V8 a one-byte string.
   const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
@@ -75,7 +85,7 @@ function runBundle(bundle, args) {
   let key;
   let cached = { reason: 'off (M2M_GUARD_CODE_CACHE=off)' };
   if (mode !== 'off') {
-    key = cacheKey(fs.statSync(file));
+    key = cacheKey(stat);
     cached = readCache(cacheFile, key);
   }
   // The wrapper starts on a line of its own, so lines and columns in stack traces are the bundle's.

@@ -102,7 +102,7 @@ export class ApiGroup extends Construct implements IApiGroup {
       description: props.description,
       instanceId: props.instanceId,
     });
-    this.groupId = exposeReference(this.resource, 'id', this.resource.id);
+    this.groupId = exposeReference(this.resource, 'id');
     this.subDomain = this.resource.subDomain;
   }
 }

@@ -403,7 +403,7 @@ export class Api extends Construct implements IApi, TokenParameterHost {
       },
       stageNames: stages.length > 0 ? [...stages] : undefined,
     });
-    this.apiId = exposeReference(this.resource, 'api_id', this.resource.apiId);
+    this.apiId = exposeReference(this.resource, 'api_id');
     (props.requestParameters ?? []).forEach((p, i) => this.addRequestParameter(p, `requestParameters[${i}]`));
     registerApi(props.group, this, method, props.path);
     // The contract holds without the SecurityChecks aspect: cdktf runs node validations on every synth.

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import type { IConstruct } from 'constructs';
 import { ApiGatewayBackend } from '../../.gen/providers/alicloud/api-gateway-backend';
 import { invalidProp } from '../private/errors';
-import { exposeReference, lean } from '../private/lean-resource';
+import { lean } from '../private/lean-resource';
 import { physicalName, validatePhysicalName } from './internal';
 
 const LeanApiGatewayBackend = /* @__PURE__ */ lean(ApiGatewayBackend);
@@ -86,7 +86,7 @@ export class Backend extends Construct implements IBackend {
       backendType: 'HTTP',
       description: props.description,
     });
-    this.backendId = exposeReference(this.resource, 'id', this.resource.id);
+    this.backendId = this.resource.id;
   }
 }
 

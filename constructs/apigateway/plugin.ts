@@ -218,7 +218,7 @@ export abstract class GatewayPlugin extends Construct implements IGatewayPlugin 
       description: options.description,
       tags: this.instanceType === InstanceType.DEDICATED ? { [INSTANCE_TYPE_TAG]: InstanceType.DEDICATED } : undefined,
     });
-    this.pluginId = exposeReference(this.resource, 'id', this.resource.id);
+    this.pluginId = exposeReference(this.resource, 'id');
   }
 
   /** @inheritdoc */

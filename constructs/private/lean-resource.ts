@@ -22,7 +22,7 @@
 import { TerraformStack, Token, dependable } from 'cdktf';
 import type { IResolvable, IResolveContext, TerraformResource } from 'cdktf';
 import type { IConstruct } from 'constructs';
-import { holdsNoTokens } from './token-free';
+import { MAY_HOLD_TOKENS, tokenFreeCopy } from './token-free';
 
 /**
  * `value` without `undefined` members of plain objects, at any depth (through arrays too), as
@@ -62,11 +62,11 @@ export function withoutUndefined<T>(value: T): T {
 /**
  * A resource's `toTerraform()` block, handed to cdktf as a token that resolves to the block.
  *
- * When the block holds no token ({@link holdsNoTokens}), cdktf's walk over it would only copy
- * it, dropping `undefined` members. The token then skips that walk. While preparing, it resolves to
- * nothing, since that result is thrown away. Otherwise it hands over the block without its
- * `undefined` members through a post-processor: cdktf applies it after resolving, and deep-merges
- * the result into the stack. A block with a token resolves to the block itself, which cdktf then
+ * When the block holds no token, cdktf's walk over it would only copy it, dropping `undefined`
+ * members. The token then skips that walk: one walk ({@link tokenFreeCopy}) both checks the block
+ * and makes that copy. While preparing, it resolves to nothing, since that result is thrown away.
+ * Otherwise it hands over the copy through a post-processor: cdktf applies it after resolving,
+ * and deep-merges the result into the stack. A block with a token resolves to the block itself, which cdktf then
  * walks as usual. The check runs at each resolution, so it sees the block as it is then.
  *
  * Relies on public cdktf API only: an `IResolvable` may stand for any value,
@@ -79,10 +79,10 @@ export class BlockToken implements IResolvable {
   public constructor(public readonly block: unknown) {}
 
   public resolve(context: IResolveContext): unknown {
-    if (!holdsNoTokens(this.block)) return this.block;
-    if (context.preparing) return undefined;
-    const copy = withoutUndefined(this.block);
-    context.registerPostProcessor({ postProcess: () => copy });
+    // One walk checks the block and makes the copy without `undefined` members.
+    const copy = tokenFreeCopy(this.block);
+    if (copy === MAY_HOLD_TOKENS) return this.block;
+    if (!context.preparing) context.registerPostProcessor({ postProcess: () => copy });
     return undefined;
   }
 
@@ -145,11 +145,13 @@ interface ExposedReference {
 const EXPOSED = new WeakMap<TerraformStack, Map<string, ExposedReference>>();
 
 /**
- * Records that `token` is `resource`'s `attribute` (as `resource.<attribute>` returned it), so that
- * {@link localValue} can write it as a literal into resources of the same stack; returns `token`.
- * @example this.groupId = exposeReference(this.resource, 'id', this.resource.id);
+ * `resource`'s `attribute` as a reference token (what the generated getter, e.g. `resource.id`,
+ * returns: `getStringAttribute(attribute)`), recorded so that {@link localValue} can write it as a
+ * literal into resources of the same stack.
+ * @example this.groupId = exposeReference(this.resource, 'id');
  */
-export function exposeReference(resource: TerraformResource, attribute: string, token: string): string {
+export function exposeReference(resource: TerraformResource, attribute: string): string {
+  const token = resource.getStringAttribute(attribute);
   const stack = TerraformStack.of(resource);
   let exposed = EXPOSED.get(stack);
   if (!exposed) {

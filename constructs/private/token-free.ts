@@ -42,6 +42,9 @@ function isTokenFreeString(value: string): boolean {
   return !value.includes(TOKEN_MARKER) && !MAP_TOKEN_STRINGS.has(value) && !NUMBER_TOKEN_SHAPE.test(value);
 }
 
+/** What {@link tokenFreeCopy} returns for a value that may hold a token. */
+export const MAY_HOLD_TOKENS: unique symbol = Symbol('may hold tokens');
+
 /**
  * True when `value` is plain JSON data without tokens: strings without token markers or number-token
  * shapes, ordinary numbers, booleans, `null`, arrays of those and plain objects (with such keys) of
@@ -49,33 +52,69 @@ function isTokenFreeString(value: string): boolean {
  * answer is `false`: class instances (every `IResolvable`, `Lazy`, `Date`), functions, symbols and
  * bigints. Cyclic or very deep values also give `false`: cdktf itself refuses them.
  */
-export function holdsNoTokens(value: unknown, depth = 0): boolean {
+export function holdsNoTokens(value: unknown): boolean {
+  return tokenFreeCopy(value) !== MAY_HOLD_TOKENS;
+}
+
+/**
+ * In one walk, what cdktf's resolve makes of `value` when it {@link holdsNoTokens}: `value` without
+ * its `undefined` object members, at any depth (a changed object is copied as a plain object,
+ * a changed list as a list; unchanged parts are `value`'s own). {@link MAY_HOLD_TOKENS} when
+ * `value` may hold a token.
+ */
+export function tokenFreeCopy<T>(value: T, depth = 0): T | typeof MAY_HOLD_TOKENS {
   switch (typeof value) {
     case 'string':
-      return isTokenFreeString(value);
+      return isTokenFreeString(value) ? value : MAY_HOLD_TOKENS;
     case 'number':
-      return !isTokenNumber(value);
+      return isTokenNumber(value) ? MAY_HOLD_TOKENS : value;
     case 'boolean':
     case 'undefined':
-      return true;
+      return value;
     case 'object':
       break;
     default:
-      return false;
+      return MAY_HOLD_TOKENS;
   }
-  if (value === null) return true;
+  if (value === null) return value;
   // cdktf refuses to resolve deeper than 200 levels; a value that deep takes cdktf's own path.
-  if (depth > 100) return false;
+  if (depth > 100) return MAY_HOLD_TOKENS;
   if (Array.isArray(value)) {
-    // cdktf drops undefined items from a list; such a list takes cdktf's own path.
-    for (const item of value) if (item === undefined || !holdsNoTokens(item, depth + 1)) return false;
-    return true;
+    let list: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      // cdktf drops undefined items from a list; such a list takes cdktf's own path.
+      if (item === undefined) return MAY_HOLD_TOKENS;
+      const checked = tokenFreeCopy(item, depth + 1);
+      if (checked === MAY_HOLD_TOKENS) return MAY_HOLD_TOKENS;
+      if (checked !== item) (list ??= value.slice())[i] = checked;
+    }
+    return (list ?? value) as T;
   }
   const proto: unknown = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return false;
+  if (proto !== Object.prototype && proto !== null) return MAY_HOLD_TOKENS;
   const record = value as Record<string, unknown>;
-  for (const key of Object.keys(record)) {
-    if (!isTokenFreeString(key) || !holdsNoTokens(record[key], depth + 1)) return false;
+  const keys = Object.keys(record);
+  let copy: Record<string, unknown> | undefined;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    if (!isTokenFreeString(key)) return MAY_HOLD_TOKENS;
+    const member = record[key];
+    if (member === undefined) {
+      copy ??= membersBefore(record, keys, i);
+      continue;
+    }
+    const checked = tokenFreeCopy(member, depth + 1);
+    if (checked === MAY_HOLD_TOKENS) return MAY_HOLD_TOKENS;
+    if (checked !== member) copy ??= membersBefore(record, keys, i);
+    if (copy !== undefined) copy[key] = checked;
   }
-  return true;
+  return (copy ?? value) as T;
+}
+
+/** A plain object with the members of `record` under `keys[0..end)`, all kept as they are. */
+function membersBefore(record: Record<string, unknown>, keys: readonly string[], end: number): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  for (let i = 0; i < end; i++) copy[keys[i]] = record[keys[i]];
+  return copy;
 }

@@ -131,7 +131,7 @@ describe('localValue and localDependency', () => {
     const group = new ApiGroup(stack, 'Group', { groupName: 'group_one' });
     const unrecorded = group.resource.subDomain;
     expect(localValue(stack, unrecorded)).toBe(unrecorded);
-    const token = exposeReference(group.resource, 'sub_domain', group.resource.subDomain);
+    const token = exposeReference(group.resource, 'sub_domain');
     expect(localValue(stack, token)).toBe(resolved(stack, token));
   });
 });

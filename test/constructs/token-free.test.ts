@@ -5,7 +5,7 @@ import { ApiGatewayApi, type ApiGatewayApiConfig } from '../../.gen/providers/al
 import { AlicloudProvider } from '../../.gen/providers/alicloud/provider';
 import { ApiGroup } from '../../constructs';
 import { BlockToken, lean } from '../../constructs/private/lean-resource';
-import { holdsNoTokens } from '../../constructs/private/token-free';
+import { MAY_HOLD_TOKENS, holdsNoTokens, tokenFreeCopy } from '../../constructs/private/token-free';
 
 function providerStack(): TerraformStack {
   const stack = new TerraformStack(Testing.app(), 'test');
@@ -110,6 +110,28 @@ describe('holdsNoTokens', () => {
   test('allows undefined object members (cdktf drops them), not undefined list items (cdktf filters the list)', () => {
     expect(holdsNoTokens({ a: undefined, b: { c: undefined, d: ['x'] } })).toBe(true);
     expect(holdsNoTokens({ b: [undefined, 'x'] })).toBe(false);
+  });
+});
+
+describe('tokenFreeCopy', () => {
+  test('drops undefined members at any depth, shares what it need not change and leaves its input alone', () => {
+    const kept = { d: ['x', { e: 1 }] };
+    const input = { a: 1, b: undefined, c: { f: undefined, g: [{ h: undefined, i: null }] }, kept };
+    const before = JSON.stringify(input);
+    const copy = tokenFreeCopy(input) as Record<string, unknown>;
+    expect(copy).toStrictEqual({ a: 1, c: { g: [{ i: null }] }, kept: { d: ['x', { e: 1 }] } });
+    expect(copy.kept).toBe(kept);
+    expect(Object.keys(input)).toEqual(['a', 'b', 'c', 'kept']);
+    expect(JSON.stringify(input)).toBe(before);
+    expect(tokenFreeCopy(kept)).toBe(kept);
+  });
+
+  test('gives MAY_HOLD_TOKENS exactly where holdsNoTokens is false', () => {
+    const lazy = Lazy.anyValue({ produce: () => 'x' });
+    for (const value of [{ a: undefined, b: Token.asString(lazy) }, [1, lazy], { [Token.asString(lazy)]: 1 }, [undefined]]) {
+      expect(tokenFreeCopy(value)).toBe(MAY_HOLD_TOKENS);
+      expect(holdsNoTokens(value)).toBe(false);
+    }
   });
 });
 

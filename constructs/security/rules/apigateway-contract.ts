@@ -4,13 +4,13 @@
  * Each reasoned opt-out of the constructs (`skipAudienceCheck`, `allowPlainHttp`) is recorded as
  * a suppression of one of these rules, so it still shows up as a finding.
  */
+import { GATEWAY_RESOURCE_TYPES } from '../../../core/binding-index';
 import { isUnresolvedValue as isUnresolved } from '../../../core/expressions';
 import { RuleLevel, RuleResult } from '../rule';
 import type { ResourceView, RuleOutcome, SecurityRule } from '../rule';
 import { scriptOf } from './apigateway';
 
-const API = 'alicloud_api_gateway_api';
-const PLUGIN = 'alicloud_api_gateway_plugin';
+const { api: API, plugin: PLUGIN } = GATEWAY_RESOURCE_TYPES;
 
 interface AclView {
   readonly parameters: Readonly<Record<string, unknown>>;

@@ -1,4 +1,4 @@
-import { type TerraformResources, buildBindingIndex } from '../../../core/binding-index';
+import { GATEWAY_RESOURCE_TYPES, type TerraformResources, buildBindingIndex } from '../../../core/binding-index';
 import { isUnresolvedValue as isUnresolved } from '../../../core/expressions';
 import { isReplaySettingAllowed } from '../../../core/jwt-replay';
 import { type ParsedScript, isTrue, parsePluginData } from '../../../core/plugin-data';
@@ -6,8 +6,7 @@ import { INSTANCE_TYPE_TAG, LIMITS, scriptBytes } from '../../apigateway/plugin-
 import { RuleLevel, RuleResult } from '../rule';
 import type { ResourceView, RuleContext, RuleOutcome, SecurityRule } from '../rule';
 
-const API = 'alicloud_api_gateway_api';
-const PLUGIN = 'alicloud_api_gateway_plugin';
+const { api: API, plugin: PLUGIN } = GATEWAY_RESOURCE_TYPES;
 const UNPARSEABLE = 'plugin_data:unparseable';
 
 
