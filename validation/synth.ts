@@ -213,15 +213,15 @@ function stackSynthesizers(app: App): Map<string, unknown> {
 
 /**
  * Inspects one synthesized stack: the object its synthesizer hands over (the one cdktf wrote to
- * `file`, see `core/synthesized-json`) when it offers one, else the parsed file. Findings and
- * not-validated blocks are always reported from the parsed file, so they come in the file's
- * (key-sorted) order whichever object was inspected first.
+ * `file`, see `core/synthesized-json`) when it offers one, else the parsed file. Findings are
+ * always reported from the parsed file, so they come in the file's (key-sorted) order whichever
+ * object was inspected first; blocks not validated come in that order from either.
  */
 function inspectSynthesized(stack: string, file: string, synthesizer: unknown, options: ValidationOptions): { config: object; inspection: StackInspection } {
   const handed = takeSynthesizedJson(synthesizer);
   if (handed) {
     const inspection = inspectStack(stack, handed, options);
-    if (inspection.findings.length === 0 && inspection.notValidated.length === 0) return { config: handed, inspection };
+    if (inspection.findings.length === 0) return { config: handed, inspection };
   }
   const config = readStackFile(file);
   return { config, inspection: inspectStack(stack, config, options) };

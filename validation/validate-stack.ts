@@ -222,12 +222,16 @@ class StackValidator implements ConversionSink {
     const meta = kind === 'data' ? DATA_META : RESOURCE_META;
     this.at.address = undefined;
     this.at.prefix = prefix;
-    for (const [type, instances] of Object.entries(section)) {
+    // Types and names in code-unit order, as cdktf writes the file: blocks not validated are then
+    // reported in the same order whether the written file or the object cdktf serialized is read.
+    for (const type of Object.keys(section).sort()) {
+      const instances = section[type];
       if (!isPlainObject(instances)) continue;
       this.at.type = type;
       // the provider and schema of the type's resources without a `provider` meta-argument, resolved once
       let byDefault: { readonly resolved: ResolvedProvider; readonly block: CompiledBlock | undefined } | undefined;
-      for (const [name, bodies] of Object.entries(instances)) {
+      for (const name of Object.keys(instances).sort()) {
+        const bodies = instances[name];
         this.at.name = name;
         // Terraform JSON allows an array of bodies; cdktf writes one object.
         for (const body of asList(bodies)) {

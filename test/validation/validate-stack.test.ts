@@ -543,6 +543,18 @@ describe('validateTerraformStack', () => {
       expect(inspection.notValidated[1].message).toContain('(if you meant "alicloud_ram_role", fix the type)');
     });
 
+    test('reports blocks not validated in the written file\'s order, also from the object cdktf serialized', () => {
+      // GIVEN types and names created out of code-unit order (the in-memory object keeps creation order)
+      const { stack } = providerStack();
+      new TerraformResource(stack, 'Zed', { terraformResourceType: 'alicloud_ram_rol' });
+      new TerraformResource(stack, 'Alpha', { terraformResourceType: 'alicloud_ram_rol' });
+      new TerraformResource(stack, 'Bucket', { terraformResourceType: 'alicloud_oss_bucket' });
+      const expected = ['alicloud_oss_bucket.Bucket', 'alicloud_ram_rol.Alpha', 'alicloud_ram_rol.Zed'];
+      // WHEN / THEN: the same list from the serialized object and from the written (key-sorted) file
+      expect(inspectStack('test', stack.toTerraform() as object).notValidated.map((n) => n.address)).toEqual(expected);
+      expect(inspectStack('test', JSON.parse(Testing.synth(stack)) as object).notValidated.map((n) => n.address)).toEqual(expected);
+    });
+
     test('still validates the snapshot\'s own types next to types outside it', () => {
       const { stack } = providerStack();
       new TerraformResource(stack, 'Bucket', { terraformResourceType: 'alicloud_oss_bucket' });
