@@ -20,9 +20,9 @@
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { spawnSync } from 'node:child_process';
 import Table from 'cli-table3';
+import { parseCommandLine, usageError } from '../core/command-line';
 import type { ScaleRun } from './scale-child';
 import { type NodeMeasurement, measureNode, median } from './measure';
 import { BENCH_BUNDLES, LAUNCHER, bundleBenchProgram, runFileArgs, synthCommand } from './synth-command';
@@ -362,32 +362,21 @@ Options:
 `;
 
 async function main(): Promise<void> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      options: {
-        help: { type: 'boolean' },
-        write: { type: 'boolean' },
-        runs: { type: 'string', default: '5' },
-        'scale-runs': { type: 'string', default: '3' },
-        'big-runs': { type: 'string', default: '1' },
-        sizes: { type: 'string', default: '10,100,1000,5000' },
-      },
-    });
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${HELP}`);
-    process.exitCode = 2;
+  const line = parseCommandLine(process.argv.slice(2), {
+    write: { type: 'boolean' },
+    runs: { type: 'string', default: '5' },
+    'scale-runs': { type: 'string', default: '3' },
+    'big-runs': { type: 'string', default: '1' },
+    sizes: { type: 'string', default: '10,100,1000,5000' },
+  }, HELP);
+  if (line.exitCode !== undefined) {
+    process.exitCode = line.exitCode;
     return;
   }
-  const { values } = parsed;
-  if (values.help) {
-    process.stdout.write(HELP);
-    return;
-  }
+  const { values } = line;
   const options = { runs: Number(values.runs), scaleRuns: Number(values['scale-runs']), bigRuns: Number(values['big-runs']), sizes: values.sizes.split(',').map(Number) };
   if (![options.runs, options.scaleRuns, options.bigRuns, ...options.sizes].every((v) => Number.isInteger(v) && v > 0)) {
-    process.stderr.write(`--runs, --scale-runs, --big-runs and --sizes take positive integers.\n\n${HELP}`);
-    process.exitCode = 2;
+    process.exitCode = usageError('--runs, --scale-runs, --big-runs and --sizes take positive integers.', HELP).exitCode;
     return;
   }
   const started = Date.now();
