@@ -9,7 +9,6 @@ import type { ResourceView, RuleContext, RuleOutcome, SecurityRule } from '../ru
 const { api: API, plugin: PLUGIN } = GATEWAY_RESOURCE_TYPES;
 const UNPARSEABLE = 'plugin_data:unparseable';
 
-
 type Parsed = Extract<ParsedScript, { kind: 'parsed' }>;
 
 const parsedScripts = new WeakMap<object, ParsedScript>();
